@@ -1,0 +1,27 @@
+package org.jftrace;
+
+import java.util.Set;
+
+/**
+ * One line of {@code enabled_functions}: a method that carries a hook now, how many ops are
+ * enabled on it and the union of their flags.
+ *
+ * @param function the hooked method
+ * @param opsCount number of registered ops enabled on it
+ * @param flags    union of those ops' flags, unmodifiable
+ */
+public record EnabledFunction(FunctionInfo function, int opsCount, Set<FtraceOps.Flag> flags) {
+
+    /** {@return the line as the kernel prints it: {@code name(params) (count) R I}} */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(function.signature()).append(" (").append(opsCount).append(')');
+        if (flags.contains(FtraceOps.Flag.SAVE_REGS)) {
+            sb.append(" R");
+        }
+        if (flags.contains(FtraceOps.Flag.IPMODIFY)) {
+            sb.append(" I");
+        }
+        return sb.toString();
+    }
+}

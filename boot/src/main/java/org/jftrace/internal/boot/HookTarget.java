@@ -1,0 +1,10 @@
+package org.jftrace.internal.boot;
+
+/**
+ * What a hook site of the static-call kind ({@link Hooks#enter(long)}) calls: the core's
+ * dispatcher for one method. Subclassed by the core, in the agent's class loader.
+ */
+public abstract class HookTarget {
+    /** Runs the callbacks of the ops enabled on method {@code ip}. Never throws. */
+    public abstract void enter(long ip);
+}

@@ -1,0 +1,86 @@
+package org.jftrace.internal.boot;
+
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
+/**
+ * The entry points that hook sites call. Two kinds of site exist:
+ * <ul>
+ * <li>{@code invokedynamic} bound by {@link #link}: the call site's target is the ops chain of that
+ *     one method, so the JIT inlines straight into the callbacks (ftrace's per-ops trampolines).
+ *     Used for classes of application loaders with class file version 51 or later.</li>
+ * <li>{@code invokestatic} {@link #enter(long)}: one table load and a virtual call. Used for classes
+ *     of the boot and platform loaders, whose code runs while call sites link (pitfall A2: an
+ *     invokedynamic there would recurse into its own linking), and for class files older than 51.</li>
+ * </ul>
+ */
+public final class Hooks {
+
+    /** An ip is a method index shifted left by this many bits; the low bits hold a bytecode index. */
+    public static final int IP_SHIFT = 16;
+
+    /** Indexed by method index. Replaced whole (copy on write) by the core; read on every call. */
+    private static volatile HookTarget[] targets = new HookTarget[0];
+
+    private static volatile Linker linker;
+
+    private Hooks() {
+    }
+
+    /** The static-call hook: runs the targets of method {@code ip}, if any. */
+    public static void enter(long ip) {
+        final HookTarget[] lvTargets = targets;
+        final int index = (int) (ip >>> IP_SHIFT);
+        if (index < lvTargets.length) {
+            final HookTarget target = lvTargets[index];
+            if (target != null) {
+                target.enter(ip);
+            }
+        }
+    }
+
+    /** Replaces the target table. The core publishes a fresh array for every change (release by volatile store). */
+    public static void setTargets(HookTarget[] newTargets) {
+        targets = newTargets;
+    }
+
+    /** {@return the current target table; the core copies it before changing it} */
+    public static HookTarget[] targets() {
+        return targets;
+    }
+
+    /** Installs the core's linker for invokedynamic hook sites. */
+    public static void setLinker(Linker l) {
+        linker = l;
+    }
+
+    /**
+     * Bootstrap method of invokedynamic hook sites: {@code ip} is a static argument. Never throws
+     * (pitfall A1: a failed bootstrap would break the traced method for good); on failure the site
+     * becomes a no-op and the linker is told.
+     */
+    public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type, long ip) {
+        final Linker l = linker;
+        if (l != null) {
+            try {
+                CallSite site = l.callSite(ip, type);
+                if (site != null && site.type().equals(type)) {
+                    return site;
+                }
+            } catch (Throwable failure) {
+                try {
+                    l.linkFailed(ip, failure);
+                } catch (Throwable ignored) {
+                    // reporting must never turn into a linkage error
+                }
+            }
+        }
+        return nop(type);
+    }
+
+    private static CallSite nop(MethodType type) {
+        return new ConstantCallSite(MethodHandles.empty(type));
+    }
+}

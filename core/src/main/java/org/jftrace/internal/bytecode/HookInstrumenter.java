@@ -1,0 +1,110 @@
+package org.jftrace.internal.bytecode;
+
+import java.util.Map;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Adds an entry hook to chosen methods of a class file and forwards everything else untouched
+ * (reader, then this, then a writer that copies the constant pool and the unchanged methods).
+ *
+ * <p>The hook is two instructions at offset 0, with an empty operand stack and no branch, so the
+ * method's own stack map frames stay valid and none is computed (no class is ever loaded here):
+ * <ul>
+ * <li>{@link Kind#INDY}: {@code invokedynamic hook()V} bootstrapped by
+ *     {@code Hooks.link(Lookup, String, MethodType, long ip)};</li>
+ * <li>{@link Kind#STATIC}: {@code ldc2_w ip; invokestatic Hooks.enter(J)V}.</li>
+ * </ul>
+ * A constructor's hook also runs first, before {@code super()}: it touches no {@code this}.
+ */
+public final class HookInstrumenter {
+    static final String TYPE_HOOKS = "org/jftrace/internal/boot/Hooks";
+    static final String METHOD_ENTER = "enter";
+    static final String METHOD_ENTER_DESC = "(J)V";
+    static final String METHOD_LINK = "link";
+    static final String METHOD_LINK_DESC = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
+            + "Ljava/lang/invoke/MethodType;J)Ljava/lang/invoke/CallSite;";
+    static final String INDY_NAME = "jftraceHook";
+    static final String INDY_DESC = "()V";
+    private static final Handle LINK = new Handle(Opcodes.H_INVOKESTATIC, TYPE_HOOKS, METHOD_LINK,
+            METHOD_LINK_DESC, false);
+
+    /** The hook site kind. */
+    public enum Kind {
+        /** invokedynamic on a per-method call site: the JIT inlines the callbacks. */
+        INDY,
+        /** invokestatic of the shared dispatcher: for boot/platform classes and class files before 51. */
+        STATIC
+    }
+
+    private HookInstrumenter() {
+    }
+
+    /**
+     * {@return {@code bytes} with a hook at the entry of each method in {@code ips}}
+     *
+     * @param ips  ip of each method to hook, keyed by {@code name + descriptor}
+     * @throws RuntimeException from ASM when the result is invalid, e.g. a method over 64 KiB
+     */
+    public static byte[] instrument(byte[] bytes, Map<String, Long> ips, Kind kind) {
+        ClassReader reader = new ClassReader(bytes);
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new Inserter(writer, ips, kind), 0);
+        return writer.toByteArray();
+    }
+
+    private static final class Inserter extends ClassVisitor {
+        private final Map<String, Long> ips;
+        private final Kind kind;
+
+        Inserter(ClassVisitor cv, Map<String, Long> ips, Kind kind) {
+            super(Opcodes.ASM9, cv);
+            this.ips = ips;
+            this.kind = kind;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                         String[] exceptions) {
+            MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
+            Long ip = ips.get(name + descriptor);
+            if (ip == null || mv == null) {
+                return mv;
+            }
+            return new EntryHook(mv, ip.longValue(), kind);
+        }
+    }
+
+    private static final class EntryHook extends MethodVisitor {
+        private final long ip;
+        private final Kind kind;
+
+        EntryHook(MethodVisitor mv, long ip, Kind kind) {
+            super(Opcodes.ASM9, mv);
+            this.ip = ip;
+            this.kind = kind;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            if (kind == Kind.INDY) {
+                super.visitInvokeDynamicInsn(INDY_NAME, INDY_DESC, LINK, Long.valueOf(ip));
+            } else {
+                super.visitLdcInsn(Long.valueOf(ip));
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, TYPE_HOOKS, METHOD_ENTER, METHOD_ENTER_DESC, false);
+            }
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            // The static hook pushes a long (two slots) on an empty stack; the indy hook pushes nothing.
+            super.visitMaxs(Math.max(maxStack, 2), maxLocals);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.jftrace.internal.hook;
+
+import org.jftrace.Ftrace;
+import org.jftrace.FtraceFunc;
+import org.jftrace.FtraceOps;
+
+/**
+ * What a trampoline runs for one ops on one call: the kernel's {@code ftrace_ops_assist_func}
+ * (guarded) and direct call (recursion safe). Small and static so that the JIT inlines it, with
+ * the callback, into the traced method: {@code f} is a constant bound into the call site.
+ */
+final class Dispatch {
+    private Dispatch() {
+    }
+
+    /** RECURSION_SAFE: no guard. */
+    static void callSafe(FtraceFunc f, long ip, FtraceOps op, OpsState s) {
+        if (s.live) {
+            try {
+                f.call(ip, s.wantsParentIp ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, op, null);
+            } catch (Throwable t) {
+                failed(ip, s, t);
+            }
+        }
+    }
+
+    /** Default: a call from inside any guarded callback on this thread is refused (and lost). */
+    static void callGuarded(FtraceFunc f, long ip, FtraceOps op, OpsState s) {
+        if (s.live) {
+            final ThreadGuard g = ThreadGuard.current();
+            if (g == null || g.busy) {
+                return;
+            }
+            g.busy = true;
+            try {
+                f.call(ip, s.wantsParentIp ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, op, null);
+            } catch (Throwable t) {
+                s.failed(ip, t);
+            } finally {
+                g.busy = false;
+            }
+        }
+    }
+
+    /** Reports a RECURSION_SAFE callback's failure under the guard, so reporting cannot recurse. */
+    private static void failed(long ip, OpsState s, Throwable t) {
+        final ThreadGuard g = ThreadGuard.current();
+        if (g == null || g.busy) {
+            return;
+        }
+        g.busy = true;
+        try {
+            s.failed(ip, t);
+        } finally {
+            g.busy = false;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.jftrace.internal.hook;
+
+import org.jftrace.FunctionInfo;
+import org.jftrace.internal.boot.Hooks;
+
+/**
+ * One method in the function table: its stable index (the ip is the index shifted left by
+ * {@link Hooks#IP_SHIFT}, leaving room for a bytecode index in parent ips) and what it resolves to.
+ * Immutable except {@link #enabled}, which the registry writes under its lock.
+ */
+final class MethodRecord {
+    final int index;
+    final ClassRecord owner;
+    final String name;
+    final String descriptor;
+    final String parameters;
+    final int access;
+    final int firstLine;
+    /** Why this method cannot carry a hook, or {@code null} when it is traceable. */
+    final String notraceReason;
+
+    /** The ops enabled on this method, newest-registered first; written under the registry lock. */
+    OpsState[] enabled = OpsState.NONE;
+
+    /** The invokedynamic hook site's call site, made the first time the method is hooked; reused after. */
+    volatile java.lang.invoke.MutableCallSite site;
+
+    MethodRecord(int index, ClassRecord owner, String name, String descriptor, String parameters, int access,
+                 int firstLine, String notraceReason) {
+        this.index = index;
+        this.owner = owner;
+        this.name = name;
+        this.descriptor = descriptor;
+        this.parameters = parameters;
+        this.access = access;
+        this.firstLine = firstLine;
+        this.notraceReason = notraceReason;
+    }
+
+    long ip() {
+        return ipOf(index);
+    }
+
+    static long ipOf(int index) {
+        return ((long) index) << Hooks.IP_SHIFT;
+    }
+
+    boolean traceable() {
+        return notraceReason == null;
+    }
+
+    /** {@return {@code binary.class.Name.method}, what name globs match} */
+    String functionName() {
+        return owner.name + "." + name;
+    }
+
+    FunctionInfo info(int bci, int line) {
+        return new FunctionInfo(ipOf(index) | bci, owner.name, name, descriptor, parameters, owner.module,
+                owner.sourceFile, line, bci);
+    }
+
+    FunctionInfo info() {
+        return info(0, firstLine);
+    }
+
+    @Override
+    public String toString() {
+        return functionName() + parameters;
+    }
+}

@@ -1,0 +1,73 @@
+package org.jftrace.internal.hook;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import org.jftrace.FtraceFunc;
+import org.jftrace.FtraceOps;
+
+/**
+ * The registry's state of one ops: its filters, whether it is registered, its trampoline and its
+ * error count. Filter fields are written under the registry lock; {@link #live} is read by every
+ * hooked call.
+ */
+final class OpsState {
+    static final OpsState[] NONE = new OpsState[0];
+
+    private static final VarHandle ERRORS;
+
+    static {
+        try {
+            ERRORS = MethodHandles.lookup().findVarHandle(OpsState.class, "errors", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final FtraceOps ops;
+    final FtraceFunc func;
+    final boolean wantsParentIp;
+
+    /**
+     * True from the end of register until unregister starts. Trampolines read it after the hook
+     * site chose this ops; unregister clears it before its grace period, so a thread that picked
+     * up an old call-site target skips the callback (pairs with the stack scan in {@link Quiescence}).
+     */
+    volatile boolean live;
+
+    /** Guarded by the registry lock. */
+    boolean registered;
+    FilterList filter = FilterList.EMPTY;
+    FilterList notrace = FilterList.EMPTY;
+    Trampoline trampoline;
+    TrampolinePool.Slot slot;
+
+    @SuppressWarnings("unused") // updated through ERRORS
+    private volatile long errors;
+    private volatile boolean reported;
+
+    OpsState(FtraceOps ops) {
+        this.ops = ops;
+        this.func = ops.func();
+        this.wantsParentIp = ops.has(FtraceOps.Flag.PARENT_IP);
+    }
+
+    long errors() {
+        return errors;
+    }
+
+    /** Counts a callback failure and reports the first one; runs inside the recursion guard. */
+    void failed(long ip, Throwable t) {
+        ERRORS.getAndAdd(this, 1L);
+        if (!reported) {
+            reported = true;
+            Log.warn("callback of " + ops.name() + " threw " + t + " at ip 0x" + Long.toHexString(ip)
+                    + "; counted, reported once, the traced method ran on", t);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return ops.name();
+    }
+}

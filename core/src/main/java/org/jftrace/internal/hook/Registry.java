@@ -1,0 +1,929 @@
+package org.jftrace.internal.hook;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.instrument.Instrumentation;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.MutableCallSite;
+import java.lang.ref.WeakReference;
+import java.net.URL;
+import java.security.CodeSource;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.WeakHashMap;
+
+import org.jftrace.EnabledFunction;
+import org.jftrace.Errno;
+import org.jftrace.FtraceException;
+import org.jftrace.FtraceOps;
+import org.jftrace.FtraceOps.Flag;
+import org.jftrace.FunctionInfo;
+import org.jftrace.internal.api.Backend;
+import org.jftrace.internal.boot.HookTarget;
+import org.jftrace.internal.boot.Hooks;
+import org.jftrace.internal.boot.Linker;
+import org.jftrace.internal.bytecode.ClassScanner;
+import org.jftrace.internal.bytecode.ClassScanner.ScannedClass;
+import org.jftrace.internal.bytecode.ClassScanner.ScannedMethod;
+import org.jftrace.internal.bytecode.HookInstrumenter;
+import org.jftrace.internal.glob.Glob;
+
+/**
+ * The ops registry: ftrace.c's core. It owns the function table, each ops' filters, which ops are
+ * enabled on which method, the hook sites' targets and the retransformation of classes.
+ *
+ * <p>Every change goes: validate (throwing changes nothing), commit the new filter or ops list,
+ * then {@link #applyChanges()}: recompute each method's ops list, relink its hook site (no class
+ * change needed while a method stays hooked), and retransform in batches the classes whose set of
+ * hooked methods changed. All of it under this object's monitor, which the transformer takes too,
+ * so a class that loads during a change is hooked exactly as the final state says. Code under the
+ * monitor never runs user code and never waits for another thread, except the JVM's own
+ * retransformation (a safepoint, which blocked threads do not hold up).
+ */
+public final class Registry implements Backend {
+    private static final MethodType SITE_TYPE = MethodType.methodType(void.class);
+    private static final MethodHandle NOP = MethodHandles.empty(SITE_TYPE);
+    private static final int BATCH = 256;
+    private static final Set<Flag> SUPPORTED = EnumSet.of(Flag.RECURSION_SAFE, Flag.PARENT_IP);
+
+    private final Instrumentation inst;
+    private final FunctionTable table = new FunctionTable();
+    private final TrampolinePool trampolines = new TrampolinePool();
+    /** States of every ops ever passed in, weakly: an unregistered ops that users dropped goes away. */
+    private final Map<FtraceOps, OpsState> states = new WeakHashMap<>();
+    /** Registered ops, newest first (the kernel's list order). */
+    private final List<OpsState> registered = new ArrayList<>();
+    /** Loaded classes that cannot be scanned (no class file found); not retried. */
+    private final Map<Class<?>, Boolean> unscannable = new WeakHashMap<>();
+    private final Map<Long, Integer> callSiteLines = Collections.synchronizedMap(new HashMap<>());
+    private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
+    private Thread transforming;
+    private volatile String disabledReason;
+
+    public Registry(Instrumentation inst) {
+        this.inst = inst;
+        ParentIps.registry = this;
+        Hooks.setLinker(new SiteLinker());
+    }
+
+    // ---------------------------------------------------------------- API (Backend)
+
+    @Override
+    public void register(FtraceOps ops) {
+        checkAlive();
+        for (Flag f : ops.flags()) {
+            if (!SUPPORTED.contains(f)) {
+                throw new FtraceException(Errno.EINVAL, "flag " + f + " of " + ops.name()
+                        + " is not supported by this jftrace version yet; register without it");
+            }
+        }
+        synchronized (this) {
+            OpsState s = state(ops);
+            if (s.registered) {
+                throw new FtraceException(Errno.EBUSY, ops.name() + " is registered already; "
+                        + "unregister it first, or register a new FtraceOps");
+            }
+            ensureScanned(s.filter.isEmpty() ? null : s.filter);
+            TrampolinePool.Slot slot = trampolines.take(!ops.has(Flag.RECURSION_SAFE));
+            try {
+                s.trampoline = (Trampoline) slot.constructor.invoke(ops.func(), ops, s);
+            } catch (Throwable t) {
+                trampolines.giveBack(slot);
+                throw bug("cannot build the trampoline of " + ops.name(), t);
+            }
+            s.slot = slot;
+            s.registered = true;
+            s.live = true;
+            registered.add(0, s);
+            applyChanges();
+        }
+    }
+
+    @Override
+    public void unregister(FtraceOps ops) {
+        checkAlive();
+        TrampolinePool.Slot slot;
+        OpsState s;
+        synchronized (this) {
+            s = states.get(ops);
+            if (s == null || !s.registered) {
+                throw new FtraceException(Errno.EBUSY, ops.name() + " is not registered; "
+                        + "register it before unregistering it");
+            }
+            s.live = false; // before relinking: a thread still on an old target skips the callback
+            s.registered = false;
+            registered.remove(s);
+            applyChanges();
+            slot = s.slot;
+            s.slot = null;
+        }
+        // Grace period outside the lock: a callback being waited for may itself call jftrace.
+        Quiescence.await(slot.type.getName());
+        synchronized (this) {
+            s.trampoline = null;
+            trampolines.giveBack(slot);
+        }
+    }
+
+    @Override
+    public void setFilter(FtraceOps ops, String buf, boolean reset, boolean pending) {
+        changeList(ops, buf, reset, pending, true);
+    }
+
+    @Override
+    public void setNotrace(FtraceOps ops, String buf, boolean reset, boolean pending) {
+        changeList(ops, buf, reset, pending, false);
+    }
+
+    private void changeList(FtraceOps ops, String buf, boolean reset, boolean pending, boolean isFilter) {
+        checkAlive();
+        if (buf == null || buf.trim().isEmpty()) {
+            if (!reset) {
+                throw new FtraceException(Errno.EINVAL, "empty pattern: give a glob such as "
+                        + "'java.util.HashMap.get', or pass reset=true to clear the list");
+            }
+            synchronized (this) {
+                OpsState s = state(ops);
+                if (isFilter) {
+                    s.filter = FilterList.EMPTY;
+                } else {
+                    s.notrace = FilterList.EMPTY;
+                }
+                if (s.registered) {
+                    applyChanges();
+                }
+            }
+            return;
+        }
+        Glob glob = Glob.parse(buf);
+        synchronized (this) {
+            OpsState s = state(ops);
+            FilterList.Entry entry = new FilterList.Entry(glob, pending);
+            ensureScanned(entry);
+            if (!pending && !matchesAnyLoaded(entry)) {
+                throw new FtraceException(Errno.EINVAL, "pattern \"" + glob.text()
+                        + "\" matches no traceable method of any loaded class; check the name "
+                        + "(binary.class.Name.method, with $ for nested classes), or set it as a pending "
+                        + "pattern (ftraceSetFilterPending) to wait for the class to load");
+            }
+            FilterList base = reset ? FilterList.EMPTY : (isFilter ? s.filter : s.notrace);
+            FilterList next;
+            if (glob.negated()) {
+                next = base.isEmpty() ? base : prune(base.plus(entry));
+            } else {
+                next = base.plus(entry);
+            }
+            if (isFilter) {
+                s.filter = next;
+            } else {
+                s.notrace = next;
+            }
+            if (s.registered) {
+                applyChanges();
+            }
+        }
+    }
+
+    @Override
+    public void setFilterIp(FtraceOps ops, long ip, boolean remove, boolean reset) {
+        checkAlive();
+        MethodRecord m = table.methodOfIp(ip);
+        if (m == null || m.ip() != ip || !m.traceable() || m.owner.notraceReason != null) {
+            throw new FtraceException(Errno.EINVAL, "ip 0x" + Long.toHexString(ip) + " names no traceable method"
+                    + (m != null && m.ip() == ip ? " (" + m + " is not traceable: " + reasonOf(m) + ")" : "")
+                    + "; get ips from Ftrace.lookupIp or availableFilterFunctions");
+        }
+        synchronized (this) {
+            OpsState s = state(ops);
+            FilterList base = reset ? FilterList.EMPTY : s.filter;
+            FilterList next;
+            if (remove) {
+                if (base.isEmpty() || !base.contains(m)) {
+                    throw new FtraceException(Errno.ENOENT, m + " is not in the filter of " + ops.name()
+                            + "; nothing to remove");
+                }
+                next = prune(base.plus(new FilterList.Entry(m, true)));
+            } else {
+                next = base.plus(new FilterList.Entry(m, false));
+            }
+            s.filter = next;
+            if (s.registered) {
+                applyChanges();
+            }
+        }
+    }
+
+    @Override
+    public void localEnable(FtraceOps ops) {
+        throw new FtraceException(Errno.EINVAL, "PER_CPU is not supported by this jftrace version yet");
+    }
+
+    @Override
+    public void localDisable(FtraceOps ops) {
+        throw new FtraceException(Errno.EINVAL, "PER_CPU is not supported by this jftrace version yet");
+    }
+
+    @Override
+    public synchronized boolean isRegistered(FtraceOps ops) {
+        OpsState s = states.get(ops);
+        return s != null && s.registered;
+    }
+
+    @Override
+    public synchronized long callbackErrors(FtraceOps ops) {
+        OpsState s = states.get(ops);
+        return s == null ? 0 : s.errors();
+    }
+
+    @Override
+    public Optional<FunctionInfo> lookup(long ip) {
+        MethodRecord m = table.methodOfIp(ip);
+        if (m == null) {
+            return Optional.empty();
+        }
+        int bci = (int) (ip & ((1L << Hooks.IP_SHIFT) - 1));
+        if (bci == 0) {
+            return Optional.of(m.info());
+        }
+        Integer line = callSiteLines.get(ip);
+        return Optional.of(m.info(bci, line == null ? -1 : line));
+    }
+
+    @Override
+    public long lookupIp(String name) {
+        checkAlive();
+        String n = name.trim();
+        int paren = n.indexOf('(');
+        String fname = paren < 0 ? n : n.substring(0, paren);
+        String params = paren < 0 ? null : n.substring(paren).replace(" ", "");
+        int dot = fname.lastIndexOf('.');
+        if (dot <= 0) {
+            throw new FtraceException(Errno.EINVAL, "\"" + name + "\" is not binary.class.Name.method[(params)]");
+        }
+        String cls = fname.substring(0, dot);
+        String method = fname.substring(dot + 1);
+        List<MethodRecord> found = new ArrayList<>();
+        synchronized (this) {
+            ensureScannedClass(cls);
+            for (ClassRecord c : table.classes()) {
+                if (!c.name.equals(cls)) {
+                    continue;
+                }
+                for (MethodRecord m : c.methods) {
+                    if (m.name.equals(method) && (params == null || params.equals(m.parameters))) {
+                        found.add(m);
+                    }
+                }
+            }
+        }
+        if (found.isEmpty()) {
+            throw new FtraceException(Errno.ENOENT, "no loaded class has a method " + n);
+        }
+        if (found.size() > 1) {
+            StringBuilder sb = new StringBuilder();
+            for (MethodRecord m : found) {
+                sb.append(' ').append(m.parameters);
+            }
+            throw new FtraceException(Errno.EINVAL, n + " is ambiguous: add a parameter list, one of" + sb);
+        }
+        return found.get(0).ip();
+    }
+
+    @Override
+    public List<FunctionInfo> availableFilterFunctions() {
+        checkAlive();
+        List<FunctionInfo> out = new ArrayList<>();
+        synchronized (this) {
+            ensureScanned((FilterList) null);
+            for (ClassRecord c : table.classes()) {
+                if (c.notraceReason != null) {
+                    continue;
+                }
+                for (MethodRecord m : c.methods) {
+                    if (m.traceable()) {
+                        out.add(m.info());
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public List<EnabledFunction> enabledFunctions() {
+        checkAlive();
+        List<EnabledFunction> out = new ArrayList<>();
+        synchronized (this) {
+            for (ClassRecord c : table.classes()) {
+                for (int i = 0; i < c.methods.length; i++) {
+                    MethodRecord m = c.methods[i];
+                    if (m.enabled.length > 0 && c.instrumented.get(i)) {
+                        EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
+                        for (OpsState s : m.enabled) {
+                            flags.addAll(s.ops.flags());
+                        }
+                        out.add(new EnabledFunction(m.info(), m.enabled.length, Collections.unmodifiableSet(flags)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Runs, once, every path the transformer and hooked calls take, so that their classes are
+     * loaded before the transformer is added: a class loaded from inside a transform is missed or
+     * fails with ClassCircularityError (pitfall E2).
+     */
+    public static void warmUp() {
+        byte[] bytes = readClassFile(ListTarget.class);
+        if (bytes == null) {
+            throw new IllegalStateException("cannot read jftrace's own class files");
+        }
+        ClassScanner.ScannedClass sc = ClassScanner.scan(bytes);
+        Map<String, Long> ips = new HashMap<>();
+        for (ScannedMethod m : sc.methods) {
+            ips.put(m.name + m.descriptor, 1L << Hooks.IP_SHIFT);
+            m.parameters();
+            Notrace.isFunction(m);
+            Notrace.methodReason(m);
+        }
+        HookInstrumenter.instrument(bytes, ips, HookInstrumenter.Kind.INDY);
+        HookInstrumenter.instrument(bytes, ips, HookInstrumenter.Kind.STATIC);
+        Glob g = Glob.parse("!java.util.Hash*.get(java.lang.Object):mod:java.base");
+        g.matches("java.util.HashMap.get", "(java.lang.Object)", "java.base");
+        g.mayMatchClass("java.util.HashMap");
+        Notrace.classReason("java.util.HashMap");
+        ThreadGuard.current();
+        new FilterList.Entry(g, false).toString();
+        moduleName(Object.class.getModule(), null);
+        new BitSet().clone();
+        Quiescence.class.getName();
+        Hooks.enter(0L);
+    }
+
+    /** {@return the number of methods in the function table (scanned so far)} */
+    public int tableSize() {
+        return table.size();
+    }
+
+    // ---------------------------------------------------------------- hooks: targets and classes
+
+    /**
+     * Recomputes every method's ops list from the registered ops, relinks the hook sites whose list
+     * changed, and retransforms the classes whose set of hooked methods changed. Under the lock.
+     */
+    private void applyChanges() {
+        try {
+            HookTarget[] staticTargets = null;
+            List<ClassRecord> toRetransform = new ArrayList<>();
+            for (ClassRecord c : table.classes()) {
+                if (c.notraceReason != null) {
+                    continue;
+                }
+                boolean classChanged = false;
+                for (int i = 0; i < c.methods.length; i++) {
+                    MethodRecord m = c.methods[i];
+                    if (!m.traceable()) {
+                        continue;
+                    }
+                    OpsState[] want = enabledOn(m);
+                    if (!Arrays.equals(want, m.enabled)) {
+                        m.enabled = want;
+                        staticTargets = relink(c, m, staticTargets);
+                    }
+                    if ((want.length > 0) != c.instrumented.get(i)) {
+                        classChanged = true;
+                    }
+                }
+                if (classChanged) {
+                    toRetransform.add(c);
+                }
+            }
+            if (staticTargets != null) {
+                Hooks.setTargets(staticTargets);
+            }
+            retransform(toRetransform);
+        } catch (FtraceException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw bug("applying hook changes failed", t);
+        }
+    }
+
+    private OpsState[] enabledOn(MethodRecord m) {
+        OpsState[] out = null;
+        int n = 0;
+        for (OpsState s : registered) {
+            if ((s.filter.isEmpty() || s.filter.contains(m)) && !s.notrace.contains(m)) {
+                if (out == null) {
+                    out = new OpsState[registered.size()];
+                }
+                out[n++] = s;
+            }
+        }
+        return n == 0 ? OpsState.NONE : Arrays.copyOf(out, n);
+    }
+
+    private static boolean usesIndy(ClassRecord c) {
+        return !c.bootOrPlatform && c.classVersion >= 51;
+    }
+
+    /** Points method {@code m}'s hook site at its current ops list. */
+    private HookTarget[] relink(ClassRecord c, MethodRecord m, HookTarget[] staticTargets) {
+        if (usesIndy(c)) {
+            MutableCallSite site = m.site;
+            if (site == null) {
+                if (m.enabled.length == 0) {
+                    return staticTargets;
+                }
+                site = new MutableCallSite(SITE_TYPE);
+                m.site = site;
+            }
+            site.setTarget(chain(m));
+            return staticTargets;
+        }
+        HookTarget[] t = staticTargets;
+        if (t == null) {
+            HookTarget[] cur = Hooks.targets();
+            t = Arrays.copyOf(cur, Math.max(cur.length, table.size() + 1024));
+        } else if (m.index >= t.length) {
+            t = Arrays.copyOf(t, Math.max(m.index + 1, t.length * 2));
+        }
+        OpsState[] e = m.enabled;
+        if (e.length == 0) {
+            t[m.index] = null;
+        } else if (e.length == 1) {
+            t[m.index] = e[0].trampoline;
+        } else {
+            Trampoline[] list = new Trampoline[e.length];
+            for (int i = 0; i < e.length; i++) {
+                list[i] = e[i].trampoline;
+            }
+            t[m.index] = new ListTarget(list);
+        }
+        return t;
+    }
+
+    /** The invokedynamic target: each ops' trampoline with its arguments bound, newest first. */
+    private static MethodHandle chain(MethodRecord m) {
+        OpsState[] e = m.enabled;
+        if (e.length == 0) {
+            return NOP;
+        }
+        MethodHandle h = null;
+        for (int i = e.length - 1; i >= 0; i--) {
+            OpsState s = e[i];
+            MethodHandle one = MethodHandles.insertArguments(s.slot.call, 0, s.func, m.ip(), s.ops, s);
+            h = h == null ? one : MethodHandles.foldArguments(h, one);
+        }
+        return h;
+    }
+
+    private void retransform(List<ClassRecord> classes) {
+        if (classes.isEmpty()) {
+            return;
+        }
+        List<Class<?>> batch = new ArrayList<>();
+        List<ClassRecord> recs = new ArrayList<>();
+        resolveClasses(classes);
+        for (ClassRecord c : classes) {
+            Class<?> k = c.loadedClass();
+            if (k == null) {
+                continue; // not defined yet, or unloaded: its load-time transform applies the plan
+            }
+            batch.add(k);
+            recs.add(c);
+            if (batch.size() == BATCH) {
+                retransformBatch(batch, recs);
+                batch.clear();
+                recs.clear();
+            }
+        }
+        if (!batch.isEmpty()) {
+            retransformBatch(batch, recs);
+        }
+    }
+
+    private void retransformBatch(List<Class<?>> batch, List<ClassRecord> recs) {
+        BitSet[] before = new BitSet[recs.size()];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = (BitSet) recs.get(i).instrumented.clone();
+        }
+        try {
+            inst.retransformClasses(batch.toArray(new Class<?>[0]));
+            return;
+        } catch (Throwable batchFailure) {
+            // One bad class fails the whole batch (pitfall C3): retry one by one.
+            for (int i = 0; i < before.length; i++) {
+                recs.get(i).instrumented = before[i];
+            }
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            try {
+                inst.retransformClasses(batch.get(i));
+            } catch (Throwable t) {
+                recs.get(i).instrumented = before[i];
+                Log.warn("class " + recs.get(i).name + " cannot be retransformed, skipped: " + t, t);
+            }
+        }
+    }
+
+    /** Finds the Class objects of records that were scanned at load time, before they were defined. */
+    private void resolveClasses(List<ClassRecord> classes) {
+        boolean missing = false;
+        for (ClassRecord c : classes) {
+            if (c.loadedClass() == null) {
+                missing = true;
+                break;
+            }
+        }
+        if (!missing) {
+            return;
+        }
+        for (Class<?> k : inst.getAllLoadedClasses()) {
+            ClassRecord c = table.find(k.getClassLoader(), k.getName());
+            if (c != null && c.loadedClass() == null) {
+                c.clazz = new WeakReference<>(k);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- the transformer's side
+
+    /**
+     * The transform: adds hooks to the methods of {@code bytes} whose ops list is not empty, or
+     * returns null (the JVM keeps the offered bytes: retransforming from them takes every earlier
+     * hook off). Never throws (pitfall: failures go to the log, never into class loading).
+     */
+    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+                            ProtectionDomain pd, byte[] bytes) {
+        if (internalName == null || disabledReason != null) {
+            return null;
+        }
+        String name = internalName.replace('/', '.');
+        if (Notrace.classReason(name) != null) {
+            return null;
+        }
+        synchronized (this) {
+            if (transforming == Thread.currentThread()) {
+                return null; // a class loaded by our own transform: leave it alone (pitfall E2)
+            }
+            transforming = Thread.currentThread();
+            try {
+                ClassRecord c = table.find(loader, name);
+                if (c == null) {
+                    if (!anyRegisteredMayMatch(name)) {
+                        return null; // scanned lazily, if a later filter may match it
+                    }
+                    c = add(loader, name, bytes, module, pd);
+                    if (c == null) {
+                        return null;
+                    }
+                    HookTarget[] t = null;
+                    for (MethodRecord m : c.methods) {
+                        if (m.traceable()) {
+                            m.enabled = enabledOn(m);
+                            if (m.enabled.length > 0) {
+                                t = relink(c, m, t);
+                            }
+                        }
+                    }
+                    if (t != null) {
+                        Hooks.setTargets(t);
+                    }
+                }
+                if (redefined != null && c.loadedClass() == null) {
+                    c.clazz = new WeakReference<>(redefined);
+                }
+                return instrument(c, bytes);
+            } catch (Throwable t) {
+                Log.warn("cannot hook " + name + ", left unchanged: " + t, t);
+                return null;
+            } finally {
+                transforming = null;
+            }
+        }
+    }
+
+    private byte[] instrument(ClassRecord c, byte[] bytes) {
+        Map<String, Long> ips = new HashMap<>();
+        BitSet set = new BitSet();
+        for (int i = 0; i < c.methods.length; i++) {
+            MethodRecord m = c.methods[i];
+            if (m.enabled.length > 0) {
+                ips.put(m.name + m.descriptor, m.ip());
+                set.set(i);
+            }
+        }
+        if (ips.isEmpty()) {
+            c.instrumented = set;
+            return null;
+        }
+        HookInstrumenter.Kind kind = usesIndy(c) ? HookInstrumenter.Kind.INDY : HookInstrumenter.Kind.STATIC;
+        byte[] out;
+        try {
+            out = HookInstrumenter.instrument(bytes, ips, kind);
+        } catch (RuntimeException tooLarge) {
+            // Most likely a method pushed past 64 KiB: hook the others, report the rest.
+            out = null;
+            for (int i = 0; i < c.methods.length; i++) {
+                MethodRecord m = c.methods[i];
+                if (!set.get(i)) {
+                    continue;
+                }
+                try {
+                    HookInstrumenter.instrument(bytes, Collections.singletonMap(m.name + m.descriptor, m.ip()), kind);
+                } catch (RuntimeException e) {
+                    ips.remove(m.name + m.descriptor);
+                    set.clear(i);
+                    Log.warn("method " + m + " cannot carry a hook, skipped: " + e, null);
+                }
+            }
+            out = ips.isEmpty() ? null : HookInstrumenter.instrument(bytes, ips, kind);
+        }
+        c.instrumented = set;
+        if (Log.hook()) {
+            Log.info("hooked " + set.cardinality() + " method(s) of " + c.name + " (" + kind + ")");
+        }
+        return out;
+    }
+
+    private boolean anyRegisteredMayMatch(String className) {
+        for (OpsState s : registered) {
+            if (s.filter.isEmpty() || s.filter.mayMatchClass(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- scanning loaded classes
+
+    /**
+     * Makes sure every loaded class that {@code filter} may match (every class when null) is in
+     * the function table, reading its class file as a resource.
+     */
+    private void ensureScanned(FilterList filter) {
+        for (Class<?> k : inst.getAllLoadedClasses()) {
+            String name = k.getName();
+            if (filter != null && !filter.mayMatchClass(name)) {
+                continue;
+            }
+            scanLoaded(k, name);
+        }
+    }
+
+    /** Like {@link #ensureScanned(FilterList)} for the classes one entry may match, whatever its sign. */
+    private void ensureScanned(FilterList.Entry entry) {
+        for (Class<?> k : inst.getAllLoadedClasses()) {
+            String name = k.getName();
+            if (entry.mayMatchClass(name)) {
+                scanLoaded(k, name);
+            }
+        }
+    }
+
+    private void ensureScannedClass(String className) {
+        for (Class<?> k : inst.getAllLoadedClasses()) {
+            if (k.getName().equals(className)) {
+                scanLoaded(k, className);
+            }
+        }
+    }
+
+    private void scanLoaded(Class<?> k, String name) {
+        if (k.isArray() || k.isPrimitive() || k.isHidden() || Notrace.classReason(name) != null) {
+            return;
+        }
+        ClassLoader loader = k.getClassLoader();
+        ClassRecord c = table.find(loader, name);
+        if (c != null) {
+            if (c.loadedClass() == null) {
+                c.clazz = new WeakReference<>(k);
+            }
+            return;
+        }
+        if (unscannable.containsKey(k) || !inst.isModifiableClass(k)) {
+            return;
+        }
+        byte[] bytes = readClassFile(k);
+        if (bytes == null) {
+            unscannable.put(k, Boolean.TRUE);
+            return;
+        }
+        ProtectionDomain pd = null;
+        try {
+            pd = k.getProtectionDomain();
+        } catch (SecurityException ignored) {
+            // no code source: the module string stays empty
+        }
+        c = add(loader, name, bytes, k.getModule(), pd);
+        if (c != null) {
+            c.clazz = new WeakReference<>(k);
+        }
+    }
+
+    private static byte[] readClassFile(Class<?> k) {
+        String resource = k.getName().replace('.', '/') + ".class";
+        try {
+            Module module = k.getModule();
+            InputStream in;
+            if (module.isNamed()) {
+                in = module.getResourceAsStream(resource);
+            } else if (k.getClassLoader() != null) {
+                in = k.getClassLoader().getResourceAsStream(resource);
+            } else {
+                in = ClassLoader.getSystemResourceAsStream(resource);
+            }
+            if (in == null) {
+                return null;
+            }
+            try (InputStream closing = in) {
+                return closing.readAllBytes();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private ClassRecord add(ClassLoader loader, String name, byte[] bytes, Module module, ProtectionDomain pd) {
+        ScannedClass sc;
+        try {
+            sc = ClassScanner.scan(bytes);
+        } catch (RuntimeException e) {
+            Log.warn("class file of " + name + " cannot be read, not traceable: " + e, null);
+            return null;
+        }
+        boolean bootOrPlatform = loader == null || loader == platformLoader;
+        ClassRecord rec = new ClassRecord(name, loader, bootOrPlatform, moduleName(module, pd), sc.sourceFile,
+                sc.version, Notrace.classReason(name));
+        List<MethodRecord> protos = new ArrayList<>();
+        for (ScannedMethod m : sc.methods) {
+            if (Notrace.isFunction(m)) {
+                protos.add(new MethodRecord(0, rec, m.name, m.descriptor, m.parameters(), m.access, m.firstLine,
+                        Notrace.methodReason(m)));
+            }
+        }
+        return table.add(loader, rec, protos);
+    }
+
+    private static String moduleName(Module module, ProtectionDomain pd) {
+        if (module != null && module.isNamed()) {
+            return module.getName();
+        }
+        CodeSource cs = pd == null ? null : pd.getCodeSource();
+        URL url = cs == null ? null : cs.getLocation();
+        if (url == null) {
+            return "";
+        }
+        String path = url.getPath();
+        if (path.endsWith("/")) {
+            path = path.substring(0, path.length() - 1);
+        }
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    // ---------------------------------------------------------------- filters
+
+    private boolean matchesAnyLoaded(FilterList.Entry e) {
+        for (ClassRecord c : table.classes()) {
+            if (c.notraceReason != null || !e.mayMatchClass(c.name)) {
+                continue;
+            }
+            for (MethodRecord m : c.methods) {
+                if (m.traceable() && e.matches(m)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Drops positive entries that no longer select any method (a later {@code !} removed all they
+     * matched) and are not pending; a list left with no positive entry is empty, which for a filter
+     * means every method (the kernel's rule: removing the last entry empties the hash).
+     */
+    private FilterList prune(FilterList list) {
+        FilterList out = list;
+        for (FilterList.Entry e : list.entries) {
+            if (e.negative || e.pending) {
+                continue;
+            }
+            if (!selectsSomething(e, list)) {
+                out = out.without(e);
+            }
+        }
+        return out.hasPositive() ? out : FilterList.EMPTY;
+    }
+
+    private boolean selectsSomething(FilterList.Entry e, FilterList list) {
+        for (ClassRecord c : table.classes()) {
+            if (!e.mayMatchClass(c.name)) {
+                continue;
+            }
+            for (MethodRecord m : c.methods) {
+                if (e.matches(m) && list.contains(m)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private OpsState state(FtraceOps ops) {
+        OpsState s = states.get(ops);
+        if (s == null) {
+            s = new OpsState(ops);
+            states.put(ops, s);
+        }
+        return s;
+    }
+
+    private static String reasonOf(MethodRecord m) {
+        return m.owner.notraceReason != null ? m.owner.notraceReason : m.notraceReason;
+    }
+
+    private void checkAlive() {
+        String reason = disabledReason;
+        if (reason != null) {
+            throw new FtraceException(Errno.ENODEV, "jftrace disabled itself after an internal failure ("
+                    + reason + "); restart the JVM to use it again");
+        }
+    }
+
+    /**
+     * The kernel's {@code ftrace_bug}: after a failure that leaves hooks in an unknown state, every
+     * hook does nothing and every later call is ENODEV.
+     */
+    private FtraceException bug(String reason, Throwable cause) {
+        disabledReason = reason + ": " + cause;
+        Log.warn("jftrace disabled: " + disabledReason, cause);
+        for (OpsState s : registered) {
+            s.live = false;
+        }
+        Hooks.setTargets(new HookTarget[0]);
+        return new FtraceException(Errno.ENODEV, "jftrace disabled itself: " + disabledReason);
+    }
+
+    /** {@return the parent ip of a caller frame: its method index and bytecode index} */
+    long callSiteIp(StackWalker.StackFrame caller) {
+        Class<?> k = caller.getDeclaringClass();
+        ClassRecord c = table.find(k.getClassLoader(), k.getName());
+        if (c == null) {
+            synchronized (this) {
+                scanLoaded(k, k.getName());
+            }
+            c = table.find(k.getClassLoader(), k.getName());
+            if (c == null) {
+                return 0L;
+            }
+        }
+        String desc = caller.getDescriptor();
+        for (MethodRecord m : c.methods) {
+            if (m.name.equals(caller.getMethodName()) && m.descriptor.equals(desc)) {
+                int bci = caller.getByteCodeIndex();
+                long ip = m.ip() | (bci & ((1L << Hooks.IP_SHIFT) - 1));
+                if (bci > 0) {
+                    callSiteLines.putIfAbsent(ip, caller.getLineNumber());
+                }
+                return ip;
+            }
+        }
+        return 0L;
+    }
+
+    /** Gives invokedynamic hook sites their call site. */
+    private final class SiteLinker extends Linker {
+        @Override
+        public CallSite callSite(long ip, MethodType type) {
+            MethodRecord m = table.methodOfIp(ip);
+            MutableCallSite site = m == null ? null : m.site;
+            if (site == null || !type.equals(SITE_TYPE)) {
+                return new ConstantCallSite(MethodHandles.empty(type));
+            }
+            return site;
+        }
+
+        @Override
+        public void linkFailed(long ip, Throwable failure) {
+            Log.warn("hook site 0x" + Long.toHexString(ip) + " could not link, it does nothing: " + failure, failure);
+        }
+    }
+}

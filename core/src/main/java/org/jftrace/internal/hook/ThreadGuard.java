@@ -1,0 +1,104 @@
+package org.jftrace.internal.hook;
+
+/**
+ * The per-thread recursion guard of callbacks (the kernel's {@code trace_test_and_set_recursion}),
+ * found without running any JDK bytecode: {@code Thread.currentThread()} and
+ * {@code System.identityHashCode} are intrinsics, the table is jftrace's own. A {@code ThreadLocal}
+ * would run {@code ThreadLocal.get}, which a user may hook: the lookup would then recurse before
+ * the guard could refuse it.
+ *
+ * <p>Readers take no lock: buckets are chains of immutable nodes, published by a volatile store of
+ * the table. Writers (a thread's first hooked call) hold the class lock; a table rebuild drops the
+ * nodes of dead threads.
+ */
+final class ThreadGuard {
+    /** True while this thread runs a guarded callback; only its own thread reads or writes it. */
+    boolean busy;
+
+    private static final class Node {
+        final Thread thread;
+        final ThreadGuard guard;
+        final Node next;
+
+        Node(Thread thread, ThreadGuard guard, Node next) {
+            this.thread = thread;
+            this.guard = guard;
+            this.next = next;
+        }
+    }
+
+    private static volatile Node[] table = new Node[256];
+    private static int count;
+    /** The thread inside {@link #slowPath}: its nested hooked calls (from JDK code it runs) are refused. */
+    private static Thread inserting;
+
+    private ThreadGuard() {
+    }
+
+    /** {@return the calling thread's guard, or {@code null} while it is being created (refuse the call)} */
+    static ThreadGuard current() {
+        final Thread t = Thread.currentThread();
+        final Node[] tab = table;
+        for (Node n = tab[System.identityHashCode(t) & (tab.length - 1)]; n != null; n = n.next) {
+            if (n.thread == t) {
+                return n.guard;
+            }
+        }
+        return slowPath(t);
+    }
+
+    private static synchronized ThreadGuard slowPath(Thread t) {
+        if (inserting == t) {
+            return null;
+        }
+        inserting = t;
+        try {
+            Node[] tab = table;
+            int i = System.identityHashCode(t) & (tab.length - 1);
+            for (Node n = tab[i]; n != null; n = n.next) {
+                if (n.thread == t) {
+                    return n.guard;
+                }
+            }
+            if (count >= tab.length) {
+                tab = rebuild(tab);
+                i = System.identityHashCode(t) & (tab.length - 1);
+            }
+            ThreadGuard g = new ThreadGuard();
+            Node[] copy = tab.clone();
+            copy[i] = new Node(t, g, copy[i]);
+            count++;
+            table = copy; // publish: readers see the node fully built (final fields, volatile store)
+            return g;
+        } finally {
+            inserting = null;
+        }
+    }
+
+    /** Drops the nodes of dead threads; doubles the table when most threads are alive. */
+    private static Node[] rebuild(Node[] tab) {
+        int alive = 0;
+        for (Node head : tab) {
+            for (Node n = head; n != null; n = n.next) {
+                if (n.thread.isAlive()) {
+                    alive++;
+                }
+            }
+        }
+        int size = tab.length;
+        while (alive * 2 >= size) {
+            size *= 2;
+        }
+        Node[] n2 = new Node[size];
+        for (Node head : tab) {
+            for (Node n = head; n != null; n = n.next) {
+                if (n.thread.isAlive()) {
+                    int i = System.identityHashCode(n.thread) & (size - 1);
+                    n2[i] = new Node(n.thread, n.guard, n2[i]);
+                }
+            }
+        }
+        count = alive;
+        return n2;
+    }
+}

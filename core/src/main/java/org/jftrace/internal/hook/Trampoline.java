@@ -1,0 +1,28 @@
+package org.jftrace.internal.hook;
+
+import org.jftrace.FtraceFunc;
+import org.jftrace.FtraceOps;
+import org.jftrace.internal.boot.HookTarget;
+
+/**
+ * One registered ops' entry into dispatch: ftrace's per-ops trampoline. Each live ops gets a
+ * generated subclass {@code Trampoline$N} of its own (see {@link TrampolinePool}), whose static
+ * {@code call(FtraceFunc, long, FtraceOps, OpsState)} is what hook sites reach. Because that frame
+ * belongs to this ops alone, {@link Quiescence} can tell from a thread's stack whether the thread
+ * is inside this ops' callback, and hooked calls pay nothing to be tracked (RCU-tasks, not a
+ * per-call counter).
+ *
+ * <p>Static-call hook sites (boot and platform classes) reach the same frame through
+ * {@link #enter(long)}, which the generated subclass implements by calling its {@code call}.
+ */
+public abstract class Trampoline extends HookTarget {
+    protected final FtraceFunc func;
+    protected final FtraceOps ops;
+    protected final OpsState state;
+
+    protected Trampoline(FtraceFunc func, FtraceOps ops, OpsState state) {
+        this.func = func;
+        this.ops = ops;
+        this.state = state;
+    }
+}
