@@ -30,6 +30,11 @@ final class ParentIps {
         return caller == null ? Ftrace.UNKNOWN_IP : r.callSiteIp(caller);
     }
 
+    /** Loads the stack walker's classes before any hook exists. */
+    static void warmUp() {
+        WALKER.walk(new CallerOf());
+    }
+
     /** Skips jftrace's own frames and the traced method's frame; returns the caller's. Named class: no lambda on the hook path. */
     private static final class CallerOf implements Function<Stream<StackFrame>, StackFrame> {
         @Override

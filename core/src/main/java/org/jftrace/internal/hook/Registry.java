@@ -81,8 +81,69 @@ public final class Registry implements Backend {
 
     // ---------------------------------------------------------------- API (Backend)
 
+    // Each entry point marks the thread busy (ThreadGuard.enterJftrace): JDK code that jftrace runs
+    // for the change may be hooked, and its guarded callbacks are not called from inside jftrace.
+
     @Override
     public void register(FtraceOps ops) {
+        boolean g = ThreadGuard.enterJftrace();
+        try {
+            doRegister(ops);
+        } finally {
+            ThreadGuard.leaveJftrace(g);
+        }
+    }
+
+    @Override
+    public void unregister(FtraceOps ops) {
+        boolean g = ThreadGuard.enterJftrace();
+        try {
+            doUnregister(ops);
+        } finally {
+            ThreadGuard.leaveJftrace(g);
+        }
+    }
+
+    private void changeList(FtraceOps ops, String buf, boolean reset, boolean pending, boolean isFilter) {
+        boolean g = ThreadGuard.enterJftrace();
+        try {
+            doChangeList(ops, buf, reset, pending, isFilter);
+        } finally {
+            ThreadGuard.leaveJftrace(g);
+        }
+    }
+
+    @Override
+    public void setFilterIp(FtraceOps ops, long ip, boolean remove, boolean reset) {
+        boolean g = ThreadGuard.enterJftrace();
+        try {
+            doSetFilterIp(ops, ip, remove, reset);
+        } finally {
+            ThreadGuard.leaveJftrace(g);
+        }
+    }
+
+    @Override
+    public long lookupIp(String name) {
+        boolean g = ThreadGuard.enterJftrace();
+        try {
+            return doLookupIp(name);
+        } finally {
+            ThreadGuard.leaveJftrace(g);
+        }
+    }
+
+    @Override
+    public List<FunctionInfo> availableFilterFunctions() {
+        boolean g = ThreadGuard.enterJftrace();
+        try {
+            return doAvailableFilterFunctions();
+        } finally {
+            ThreadGuard.leaveJftrace(g);
+        }
+    }
+
+    private void doRegister(FtraceOps ops) {
         checkAlive();
         for (Flag f : ops.flags()) {
             if (!SUPPORTED.contains(f)) {
@@ -112,8 +173,7 @@ public final class Registry implements Backend {
         }
     }
 
-    @Override
-    public void unregister(FtraceOps ops) {
+    private void doUnregister(FtraceOps ops) {
         checkAlive();
         TrampolinePool.Slot slot;
         OpsState s;
@@ -148,7 +208,7 @@ public final class Registry implements Backend {
         changeList(ops, buf, reset, pending, false);
     }
 
-    private void changeList(FtraceOps ops, String buf, boolean reset, boolean pending, boolean isFilter) {
+    private void doChangeList(FtraceOps ops, String buf, boolean reset, boolean pending, boolean isFilter) {
         checkAlive();
         if (buf == null || buf.trim().isEmpty()) {
             if (!reset) {
@@ -197,8 +257,7 @@ public final class Registry implements Backend {
         }
     }
 
-    @Override
-    public void setFilterIp(FtraceOps ops, long ip, boolean remove, boolean reset) {
+    private void doSetFilterIp(FtraceOps ops, long ip, boolean remove, boolean reset) {
         checkAlive();
         MethodRecord m = table.methodOfIp(ip);
         if (m == null || m.ip() != ip || !m.traceable() || m.owner.notraceReason != null) {
@@ -262,8 +321,7 @@ public final class Registry implements Backend {
         return Optional.of(m.info(bci, line == null ? -1 : line));
     }
 
-    @Override
-    public long lookupIp(String name) {
+    private long doLookupIp(String name) {
         checkAlive();
         String n = name.trim();
         int paren = n.indexOf('(');
@@ -302,8 +360,7 @@ public final class Registry implements Backend {
         return found.get(0).ip();
     }
 
-    @Override
-    public List<FunctionInfo> availableFilterFunctions() {
+    private List<FunctionInfo> doAvailableFilterFunctions() {
         checkAlive();
         List<FunctionInfo> out = new ArrayList<>();
         synchronized (this) {
@@ -373,6 +430,30 @@ public final class Registry implements Backend {
         new BitSet().clone();
         Quiescence.class.getName();
         Hooks.enter(0L);
+        // The hook path itself: a class first loaded from inside a hooked call (HashMap.get runs
+        // during class loading) would be a ClassCircularityError.
+        OpsState s = new OpsState(FtraceOps.of(new WarmUpFunc()).withFlags(Flag.PARENT_IP));
+        s.live = true;
+        s.markReported();
+        for (int i = 0; i < 2; i++) {
+            Dispatch.callGuarded(s.func, 0L, s.ops, s);
+            Dispatch.callSafe(s.func, 0L, s.ops, s);
+        }
+        ParentIps.warmUp();
+        new ListTarget(new Trampoline[0]).enter(0L);
+        s.live = false;
+    }
+
+    /** Throws on every other call, so that warm-up runs the failure path too. */
+    private static final class WarmUpFunc implements org.jftrace.FtraceFunc {
+        private int calls;
+
+        @Override
+        public void call(long ip, long parentIp, FtraceOps op, org.jftrace.Regs regs) {
+            if ((calls++ & 1) == 1) {
+                throw new IllegalStateException("warm-up");
+            }
+        }
     }
 
     /** {@return the number of methods in the function table (scanned so far)} */
@@ -578,6 +659,16 @@ public final class Registry implements Backend {
         if (Notrace.classReason(name) != null) {
             return null;
         }
+        boolean guard = ThreadGuard.enterJftrace();
+        try {
+            return transformLocked(module, loader, name, redefined, pd, bytes);
+        } finally {
+            ThreadGuard.leaveJftrace(guard);
+        }
+    }
+
+    private byte[] transformLocked(Module module, ClassLoader loader, String name, Class<?> redefined,
+                                   ProtectionDomain pd, byte[] bytes) {
         synchronized (this) {
             if (transforming == Thread.currentThread()) {
                 return null; // a class loaded by our own transform: leave it alone (pitfall E2)

@@ -35,6 +35,29 @@ final class ThreadGuard {
     private ThreadGuard() {
     }
 
+    /**
+     * Marks the calling thread busy while jftrace itself works (transforming a class, changing
+     * hooks): the JDK code it runs may be hooked, and a guarded callback run from there could need
+     * the very class being loaded (ClassCircularityError). The kernel does not trace ftrace's own
+     * code either. {@return the previous state, for {@link #leaveJftrace}}
+     */
+    static boolean enterJftrace() {
+        ThreadGuard g = current();
+        if (g == null) {
+            return true;
+        }
+        boolean was = g.busy;
+        g.busy = true;
+        return was;
+    }
+
+    static void leaveJftrace(boolean previous) {
+        ThreadGuard g = current();
+        if (g != null) {
+            g.busy = previous;
+        }
+    }
+
     /** {@return the calling thread's guard, or {@code null} while it is being created (refuse the call)} */
     static ThreadGuard current() {
         final Thread t = Thread.currentThread();
