@@ -49,10 +49,15 @@ public final class HookInstrumenter {
      * {@return {@code bytes} with a hook at the entry of each method in {@code ips}}
      *
      * @param ips  ip of each method to hook, keyed by {@code name + descriptor}
+     * @throws IllegalArgumentException for {@link Kind#INDY} on a class file older than version 51
      * @throws RuntimeException from ASM when the result is invalid, e.g. a method over 64 KiB
      */
     public static byte[] instrument(byte[] bytes, Map<String, Long> ips, Kind kind) {
         ClassReader reader = new ClassReader(bytes);
+        if (kind == Kind.INDY && reader.readUnsignedShort(6) < Opcodes.V1_7) {
+            throw new IllegalArgumentException("class file version " + reader.readUnsignedShort(6)
+                    + " cannot hold invokedynamic; use Kind.STATIC");
+        }
         ClassWriter writer = new ClassWriter(reader, 0);
         reader.accept(new Inserter(writer, ips, kind), 0);
         return writer.toByteArray();

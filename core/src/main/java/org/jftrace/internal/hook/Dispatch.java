@@ -13,11 +13,25 @@ final class Dispatch {
     private Dispatch() {
     }
 
+    // Four entry points, one per (guard, parent ip) choice: the trampoline of an ops calls the one
+    // that fits its flags, so no flag is tested per call.
+
     /** RECURSION_SAFE: no guard. */
     static void callSafe(FtraceFunc f, long ip, FtraceOps op, OpsState s) {
         if (s.live) {
             try {
-                f.call(ip, s.wantsParentIp ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, op, null);
+                f.call(ip, Ftrace.UNKNOWN_IP, op, null);
+            } catch (Throwable t) {
+                failed(ip, s, t);
+            }
+        }
+    }
+
+    /** RECURSION_SAFE | PARENT_IP. */
+    static void callSafeParent(FtraceFunc f, long ip, FtraceOps op, OpsState s) {
+        if (s.live) {
+            try {
+                f.call(ip, ParentIps.find(ip), op, null);
             } catch (Throwable t) {
                 failed(ip, s, t);
             }
@@ -33,7 +47,25 @@ final class Dispatch {
             }
             g.busy = true;
             try {
-                f.call(ip, s.wantsParentIp ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, op, null);
+                f.call(ip, Ftrace.UNKNOWN_IP, op, null);
+            } catch (Throwable t) {
+                s.failed(ip, t);
+            } finally {
+                g.busy = false;
+            }
+        }
+    }
+
+    /** Guarded, PARENT_IP: the stack walk runs inside the guard, so hooked code it runs is not traced. */
+    static void callGuardedParent(FtraceFunc f, long ip, FtraceOps op, OpsState s) {
+        if (s.live) {
+            final ThreadGuard g = ThreadGuard.current();
+            if (g == null || g.busy) {
+                return;
+            }
+            g.busy = true;
+            try {
+                f.call(ip, ParentIps.find(ip), op, null);
             } catch (Throwable t) {
                 s.failed(ip, t);
             } finally {

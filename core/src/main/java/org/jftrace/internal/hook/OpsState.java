@@ -26,7 +26,6 @@ final class OpsState {
 
     final FtraceOps ops;
     final FtraceFunc func;
-    final boolean wantsParentIp;
 
     /**
      * True from the end of register until unregister starts. Trampolines read it after the hook
@@ -49,7 +48,6 @@ final class OpsState {
     OpsState(FtraceOps ops) {
         this.ops = ops;
         this.func = ops.func();
-        this.wantsParentIp = ops.has(FtraceOps.Flag.PARENT_IP);
     }
 
     /** Warm-up only: the first failure is not reported. */

@@ -158,7 +158,8 @@ public final class Registry implements Backend {
                         + "unregister it first, or register a new FtraceOps");
             }
             ensureScanned(s.filter.isEmpty() ? null : s.filter);
-            TrampolinePool.Slot slot = trampolines.take(!ops.has(Flag.RECURSION_SAFE));
+            TrampolinePool.Slot slot = trampolines.take(TrampolinePool.Kind.of(!ops.has(Flag.RECURSION_SAFE),
+                    ops.has(Flag.PARENT_IP)));
             try {
                 s.trampoline = (Trampoline) slot.constructor.invoke(ops.func(), ops, s);
             } catch (Throwable t) {
@@ -438,6 +439,8 @@ public final class Registry implements Backend {
         for (int i = 0; i < 2; i++) {
             Dispatch.callGuarded(s.func, 0L, s.ops, s);
             Dispatch.callSafe(s.func, 0L, s.ops, s);
+            Dispatch.callGuardedParent(s.func, 0L, s.ops, s);
+            Dispatch.callSafeParent(s.func, 0L, s.ops, s);
         }
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);

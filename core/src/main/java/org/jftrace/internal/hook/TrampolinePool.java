@@ -28,40 +28,60 @@ final class TrampolinePool {
     static final MethodType CALL_TYPE = MethodType.methodType(void.class, FtraceFunc.class, long.class,
             FtraceOps.class, OpsState.class);
 
+    /** The dispatch entry a trampoline calls, chosen once from its ops' flags. */
+    enum Kind {
+        SAFE("callSafe"), SAFE_PARENT("callSafeParent"), GUARDED("callGuarded"), GUARDED_PARENT("callGuardedParent");
+
+        final String dispatchMethod;
+
+        Kind(String dispatchMethod) {
+            this.dispatchMethod = dispatchMethod;
+        }
+
+        static Kind of(boolean guarded, boolean parentIp) {
+            return guarded ? (parentIp ? GUARDED_PARENT : GUARDED) : (parentIp ? SAFE_PARENT : SAFE);
+        }
+    }
+
     /** One generated class and its handles. */
     static final class Slot {
         final Class<?> type;
         final MethodHandle call;
         final MethodHandle constructor;
-        final boolean guarded;
+        final Kind kind;
 
-        Slot(Class<?> type, MethodHandle call, MethodHandle constructor, boolean guarded) {
+        Slot(Class<?> type, MethodHandle call, MethodHandle constructor, Kind kind) {
             this.type = type;
             this.call = call;
             this.constructor = constructor;
-            this.guarded = guarded;
+            this.kind = kind;
         }
     }
 
-    private final ArrayDeque<Slot> freeGuarded = new ArrayDeque<>();
-    private final ArrayDeque<Slot> freeSafe = new ArrayDeque<>();
+    private final java.util.EnumMap<Kind, ArrayDeque<Slot>> free = new java.util.EnumMap<>(Kind.class);
     private int generated;
 
-    Slot take(boolean guarded) {
-        Slot s = guarded ? freeGuarded.poll() : freeSafe.poll();
-        return s != null ? s : generate(guarded);
+    TrampolinePool() {
+        for (Kind k : Kind.values()) {
+            free.put(k, new ArrayDeque<>());
+        }
+    }
+
+    Slot take(Kind kind) {
+        Slot s = free.get(kind).poll();
+        return s != null ? s : generate(kind);
     }
 
     void giveBack(Slot s) {
-        (s.guarded ? freeGuarded : freeSafe).push(s);
+        free.get(s.kind).push(s);
     }
 
     int generatedCount() {
         return generated;
     }
 
-    private Slot generate(boolean guarded) {
-        String name = TRAMPOLINE + "$" + (++generated) + (guarded ? "G" : "S");
+    private Slot generate(Kind kind) {
+        String name = TRAMPOLINE + "$" + (++generated) + "_" + kind.name();
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
                 name, null, TRAMPOLINE, null);
@@ -85,7 +105,7 @@ final class TrampolinePool {
         mv.visitVarInsn(Opcodes.LLOAD, 1);
         mv.visitVarInsn(Opcodes.ALOAD, 3);
         mv.visitVarInsn(Opcodes.ALOAD, 4);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, guarded ? "callGuarded" : "callSafe", CALL_DESC, false);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, kind.dispatchMethod, CALL_DESC, false);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -111,7 +131,7 @@ final class TrampolinePool {
             MethodHandle call = lookup.findStatic(type, "call", CALL_TYPE);
             MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, FtraceFunc.class,
                     FtraceOps.class, OpsState.class));
-            return new Slot(type, call, ctor, guarded);
+            return new Slot(type, call, ctor, kind);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define trampoline " + name, e);
         }
