@@ -24,5 +24,6 @@ public final class AgentStart {
         Registry registry = new Registry(inst);
         inst.addTransformer(new HookTransformer(registry), true);
         BackendHolder.install(registry);
+        registry.ready();
     }
 }

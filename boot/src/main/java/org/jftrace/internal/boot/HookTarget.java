@@ -7,4 +7,14 @@ package org.jftrace.internal.boot;
 public abstract class HookTarget {
     /** Runs the callbacks of the ops enabled on method {@code ip}. Never throws. */
     public abstract void enter(long ip);
+
+    /**
+     * Like {@link #enter(long)}, for a hook that saved registers: {@code receiver} ({@code null} for
+     * static methods and constructors) and the arguments, boxed, in an array the callbacks may
+     * rewrite. {@return null when nothing changed, else a {@link HookRegs}} Never throws.
+     */
+    public Object enterRegs(long ip, Object receiver, Object[] args) {
+        enter(ip);
+        return null;
+    }
 }

@@ -41,6 +41,19 @@ public final class Hooks {
         }
     }
 
+    /** The static-call hook with registers; see {@link HookTarget#enterRegs}. */
+    public static Object enterRegs(long ip, Object receiver, Object[] args) {
+        final HookTarget[] lvTargets = targets;
+        final int index = (int) (ip >>> IP_SHIFT);
+        if (index < lvTargets.length) {
+            final HookTarget target = lvTargets[index];
+            if (target != null) {
+                return target.enterRegs(ip, receiver, args);
+            }
+        }
+        return null;
+    }
+
     /** Replaces the target table. The core publishes a fresh array for every change (release by volatile store). */
     public static void setTargets(HookTarget[] newTargets) {
         targets = newTargets;

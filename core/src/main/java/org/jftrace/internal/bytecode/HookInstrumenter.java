@@ -7,7 +7,9 @@ import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Adds an entry hook to chosen methods of a class file and forwards everything else untouched
@@ -53,24 +55,48 @@ public final class HookInstrumenter {
      * @throws RuntimeException from ASM when the result is invalid, e.g. a method over 64 KiB
      */
     public static byte[] instrument(byte[] bytes, Map<String, Long> ips, Kind kind) {
+        return instrument(bytes, ips, java.util.Collections.<String>emptySet(), kind);
+    }
+
+    /**
+     * Like {@link #instrument(byte[], Map, Kind)}; the methods in {@code withRegs} (keys as in
+     * {@code ips}) get the hook that saves registers: it passes the receiver and the arguments
+     * (boxed, in an {@code Object[]}) and, when the call returns a {@code HookRegs}, reloads the
+     * arguments from the array and, if redirected, returns the replacement's result instead of
+     * running the body (never in a constructor, whose body must call {@code super()}).
+     */
+    public static byte[] instrument(byte[] bytes, Map<String, Long> ips, java.util.Set<String> withRegs, Kind kind) {
         ClassReader reader = new ClassReader(bytes);
         if (kind == Kind.INDY && reader.readUnsignedShort(6) < Opcodes.V1_7) {
             throw new IllegalArgumentException("class file version " + reader.readUnsignedShort(6)
                     + " cannot hold invokedynamic; use Kind.STATIC");
         }
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new Inserter(writer, ips, kind), 0);
+        // Regs hooks branch, so they add frames; ASM wants a method's frames all expanded then.
+        reader.accept(new Inserter(writer, ips, withRegs, kind), withRegs.isEmpty() ? 0 : ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
 
     private static final class Inserter extends ClassVisitor {
         private final Map<String, Long> ips;
+        private final java.util.Set<String> withRegs;
         private final Kind kind;
+        private String owner;
+        private int version;
 
-        Inserter(ClassVisitor cv, Map<String, Long> ips, Kind kind) {
+        Inserter(ClassVisitor cv, Map<String, Long> ips, java.util.Set<String> withRegs, Kind kind) {
             super(Opcodes.ASM9, cv);
             this.ips = ips;
+            this.withRegs = withRegs;
             this.kind = kind;
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName,
+                          String[] interfaces) {
+            this.owner = name;
+            this.version = version & 0xFFFF;
+            super.visit(version, access, name, signature, superName, interfaces);
         }
 
         @Override
@@ -80,6 +106,10 @@ public final class HookInstrumenter {
             Long ip = ips.get(name + descriptor);
             if (ip == null || mv == null) {
                 return mv;
+            }
+            if (withRegs.contains(name + descriptor)) {
+                return new RegsEntryHook(mv, ip.longValue(), kind, owner, access, name, descriptor,
+                        version >= Opcodes.V1_6);
             }
             return new EntryHook(mv, ip.longValue(), kind);
         }
@@ -110,6 +140,288 @@ public final class HookInstrumenter {
         public void visitMaxs(int maxStack, int maxLocals) {
             // The static hook pushes a long (two slots) on an empty stack; the indy hook pushes nothing.
             super.visitMaxs(Math.max(maxStack, 2), maxLocals);
+        }
+    }
+
+    /** The hook with registers; see {@link #instrument(byte[], Map, java.util.Set, Kind)}. */
+    private static final class RegsEntryHook extends MethodVisitor {
+        private static final String TYPE_REGS = "org/jftrace/internal/boot/HookRegs";
+        private static final String REGS_INDY_DESC = "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
+        private static final String ENTER_REGS_DESC = "(JLjava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
+
+        private final long ip;
+        private final Kind kind;
+        private final String owner;
+        private final boolean isStatic;
+        private final boolean isConstructor;
+        private final Type[] args;
+        private final Type ret;
+        private final boolean frames;
+        private final int argsSize;
+        private final Label body = new Label();
+        /** The body's first frame is still to be written: written by us unless the original code starts with one. */
+        private boolean bodyFramePending;
+
+        RegsEntryHook(MethodVisitor mv, long ip, Kind kind, String owner, int access, String name, String desc,
+                      boolean frames) {
+            super(Opcodes.ASM9, mv);
+            this.ip = ip;
+            this.kind = kind;
+            this.owner = owner;
+            this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+            this.isConstructor = name.equals("<init>");
+            this.args = Type.getArgumentTypes(desc);
+            this.ret = Type.getReturnType(desc);
+            this.frames = frames;
+            int size = isStatic ? 0 : 1;
+            for (Type t : args) {
+                size += t.getSize();
+            }
+            this.argsSize = size;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            final int arrayLocal = argsSize;
+            final int regsLocal = argsSize + 1;
+            if (kind == Kind.STATIC) {
+                super.visitLdcInsn(Long.valueOf(ip));
+            }
+            if (isStatic || isConstructor) {
+                super.visitInsn(Opcodes.ACONST_NULL); // a constructor's receiver is not readable before super()
+            } else {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+            }
+            push(args.length);
+            super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
+            int slot = isStatic ? 0 : 1;
+            for (int i = 0; i < args.length; i++) {
+                super.visitInsn(Opcodes.DUP);
+                push(i);
+                super.visitVarInsn(args[i].getOpcode(Opcodes.ILOAD), slot);
+                box(args[i]);
+                super.visitInsn(Opcodes.AASTORE);
+                slot += args[i].getSize();
+            }
+            super.visitInsn(Opcodes.DUP);
+            super.visitVarInsn(Opcodes.ASTORE, arrayLocal);
+            if (kind == Kind.INDY) {
+                super.visitInvokeDynamicInsn(INDY_NAME, REGS_INDY_DESC, LINK, Long.valueOf(ip));
+            } else {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, TYPE_HOOKS, "enterRegs", ENTER_REGS_DESC, false);
+            }
+            Label changed = new Label();
+            super.visitInsn(Opcodes.DUP);
+            super.visitJumpInsn(Opcodes.IFNONNULL, changed);
+            super.visitInsn(Opcodes.POP);
+            super.visitJumpInsn(Opcodes.GOTO, body);
+
+            super.visitLabel(changed);
+            frame(true, new Object[] {"java/lang/Object"});
+            super.visitVarInsn(Opcodes.ASTORE, regsLocal);
+            slot = isStatic ? 0 : 1;
+            for (int i = 0; i < args.length; i++) {
+                super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
+                push(i);
+                super.visitInsn(Opcodes.AALOAD);
+                unbox(args[i]);
+                super.visitVarInsn(args[i].getOpcode(Opcodes.ISTORE), slot);
+                slot += args[i].getSize();
+            }
+            if (!isConstructor) {
+                super.visitVarInsn(Opcodes.ALOAD, regsLocal);
+                super.visitTypeInsn(Opcodes.CHECKCAST, TYPE_REGS);
+                super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TYPE_REGS, "redirected", "()Z", false);
+                super.visitJumpInsn(Opcodes.IFEQ, body);
+                super.visitVarInsn(Opcodes.ALOAD, regsLocal);
+                super.visitTypeInsn(Opcodes.CHECKCAST, TYPE_REGS);
+                super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TYPE_REGS, "invokeRedirect", "()Ljava/lang/Object;", false);
+                if (ret.getSort() == Type.VOID) {
+                    super.visitInsn(Opcodes.POP);
+                    super.visitInsn(Opcodes.RETURN);
+                } else {
+                    unbox(ret);
+                    super.visitInsn(ret.getOpcode(Opcodes.IRETURN));
+                }
+            }
+            super.visitLabel(body);
+            bodyFramePending = frames;
+        }
+
+        /** The original code starts: write the body's frame unless the original brings its own. */
+        private void startBody() {
+            if (bodyFramePending) {
+                bodyFramePending = false;
+                frame(false, new Object[0]);
+            }
+        }
+
+        private void frame(boolean withArray, Object[] stack) {
+            if (!frames) {
+                return;
+            }
+            java.util.List<Object> locals = new java.util.ArrayList<>();
+            if (!isStatic) {
+                locals.add(isConstructor ? Opcodes.UNINITIALIZED_THIS : owner);
+            }
+            for (Type t : args) {
+                locals.add(frameType(t));
+            }
+            if (withArray) {
+                locals.add("[Ljava/lang/Object;");
+            }
+            super.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), stack.length, stack);
+        }
+
+        private static Object frameType(Type t) {
+            switch (t.getSort()) {
+                case Type.BOOLEAN: case Type.BYTE: case Type.CHAR: case Type.SHORT: case Type.INT:
+                    return Opcodes.INTEGER;
+                case Type.LONG:
+                    return Opcodes.LONG;
+                case Type.FLOAT:
+                    return Opcodes.FLOAT;
+                case Type.DOUBLE:
+                    return Opcodes.DOUBLE;
+                default:
+                    return t.getInternalName();
+            }
+        }
+
+        private void push(int n) {
+            if (n <= 5) {
+                super.visitInsn(Opcodes.ICONST_0 + n);
+            } else if (n <= Byte.MAX_VALUE) {
+                super.visitIntInsn(Opcodes.BIPUSH, n);
+            } else {
+                super.visitIntInsn(Opcodes.SIPUSH, n);
+            }
+        }
+
+        private void box(Type t) {
+            String boxed = boxType(t);
+            if (boxed != null) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, boxed, "valueOf", "(" + t.getDescriptor() + ")L" + boxed + ";",
+                        false);
+            }
+        }
+
+        private void unbox(Type t) {
+            String boxed = boxType(t);
+            if (boxed == null) {
+                if (!t.getDescriptor().equals("Ljava/lang/Object;")) {
+                    super.visitTypeInsn(Opcodes.CHECKCAST, t.getSort() == Type.ARRAY ? t.getDescriptor() : t.getInternalName());
+                }
+                return;
+            }
+            super.visitTypeInsn(Opcodes.CHECKCAST, boxed);
+            super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, boxed, t.getClassName() + "Value", "()" + t.getDescriptor(), false);
+        }
+
+        private static String boxType(Type t) {
+            switch (t.getSort()) {
+                case Type.BOOLEAN: return "java/lang/Boolean";
+                case Type.BYTE: return "java/lang/Byte";
+                case Type.CHAR: return "java/lang/Character";
+                case Type.SHORT: return "java/lang/Short";
+                case Type.INT: return "java/lang/Integer";
+                case Type.LONG: return "java/lang/Long";
+                case Type.FLOAT: return "java/lang/Float";
+                case Type.DOUBLE: return "java/lang/Double";
+                default: return null;
+            }
+        }
+
+        @Override
+        public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+            bodyFramePending = false; // the original's first frame stands at the body's start
+            super.visitFrame(type, numLocal, local, numStack, stack);
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            startBody();
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitIntInsn(int opcode, int operand) {
+            startBody();
+            super.visitIntInsn(opcode, operand);
+        }
+
+        @Override
+        public void visitVarInsn(int opcode, int var) {
+            startBody();
+            super.visitVarInsn(opcode, var);
+        }
+
+        @Override
+        public void visitTypeInsn(int opcode, String type) {
+            startBody();
+            super.visitTypeInsn(opcode, type);
+        }
+
+        @Override
+        public void visitFieldInsn(int opcode, String o, String name, String descriptor) {
+            startBody();
+            super.visitFieldInsn(opcode, o, name, descriptor);
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String o, String name, String descriptor, boolean isInterface) {
+            startBody();
+            super.visitMethodInsn(opcode, o, name, descriptor, isInterface);
+        }
+
+        @Override
+        public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... bsmArgs) {
+            startBody();
+            super.visitInvokeDynamicInsn(name, descriptor, bsm, bsmArgs);
+        }
+
+        @Override
+        public void visitJumpInsn(int opcode, Label label) {
+            startBody();
+            super.visitJumpInsn(opcode, label);
+        }
+
+        @Override
+        public void visitLdcInsn(Object value) {
+            startBody();
+            super.visitLdcInsn(value);
+        }
+
+        @Override
+        public void visitIincInsn(int var, int increment) {
+            startBody();
+            super.visitIincInsn(var, increment);
+        }
+
+        @Override
+        public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+            startBody();
+            super.visitTableSwitchInsn(min, max, dflt, labels);
+        }
+
+        @Override
+        public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+            startBody();
+            super.visitLookupSwitchInsn(dflt, keys, labels);
+        }
+
+        @Override
+        public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+            startBody();
+            super.visitMultiANewArrayInsn(descriptor, numDimensions);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            // receiver + array + index + a value of two slots + the ip (static kind) on the stack at most;
+            // two more locals (the array and the returned registers).
+            super.visitMaxs(Math.max(maxStack, 8), Math.max(maxLocals, argsSize + 2));
         }
     }
 }

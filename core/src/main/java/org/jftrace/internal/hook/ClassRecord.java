@@ -26,6 +26,8 @@ final class ClassRecord {
 
     /** The methods that carry a hook in the bytecode the JVM runs now; written under the registry lock. */
     java.util.BitSet instrumented = new java.util.BitSet();
+    /** Of those, the methods whose hook saves registers (SAVE_REGS shape). */
+    java.util.BitSet instrumentedRegs = new java.util.BitSet();
 
     ClassRecord(String name, ClassLoader loader, boolean bootOrPlatform, String module, String sourceFile,
                 int classVersion, String notraceReason) {

@@ -6,76 +6,95 @@ import org.jftrace.FtraceOps;
 
 /**
  * What a trampoline runs for one ops on one call: the kernel's {@code ftrace_ops_assist_func}
- * (guarded) and direct call (recursion safe). Small and static so that the JIT inlines it, with
- * the callback, into the traced method: {@code f} is a constant bound into the call site.
+ * (recursion, RCU and per-CPU checks) folded with the direct call. {@code mode} is a constant in
+ * each generated trampoline, so once the JIT inlines this into the traced method only the checks
+ * that ops asked for remain; {@code f} is a constant bound into the call site, so the callback is
+ * inlined too.
  */
 final class Dispatch {
+    static final int GUARD = 1;
+    static final int PARENT = 2;
+    static final int PER_CPU = 4;
+    static final int RCU = 8;
+    static final int REGS = 16;
+    static final int MODES = 32;
+
     private Dispatch() {
     }
 
-    // Four entry points, one per (guard, parent ip) choice: the trampoline of an ops calls the one
-    // that fits its flags, so no flag is tested per call.
-
-    /** RECURSION_SAFE: no guard. */
-    static void callSafe(FtraceFunc f, long ip, FtraceOps op, OpsState s) {
-        if (s.live) {
-            try {
-                f.call(ip, Ftrace.UNKNOWN_IP, op, null);
-            } catch (Throwable t) {
-                failed(ip, s, t);
-            }
+    static int modeOf(FtraceOps ops) {
+        int mode = 0;
+        if (!ops.has(FtraceOps.Flag.RECURSION_SAFE)) {
+            mode |= GUARD;
         }
+        if (ops.has(FtraceOps.Flag.PARENT_IP)) {
+            mode |= PARENT;
+        }
+        if (ops.has(FtraceOps.Flag.PER_CPU)) {
+            mode |= PER_CPU;
+        }
+        if (ops.has(FtraceOps.Flag.RCU)) {
+            mode |= RCU;
+        }
+        if (ops.has(FtraceOps.Flag.SAVE_REGS)) {
+            mode |= REGS;
+        }
+        return mode;
     }
 
-    /** RECURSION_SAFE | PARENT_IP. */
-    static void callSafeParent(FtraceFunc f, long ip, FtraceOps op, OpsState s) {
-        if (s.live) {
-            try {
-                f.call(ip, ParentIps.find(ip), op, null);
-            } catch (Throwable t) {
-                failed(ip, s, t);
+    /**
+     * Calls {@code f} unless a check refuses. The order is the kernel's: recursion (and the
+     * per-thread state it needs) first, then RCU, then the per-CPU counter.
+     *
+     * @param regs the call's registers when the hook saved them, else null; passed on only with REGS
+     */
+    static void call(FtraceFunc f, long ip, FtraceOps op, OpsState s, RegsImpl regs, int mode) {
+        if (!s.live) {
+            return;
+        }
+        ThreadGuard g = null;
+        if ((mode & (GUARD | PER_CPU | RCU)) != 0) {
+            g = ThreadGuard.current();
+            if (g == null) {
+                return; // this thread's state is being created: nothing may run here
+            }
+            if ((mode & GUARD) != 0) {
+                if (g.busy) {
+                    return; // recursion: the call is lost, the traced method runs
+                }
+                g.busy = true;
             }
         }
-    }
-
-    /** Default: a call from inside any guarded callback on this thread is refused (and lost). */
-    static void callGuarded(FtraceFunc f, long ip, FtraceOps op, OpsState s) {
-        if (s.live) {
-            final ThreadGuard g = ThreadGuard.current();
-            if (g == null || g.busy) {
+        try {
+            if ((mode & RCU) != 0 && !(Rcu.watching && g.watching)) {
                 return;
             }
-            g.busy = true;
-            try {
-                f.call(ip, Ftrace.UNKNOWN_IP, op, null);
-            } catch (Throwable t) {
-                s.failed(ip, t);
-            } finally {
-                g.busy = false;
-            }
-        }
-    }
-
-    /** Guarded, PARENT_IP: the stack walk runs inside the guard, so hooked code it runs is not traced. */
-    static void callGuardedParent(FtraceFunc f, long ip, FtraceOps op, OpsState s) {
-        if (s.live) {
-            final ThreadGuard g = ThreadGuard.current();
-            if (g == null || g.busy) {
+            if ((mode & PER_CPU) != 0 && !g.perCpuEnabled(s.perCpuId)) {
                 return;
             }
-            g.busy = true;
-            try {
-                f.call(ip, ParentIps.find(ip), op, null);
-            } catch (Throwable t) {
+            if (regs != null) {
+                regs.current = s;
+            }
+            f.call(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, op,
+                    (mode & REGS) != 0 ? regs : null);
+        } catch (Throwable t) {
+            if ((mode & GUARD) != 0) {
                 s.failed(ip, t);
-            } finally {
+            } else {
+                failedUnguarded(ip, s, t);
+            }
+        } finally {
+            if (regs != null) {
+                regs.current = null;
+            }
+            if ((mode & GUARD) != 0) {
                 g.busy = false;
             }
         }
     }
 
     /** Reports a RECURSION_SAFE callback's failure under the guard, so reporting cannot recurse. */
-    private static void failed(long ip, OpsState s, Throwable t) {
+    private static void failedUnguarded(long ip, OpsState s, Throwable t) {
         final ThreadGuard g = ThreadGuard.current();
         if (g == null || g.busy) {
             return;
@@ -86,5 +105,14 @@ final class Dispatch {
         } finally {
             g.busy = false;
         }
+    }
+
+    /** Entry of a regs hook: makes the registers, runs each ops (newest first), says what changed. */
+    static Object enterRegs(Trampoline[] trampolines, long ip, Object receiver, Object[] args) {
+        RegsImpl regs = new RegsImpl(ip, receiver, args);
+        for (Trampoline t : trampolines) {
+            t.enterWithRegs(ip, regs);
+        }
+        return regs.result();
     }
 }

@@ -11,6 +11,11 @@ final class ListTarget extends HookTarget {
     }
 
     @Override
+    public Object enterRegs(long ip, Object receiver, Object[] args) {
+        return Dispatch.enterRegs(trampolines, ip, receiver, args);
+    }
+
+    @Override
     public void enter(long ip) {
         for (Trampoline t : trampolines) {
             t.enter(ip);

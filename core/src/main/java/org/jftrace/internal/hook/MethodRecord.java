@@ -24,6 +24,10 @@ final class MethodRecord {
 
     /** The invokedynamic hook site's call site, made the first time the method is hooked; reused after. */
     volatile java.lang.invoke.MutableCallSite site;
+    /** The same for the hook that saves registers, type {@code (Object, Object[])Object}. */
+    volatile java.lang.invoke.MutableCallSite regsSite;
+    /** Parameter classes, resolved the first time a callback rewrites an argument. */
+    volatile Class<?>[] parameterTypes;
 
     MethodRecord(int index, ClassRecord owner, String name, String descriptor, String parameters, int access,
                  int firstLine, String notraceReason) {
@@ -35,6 +39,26 @@ final class MethodRecord {
         this.access = access;
         this.firstLine = firstLine;
         this.notraceReason = notraceReason;
+    }
+
+    /** {@return whether any of the enabled ops wants registers (SAVE_REGS, and so IPMODIFY)} */
+    static boolean wantsRegs(OpsState[] enabled) {
+        for (OpsState s : enabled) {
+            if (s.ops.has(org.jftrace.FtraceOps.Flag.SAVE_REGS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@return parameter {@code i}'s class, or null when it cannot be resolved} */
+    Class<?> parameterType(int i) {
+        Class<?>[] p = parameterTypes;
+        if (p == null) {
+            p = RegsImpl.registry.resolveParameterTypes(this);
+            parameterTypes = p;
+        }
+        return p == null || i >= p.length ? null : p[i];
     }
 
     long ip() {

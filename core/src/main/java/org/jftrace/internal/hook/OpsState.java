@@ -24,8 +24,13 @@ final class OpsState {
         }
     }
 
+    private static int nextPerCpuId;
+
     final FtraceOps ops;
     final FtraceFunc func;
+    /** Index of this ops' counter in each thread's PER_CPU array, or -1 without PER_CPU. */
+    final int perCpuId;
+    private volatile boolean warnedNotPerCpu;
 
     /**
      * True from the end of register until unregister starts. Trampolines read it after the hook
@@ -48,6 +53,20 @@ final class OpsState {
     OpsState(FtraceOps ops) {
         this.ops = ops;
         this.func = ops.func();
+        this.perCpuId = ops.has(FtraceOps.Flag.PER_CPU) ? nextPerCpuId() : -1;
+    }
+
+    private static synchronized int nextPerCpuId() {
+        return nextPerCpuId++;
+    }
+
+    /** Warns once that a per-CPU call was made on an ops without PER_CPU (the kernel ignores it too). */
+    void warnNotPerCpu() {
+        if (!warnedNotPerCpu) {
+            warnedNotPerCpu = true;
+            Log.warn("ftrace_function_local_enable/disable on " + ops.name() + ", which has no PER_CPU flag: "
+                    + "no effect", null);
+        }
     }
 
     /** Warm-up only: the first failure is not reported. */

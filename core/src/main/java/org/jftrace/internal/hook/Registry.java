@@ -55,13 +55,28 @@ import org.jftrace.internal.glob.Glob;
  */
 public final class Registry implements Backend {
     private static final MethodType SITE_TYPE = MethodType.methodType(void.class);
+    private static final MethodType REGS_SITE_TYPE = MethodType.methodType(Object.class, Object.class, Object[].class);
     private static final MethodHandle NOP = MethodHandles.empty(SITE_TYPE);
+    private static final MethodHandle REGS_NOP = MethodHandles.empty(REGS_SITE_TYPE);
+    private static final MethodHandle NEW_REGS;
+    private static final MethodHandle REGS_RESULT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            NEW_REGS = l.findConstructor(RegsImpl.class, MethodType.methodType(void.class, long.class, Object.class,
+                    Object[].class));
+            REGS_RESULT = l.findVirtual(RegsImpl.class, "result", MethodType.methodType(Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
     private static final int BATCH = 256;
-    private static final Set<Flag> SUPPORTED = EnumSet.of(Flag.RECURSION_SAFE, Flag.PARENT_IP);
 
     private final Instrumentation inst;
     private final FunctionTable table = new FunctionTable();
     private final TrampolinePool trampolines = new TrampolinePool();
+    private final Redirects redirects = new Redirects(this);
     /** States of every ops ever passed in, weakly: an unregistered ops that users dropped goes away. */
     private final Map<FtraceOps, OpsState> states = new WeakHashMap<>();
     /** Registered ops, newest first (the kernel's list order). */
@@ -76,6 +91,7 @@ public final class Registry implements Backend {
     public Registry(Instrumentation inst) {
         this.inst = inst;
         ParentIps.registry = this;
+        RegsImpl.registry = this;
         Hooks.setLinker(new SiteLinker());
     }
 
@@ -145,11 +161,9 @@ public final class Registry implements Backend {
 
     private void doRegister(FtraceOps ops) {
         checkAlive();
-        for (Flag f : ops.flags()) {
-            if (!SUPPORTED.contains(f)) {
-                throw new FtraceException(Errno.EINVAL, "flag " + f + " of " + ops.name()
-                        + " is not supported by this jftrace version yet; register without it");
-            }
+        if (ops.has(Flag.IPMODIFY) && !ops.has(Flag.SAVE_REGS)) {
+            throw new FtraceException(Errno.EINVAL, ops.name() + " has IPMODIFY without SAVE_REGS: IPMODIFY "
+                    + "changes the ip in regs, so add SAVE_REGS");
         }
         synchronized (this) {
             OpsState s = state(ops);
@@ -157,9 +171,12 @@ public final class Registry implements Backend {
                 throw new FtraceException(Errno.EBUSY, ops.name() + " is registered already; "
                         + "unregister it first, or register a new FtraceOps");
             }
+            if (ops.has(Flag.IPMODIFY) && s.filter.isEmpty()) {
+                throw new FtraceException(Errno.EINVAL, ops.name() + " has IPMODIFY and an empty filter (every "
+                        + "method): set a filter naming the methods it redirects first");
+            }
             ensureScanned(s.filter.isEmpty() ? null : s.filter);
-            TrampolinePool.Slot slot = trampolines.take(TrampolinePool.Kind.of(!ops.has(Flag.RECURSION_SAFE),
-                    ops.has(Flag.PARENT_IP)));
+            TrampolinePool.Slot slot = trampolines.take(Dispatch.modeOf(ops));
             try {
                 s.trampoline = (Trampoline) slot.constructor.invoke(ops.func(), ops, s);
             } catch (Throwable t) {
@@ -170,7 +187,18 @@ public final class Registry implements Backend {
             s.registered = true;
             s.live = true;
             registered.add(0, s);
-            applyChanges();
+            try {
+                applyChanges();
+            } catch (FtraceException e) {
+                // EBUSY (a second IPMODIFY on a method): nothing was changed; undo the registration.
+                s.live = false;
+                s.registered = false;
+                registered.remove(s);
+                s.slot = null;
+                s.trampoline = null;
+                trampolines.giveBack(slot);
+                throw e;
+            }
         }
     }
 
@@ -218,14 +246,8 @@ public final class Registry implements Backend {
             }
             synchronized (this) {
                 OpsState s = state(ops);
-                if (isFilter) {
-                    s.filter = FilterList.EMPTY;
-                } else {
-                    s.notrace = FilterList.EMPTY;
-                }
-                if (s.registered) {
-                    applyChanges();
-                }
+                checkIpmodifyList(s, isFilter, FilterList.EMPTY);
+                commitList(s, isFilter, FilterList.EMPTY);
             }
             return;
         }
@@ -247,14 +269,46 @@ public final class Registry implements Backend {
             } else {
                 next = base.plus(entry);
             }
+            checkIpmodifyList(s, isFilter, next);
+            commitList(s, isFilter, next);
+        }
+    }
+
+    /** IPMODIFY ops: no notrace changes, and never an empty filter (every method). */
+    private static void checkIpmodifyList(OpsState s, boolean isFilter, FilterList next) {
+        if (!s.ops.has(Flag.IPMODIFY)) {
+            return;
+        }
+        if (!isFilter) {
+            throw new FtraceException(Errno.EINVAL, s.ops.name() + " has IPMODIFY: its methods are chosen by "
+                    + "its filter alone, a notrace list is not allowed");
+        }
+        if (next.isEmpty()) {
+            throw new FtraceException(Errno.EINVAL, "this change would leave " + s.ops.name()
+                    + " (IPMODIFY) with an empty filter, which means every method; keep at least one entry");
+        }
+    }
+
+    /** Sets the new list; if the ops is registered, applies it, or restores the old list on EBUSY. */
+    private void commitList(OpsState s, boolean isFilter, FilterList next) {
+        FilterList old = isFilter ? s.filter : s.notrace;
+        if (isFilter) {
+            s.filter = next;
+        } else {
+            s.notrace = next;
+        }
+        if (!s.registered) {
+            return;
+        }
+        try {
+            applyChanges();
+        } catch (FtraceException e) {
             if (isFilter) {
-                s.filter = next;
+                s.filter = old;
             } else {
-                s.notrace = next;
+                s.notrace = old;
             }
-            if (s.registered) {
-                applyChanges();
-            }
+            throw e;
         }
     }
 
@@ -279,21 +333,36 @@ public final class Registry implements Backend {
             } else {
                 next = base.plus(new FilterList.Entry(m, false));
             }
-            s.filter = next;
-            if (s.registered) {
-                applyChanges();
-            }
+            checkIpmodifyList(s, true, next);
+            commitList(s, true, next);
         }
     }
 
     @Override
     public void localEnable(FtraceOps ops) {
-        throw new FtraceException(Errno.EINVAL, "PER_CPU is not supported by this jftrace version yet");
+        perCpuAdd(ops, -1);
     }
 
     @Override
     public void localDisable(FtraceOps ops) {
-        throw new FtraceException(Errno.EINVAL, "PER_CPU is not supported by this jftrace version yet");
+        perCpuAdd(ops, +1);
+    }
+
+    /** The calling thread's counter of a PER_CPU ops; no effect (and one warning) without PER_CPU. */
+    private void perCpuAdd(FtraceOps ops, int delta) {
+        checkAlive();
+        OpsState s;
+        synchronized (this) {
+            s = state(ops);
+        }
+        if (s.perCpuId < 0) {
+            s.warnNotPerCpu();
+            return;
+        }
+        ThreadGuard g = ThreadGuard.current();
+        if (g != null) {
+            g.perCpuAdd(s.perCpuId, delta);
+        }
     }
 
     @Override
@@ -433,17 +502,24 @@ public final class Registry implements Backend {
         Hooks.enter(0L);
         // The hook path itself: a class first loaded from inside a hooked call (HashMap.get runs
         // during class loading) would be a ClassCircularityError.
-        OpsState s = new OpsState(FtraceOps.of(new WarmUpFunc()).withFlags(Flag.PARENT_IP));
+        OpsState s = new OpsState(FtraceOps.of(new WarmUpFunc()).withFlags(Flag.PARENT_IP, Flag.PER_CPU));
         s.live = true;
         s.markReported();
-        for (int i = 0; i < 2; i++) {
-            Dispatch.callGuarded(s.func, 0L, s.ops, s);
-            Dispatch.callSafe(s.func, 0L, s.ops, s);
-            Dispatch.callGuardedParent(s.func, 0L, s.ops, s);
-            Dispatch.callSafeParent(s.func, 0L, s.ops, s);
+        ThreadGuard.current().perCpuAdd(s.perCpuId, -1);
+        for (int mode = 0; mode < Dispatch.MODES; mode++) {
+            for (int i = 0; i < 2; i++) {
+                Dispatch.call(s.func, 0L, s.ops, s, null, mode);
+                RegsImpl regs = new RegsImpl(0L, null, new Object[] {Integer.valueOf(1)});
+                Dispatch.call(s.func, 0L, s.ops, s, regs, mode);
+                regs.result();
+                regs.redirected();
+            }
         }
+        ThreadGuard.current().perCpuAdd(s.perCpuId, +1);
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);
+        new ListTarget(new Trampoline[0]).enterRegs(0L, null, new Object[0]);
+        Redirects.box(int.class);
         s.live = false;
     }
 
@@ -453,10 +529,18 @@ public final class Registry implements Backend {
 
         @Override
         public void call(long ip, long parentIp, FtraceOps op, org.jftrace.Regs regs) {
+            if (regs != null && regs.argCount() > 0) {
+                regs.arg(0);
+            }
             if ((calls++ & 1) == 1) {
                 throw new IllegalStateException("warm-up");
             }
         }
+    }
+
+    /** Called by the agent once the transformer is in place: RCU ops may run from now on. */
+    public void ready() {
+        Rcu.start();
     }
 
     /** {@return the number of methods in the function table (scanned so far)} */
@@ -471,41 +555,77 @@ public final class Registry implements Backend {
      * changed, and retransforms the classes whose set of hooked methods changed. Under the lock.
      */
     private void applyChanges() {
-        try {
-            HookTarget[] staticTargets = null;
-            List<ClassRecord> toRetransform = new ArrayList<>();
-            for (ClassRecord c : table.classes()) {
-                if (c.notraceReason != null) {
+        // Phase 1: compute every method's new ops list; check IPMODIFY ownership before changing anything.
+        List<MethodRecord> changed = new ArrayList<>();
+        List<OpsState[]> lists = new ArrayList<>();
+        for (ClassRecord c : table.classes()) {
+            if (c.notraceReason != null) {
+                continue;
+            }
+            for (MethodRecord m : c.methods) {
+                if (!m.traceable()) {
                     continue;
                 }
-                boolean classChanged = false;
-                for (int i = 0; i < c.methods.length; i++) {
-                    MethodRecord m = c.methods[i];
-                    if (!m.traceable()) {
-                        continue;
-                    }
-                    OpsState[] want = enabledOn(m);
-                    if (!Arrays.equals(want, m.enabled)) {
-                        m.enabled = want;
-                        staticTargets = relink(c, m, staticTargets);
-                    }
-                    if ((want.length > 0) != c.instrumented.get(i)) {
-                        classChanged = true;
-                    }
+                OpsState[] want = enabledOn(m);
+                if (!Arrays.equals(want, m.enabled)) {
+                    checkOneIpmodify(m, want);
+                    changed.add(m);
+                    lists.add(want);
                 }
-                if (classChanged) {
+            }
+        }
+        // Phase 2: commit, relink, retransform.
+        try {
+            HookTarget[] staticTargets = null;
+            java.util.Set<ClassRecord> toRetransform = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < changed.size(); i++) {
+                MethodRecord m = changed.get(i);
+                m.enabled = lists.get(i);
+                staticTargets = relink(m.owner, m, staticTargets);
+            }
+            for (ClassRecord c : table.classes()) {
+                if (c.notraceReason == null && shapeChanged(c)) {
                     toRetransform.add(c);
                 }
             }
             if (staticTargets != null) {
                 Hooks.setTargets(staticTargets);
             }
-            retransform(toRetransform);
+            retransform(new ArrayList<>(toRetransform));
         } catch (FtraceException e) {
             throw e;
         } catch (Throwable t) {
             throw bug("applying hook changes failed", t);
         }
+    }
+
+    /** EBUSY if {@code want} has two IPMODIFY ops (the kernel's {@code ftrace_hash_ipmodify_enable}). */
+    private static void checkOneIpmodify(MethodRecord m, OpsState[] want) {
+        OpsState owner = null;
+        for (OpsState s : want) {
+            if (s.ops.has(Flag.IPMODIFY)) {
+                if (owner != null) {
+                    throw new FtraceException(Errno.EBUSY, m + " is already redirected by " + owner.ops.name()
+                            + " (IPMODIFY); only one IPMODIFY ops per method: nothing was changed");
+                }
+                owner = s;
+            }
+        }
+    }
+
+    /** {@return whether the hooks the JVM runs for {@code c} differ from what its methods' ops lists ask} */
+    private static boolean shapeChanged(ClassRecord c) {
+        for (int i = 0; i < c.methods.length; i++) {
+            MethodRecord m = c.methods[i];
+            if (!m.traceable()) {
+                continue;
+            }
+            boolean hook = m.enabled.length > 0;
+            if (hook != c.instrumented.get(i) || (hook && MethodRecord.wantsRegs(m.enabled) != c.instrumentedRegs.get(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private OpsState[] enabledOn(MethodRecord m) {
@@ -529,15 +649,23 @@ public final class Registry implements Backend {
     /** Points method {@code m}'s hook site at its current ops list. */
     private HookTarget[] relink(ClassRecord c, MethodRecord m, HookTarget[] staticTargets) {
         if (usesIndy(c)) {
+            boolean regs = MethodRecord.wantsRegs(m.enabled);
             MutableCallSite site = m.site;
-            if (site == null) {
-                if (m.enabled.length == 0) {
-                    return staticTargets;
-                }
+            if (site == null && m.enabled.length > 0 && !regs) {
                 site = new MutableCallSite(SITE_TYPE);
                 m.site = site;
             }
-            site.setTarget(chain(m));
+            if (site != null) {
+                site.setTarget(chain(m));
+            }
+            MutableCallSite regsSite = m.regsSite;
+            if (regsSite == null && regs) {
+                regsSite = new MutableCallSite(REGS_SITE_TYPE);
+                m.regsSite = regsSite;
+            }
+            if (regsSite != null) {
+                regsSite.setTarget(regsChain(m));
+            }
             return staticTargets;
         }
         HookTarget[] t = staticTargets;
@@ -577,6 +705,27 @@ public final class Registry implements Backend {
         return h;
     }
 
+    /**
+     * The target of the register-saving invokedynamic: make the registers, run each ops' trampoline
+     * with them (newest first), then hand back what changed.
+     * {@code (Object receiver, Object[] args)Object}.
+     */
+    private static MethodHandle regsChain(MethodRecord m) {
+        OpsState[] e = m.enabled;
+        if (e.length == 0) {
+            return REGS_NOP;
+        }
+        MethodHandle seq = null; // (RegsImpl)void
+        for (int i = e.length - 1; i >= 0; i--) {
+            OpsState s = e[i];
+            MethodHandle one = MethodHandles.insertArguments(s.slot.callRegs, 0, s.func, m.ip(), s.ops, s);
+            seq = seq == null ? one : MethodHandles.foldArguments(seq, one);
+        }
+        MethodHandle body = MethodHandles.foldArguments(REGS_RESULT, seq); // (RegsImpl)Object
+        MethodHandle make = MethodHandles.insertArguments(NEW_REGS, 0, m.ip()); // (Object,Object[])RegsImpl
+        return MethodHandles.collectArguments(body, 0, make);
+    }
+
     private void retransform(List<ClassRecord> classes) {
         if (classes.isEmpty()) {
             return;
@@ -604,8 +753,10 @@ public final class Registry implements Backend {
 
     private void retransformBatch(List<Class<?>> batch, List<ClassRecord> recs) {
         BitSet[] before = new BitSet[recs.size()];
+        BitSet[] beforeRegs = new BitSet[recs.size()];
         for (int i = 0; i < before.length; i++) {
             before[i] = (BitSet) recs.get(i).instrumented.clone();
+            beforeRegs[i] = (BitSet) recs.get(i).instrumentedRegs.clone();
         }
         try {
             inst.retransformClasses(batch.toArray(new Class<?>[0]));
@@ -614,6 +765,7 @@ public final class Registry implements Backend {
             // One bad class fails the whole batch (pitfall C3): retry one by one.
             for (int i = 0; i < before.length; i++) {
                 recs.get(i).instrumented = before[i];
+                recs.get(i).instrumentedRegs = beforeRegs[i];
             }
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -621,6 +773,7 @@ public final class Registry implements Backend {
                 inst.retransformClasses(batch.get(i));
             } catch (Throwable t) {
                 recs.get(i).instrumented = before[i];
+                recs.get(i).instrumentedRegs = beforeRegs[i];
                 Log.warn("class " + recs.get(i).name + " cannot be retransformed, skipped: " + t, t);
             }
         }
@@ -715,45 +868,82 @@ public final class Registry implements Backend {
 
     private byte[] instrument(ClassRecord c, byte[] bytes) {
         Map<String, Long> ips = new HashMap<>();
+        Set<String> withRegs = new java.util.HashSet<>();
         BitSet set = new BitSet();
+        BitSet regsSet = new BitSet();
         for (int i = 0; i < c.methods.length; i++) {
             MethodRecord m = c.methods[i];
             if (m.enabled.length > 0) {
                 ips.put(m.name + m.descriptor, m.ip());
                 set.set(i);
+                if (MethodRecord.wantsRegs(m.enabled)) {
+                    withRegs.add(m.name + m.descriptor);
+                    regsSet.set(i);
+                }
             }
         }
         if (ips.isEmpty()) {
             c.instrumented = set;
+            c.instrumentedRegs = regsSet;
             return null;
         }
         HookInstrumenter.Kind kind = usesIndy(c) ? HookInstrumenter.Kind.INDY : HookInstrumenter.Kind.STATIC;
         byte[] out;
         try {
-            out = HookInstrumenter.instrument(bytes, ips, kind);
+            out = HookInstrumenter.instrument(bytes, ips, withRegs, kind);
         } catch (RuntimeException tooLarge) {
-            // Most likely a method pushed past 64 KiB: hook the others, report the rest.
-            out = null;
+            // Most likely a method pushed past 64 KiB (regs hooks are the larger ones): per method,
+            // SAVE_REGS | SAVE_REGS_IF_SUPPORTED falls back to the plain hook (null regs); the rest is skipped.
             for (int i = 0; i < c.methods.length; i++) {
                 MethodRecord m = c.methods[i];
+                String key = m.name + m.descriptor;
                 if (!set.get(i)) {
                     continue;
                 }
+                Map<String, Long> one = Collections.singletonMap(key, m.ip());
+                if (withRegs.contains(key)) {
+                    try {
+                        HookInstrumenter.instrument(bytes, one, withRegs, kind);
+                        continue;
+                    } catch (RuntimeException e) {
+                        withRegs.remove(key);
+                        regsSet.clear(i);
+                        if (!regsOptional(m)) {
+                            ips.remove(key);
+                            set.clear(i);
+                            Log.warn("method " + m + " cannot get regs (" + e + "); skipped for its SAVE_REGS ops", null);
+                            continue;
+                        }
+                        Log.warn("method " + m + " cannot get regs (" + e + "); hooked with null regs "
+                                + "(SAVE_REGS_IF_SUPPORTED)", null);
+                    }
+                }
                 try {
-                    HookInstrumenter.instrument(bytes, Collections.singletonMap(m.name + m.descriptor, m.ip()), kind);
+                    HookInstrumenter.instrument(bytes, one, kind);
                 } catch (RuntimeException e) {
-                    ips.remove(m.name + m.descriptor);
+                    ips.remove(key);
                     set.clear(i);
                     Log.warn("method " + m + " cannot carry a hook, skipped: " + e, null);
                 }
             }
-            out = ips.isEmpty() ? null : HookInstrumenter.instrument(bytes, ips, kind);
+            out = ips.isEmpty() ? null : HookInstrumenter.instrument(bytes, ips, withRegs, kind);
         }
         c.instrumented = set;
+        c.instrumentedRegs = regsSet;
         if (Log.hook()) {
             Log.info("hooked " + set.cardinality() + " method(s) of " + c.name + " (" + kind + ")");
         }
         return out;
+    }
+
+    /** {@return whether every SAVE_REGS ops on {@code m} also has SAVE_REGS_IF_SUPPORTED} */
+    private static boolean regsOptional(MethodRecord m) {
+        for (OpsState s : m.enabled) {
+            if (s.ops.has(Flag.SAVE_REGS) && !s.ops.has(Flag.SAVE_REGS_IF_SUPPORTED)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private boolean anyRegisteredMayMatch(String className) {
@@ -976,6 +1166,58 @@ public final class Registry implements Backend {
         return new FtraceException(Errno.ENODEV, "jftrace disabled itself: " + disabledReason);
     }
 
+    MethodRecord method(long ip) {
+        return table.methodOfIp(ip);
+    }
+
+    Redirects redirects() {
+        return redirects;
+    }
+
+    /** {@return the class of {@code c}, found among the loaded classes if not known yet} */
+    private Class<?> classOf(ClassRecord c) {
+        Class<?> k = c.loadedClass();
+        if (k == null) {
+            synchronized (this) {
+                resolveClasses(Collections.singletonList(c));
+            }
+            k = c.loadedClass();
+        }
+        if (k == null) {
+            throw new FtraceException(Errno.EINVAL, c.name + " is not loaded (any more)");
+        }
+        return k;
+    }
+
+    /** {@return the reflective method of {@code m}} @throws FtraceException EINVAL for constructors or when it is gone */
+    java.lang.reflect.Method reflect(MethodRecord m) {
+        for (java.lang.reflect.Method x : classOf(m.owner).getDeclaredMethods()) {
+            if (x.getName().equals(m.name) && MethodType.methodType(x.getReturnType(), x.getParameterTypes())
+                    .toMethodDescriptorString().equals(m.descriptor)) {
+                return x;
+            }
+        }
+        throw new FtraceException(Errno.EINVAL, m + " is not a plain method (constructor or initialiser)");
+    }
+
+    /** {@return the parameter classes of {@code m}, or null if they cannot be resolved} */
+    Class<?>[] resolveParameterTypes(MethodRecord m) {
+        try {
+            if (m.name.equals("<init>")) {
+                for (java.lang.reflect.Constructor<?> x : classOf(m.owner).getDeclaredConstructors()) {
+                    if (MethodType.methodType(void.class, x.getParameterTypes()).toMethodDescriptorString()
+                            .equals(m.descriptor)) {
+                        return x.getParameterTypes();
+                    }
+                }
+                return null;
+            }
+            return reflect(m).getParameterTypes();
+        } catch (RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
     /** {@return the parent ip of a caller frame: its method index and bytecode index} */
     long callSiteIp(StackWalker.StackFrame caller) {
         Class<?> k = caller.getDeclaringClass();
@@ -1008,8 +1250,15 @@ public final class Registry implements Backend {
         @Override
         public CallSite callSite(long ip, MethodType type) {
             MethodRecord m = table.methodOfIp(ip);
-            MutableCallSite site = m == null ? null : m.site;
-            if (site == null || !type.equals(SITE_TYPE)) {
+            MutableCallSite site = null;
+            if (m != null) {
+                if (type.equals(SITE_TYPE)) {
+                    site = m.site;
+                } else if (type.equals(REGS_SITE_TYPE)) {
+                    site = m.regsSite;
+                }
+            }
+            if (site == null) {
                 return new ConstantCallSite(MethodHandles.empty(type));
             }
             return site;

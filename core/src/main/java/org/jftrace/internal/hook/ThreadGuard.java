@@ -15,6 +15,29 @@ final class ThreadGuard {
     /** True while this thread runs a guarded callback; only its own thread reads or writes it. */
     boolean busy;
 
+    /** Whether RCU ops may run on this thread ({@link Rcu}); fixed when the guard is made. */
+    final boolean watching;
+
+    /**
+     * PER_CPU counters of this thread, by ops' per-CPU id, stored as (counter - 1): the kernel's
+     * counter starts at 1 (disabled) and the callback runs at exactly 0, so a fresh 0 here means
+     * disabled and -1 means enabled. Only the owning thread reads or writes it.
+     */
+    private int[] perCpu = new int[0];
+
+    boolean perCpuEnabled(int id) {
+        final int[] c = perCpu;
+        return id < c.length && c[id] == -1;
+    }
+
+    /** Adds {@code delta} to this thread's counter of PER_CPU ops {@code id} (-1: local enable, +1: local disable). */
+    void perCpuAdd(int id, int delta) {
+        if (id >= perCpu.length) {
+            perCpu = java.util.Arrays.copyOf(perCpu, Math.max(id + 1, perCpu.length * 2));
+        }
+        perCpu[id] += delta; // stored = counter - 1
+    }
+
     private static final class Node {
         final Thread thread;
         final ThreadGuard guard;
@@ -32,7 +55,8 @@ final class ThreadGuard {
     /** The thread inside {@link #slowPath}: its nested hooked calls (from JDK code it runs) are refused. */
     private static Thread inserting;
 
-    private ThreadGuard() {
+    private ThreadGuard(boolean watching) {
+        this.watching = watching;
     }
 
     /**
@@ -87,7 +111,7 @@ final class ThreadGuard {
                 tab = rebuild(tab);
                 i = System.identityHashCode(t) & (tab.length - 1);
             }
-            ThreadGuard g = new ThreadGuard();
+            ThreadGuard g = new ThreadGuard(Rcu.watchingOn(t));
             Node[] copy = tab.clone();
             copy[i] = new Node(t, g, copy[i]);
             count++;

@@ -6,14 +6,14 @@ import org.jftrace.internal.boot.HookTarget;
 
 /**
  * One registered ops' entry into dispatch: ftrace's per-ops trampoline. Each live ops gets a
- * generated subclass {@code Trampoline$N} of its own (see {@link TrampolinePool}), whose static
- * {@code call(FtraceFunc, long, FtraceOps, OpsState)} is what hook sites reach. Because that frame
- * belongs to this ops alone, {@link Quiescence} can tell from a thread's stack whether the thread
- * is inside this ops' callback, and hooked calls pay nothing to be tracked (RCU-tasks, not a
- * per-call counter).
+ * generated subclass {@code Trampoline$N_mode} of its own (see {@link TrampolinePool}), whose static
+ * {@code call(FtraceFunc, long, FtraceOps, OpsState)} and {@code callRegs(..., RegsImpl)} are what
+ * hook sites reach, with the ops' dispatch mode as a constant. Because that frame belongs to this
+ * ops alone, {@link Quiescence} can tell from a thread's stack whether the thread is inside this
+ * ops' callback, and hooked calls pay nothing to be tracked (RCU-tasks, not a per-call counter).
  *
- * <p>Static-call hook sites (boot and platform classes) reach the same frame through
- * {@link #enter(long)}, which the generated subclass implements by calling its {@code call}.
+ * <p>Static-call hook sites (boot and platform classes) reach the same frames through
+ * {@link #enter(long)} and {@link #enterWithRegs}, which the generated subclass implements.
  */
 public abstract class Trampoline extends HookTarget {
     protected final FtraceFunc func;
@@ -24,5 +24,13 @@ public abstract class Trampoline extends HookTarget {
         this.func = func;
         this.ops = ops;
         this.state = state;
+    }
+
+    /** Runs this ops' callback with registers {@code regs}. */
+    abstract void enterWithRegs(long ip, RegsImpl regs);
+
+    @Override
+    public Object enterRegs(long ip, Object receiver, Object[] args) {
+        return Dispatch.enterRegs(new Trampoline[] {this}, ip, receiver, args);
     }
 }

@@ -24,64 +24,56 @@ final class TrampolinePool {
     private static final String FUNC = Type.getDescriptor(FtraceFunc.class);
     private static final String OPS = Type.getDescriptor(FtraceOps.class);
     private static final String STATE = Type.getDescriptor(OpsState.class);
+    private static final String REGS = Type.getDescriptor(RegsImpl.class);
     private static final String CALL_DESC = "(" + FUNC + "J" + OPS + STATE + ")V";
+    private static final String CALL_REGS_DESC = "(" + FUNC + "J" + OPS + STATE + REGS + ")V";
+    private static final String DISPATCH_DESC = "(" + FUNC + "J" + OPS + STATE + REGS + "I)V";
     static final MethodType CALL_TYPE = MethodType.methodType(void.class, FtraceFunc.class, long.class,
             FtraceOps.class, OpsState.class);
-
-    /** The dispatch entry a trampoline calls, chosen once from its ops' flags. */
-    enum Kind {
-        SAFE("callSafe"), SAFE_PARENT("callSafeParent"), GUARDED("callGuarded"), GUARDED_PARENT("callGuardedParent");
-
-        final String dispatchMethod;
-
-        Kind(String dispatchMethod) {
-            this.dispatchMethod = dispatchMethod;
-        }
-
-        static Kind of(boolean guarded, boolean parentIp) {
-            return guarded ? (parentIp ? GUARDED_PARENT : GUARDED) : (parentIp ? SAFE_PARENT : SAFE);
-        }
-    }
+    static final MethodType CALL_REGS_TYPE = CALL_TYPE.appendParameterTypes(RegsImpl.class);
 
     /** One generated class and its handles. */
     static final class Slot {
         final Class<?> type;
         final MethodHandle call;
+        final MethodHandle callRegs;
         final MethodHandle constructor;
-        final Kind kind;
+        final int mode;
 
-        Slot(Class<?> type, MethodHandle call, MethodHandle constructor, Kind kind) {
+        Slot(Class<?> type, MethodHandle call, MethodHandle callRegs, MethodHandle constructor, int mode) {
             this.type = type;
             this.call = call;
+            this.callRegs = callRegs;
             this.constructor = constructor;
-            this.kind = kind;
+            this.mode = mode;
         }
     }
 
-    private final java.util.EnumMap<Kind, ArrayDeque<Slot>> free = new java.util.EnumMap<>(Kind.class);
+    @SuppressWarnings("unchecked")
+    private final ArrayDeque<Slot>[] free = new ArrayDeque[Dispatch.MODES];
     private int generated;
 
-    TrampolinePool() {
-        for (Kind k : Kind.values()) {
-            free.put(k, new ArrayDeque<>());
-        }
+    /** {@return a trampoline class for dispatch {@code mode}: a recycled one, or a new one} */
+    Slot take(int mode) {
+        ArrayDeque<Slot> q = free[mode];
+        Slot s = q == null ? null : q.poll();
+        return s != null ? s : generate(mode);
     }
 
-    Slot take(Kind kind) {
-        Slot s = free.get(kind).poll();
-        return s != null ? s : generate(kind);
-    }
-
+    /** Recycles {@code s}; only after its ops' grace period. */
     void giveBack(Slot s) {
-        free.get(s.kind).push(s);
+        if (free[s.mode] == null) {
+            free[s.mode] = new ArrayDeque<>();
+        }
+        free[s.mode].push(s);
     }
 
     int generatedCount() {
         return generated;
     }
 
-    private Slot generate(Kind kind) {
-        String name = TRAMPOLINE + "$" + (++generated) + "_" + kind.name();
+    private Slot generate(int mode) {
+        String name = TRAMPOLINE + "$" + (++generated) + "_" + mode;
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
                 name, null, TRAMPOLINE, null);
@@ -99,13 +91,37 @@ final class TrampolinePool {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
 
-        mv = cw.visitMethod(Opcodes.ACC_STATIC, "call", CALL_DESC, null, null);
+        for (int withRegs = 0; withRegs < 2; withRegs++) {
+            mv = cw.visitMethod(Opcodes.ACC_STATIC, withRegs == 0 ? "call" : "callRegs",
+                    withRegs == 0 ? CALL_DESC : CALL_REGS_DESC, null, null);
+            mv.visitCode();
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitVarInsn(Opcodes.LLOAD, 1);
+            mv.visitVarInsn(Opcodes.ALOAD, 3);
+            mv.visitVarInsn(Opcodes.ALOAD, 4);
+            if (withRegs == 0) {
+                mv.visitInsn(Opcodes.ACONST_NULL);
+            } else {
+                mv.visitVarInsn(Opcodes.ALOAD, 5);
+            }
+            mv.visitLdcInsn(Integer.valueOf(mode));
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "call", DISPATCH_DESC, false);
+            mv.visitInsn(Opcodes.RETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+
+        mv = cw.visitMethod(0, "enterWithRegs", "(J" + REGS + ")V", null, null);
         mv.visitCode();
         mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, TRAMPOLINE, "func", FUNC);
         mv.visitVarInsn(Opcodes.LLOAD, 1);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, TRAMPOLINE, "ops", OPS);
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, TRAMPOLINE, "state", STATE);
         mv.visitVarInsn(Opcodes.ALOAD, 3);
-        mv.visitVarInsn(Opcodes.ALOAD, 4);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, kind.dispatchMethod, CALL_DESC, false);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, name, "callRegs", CALL_REGS_DESC, false);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -129,9 +145,10 @@ final class TrampolinePool {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             Class<?> type = lookup.defineClass(cw.toByteArray());
             MethodHandle call = lookup.findStatic(type, "call", CALL_TYPE);
+            MethodHandle callRegs = lookup.findStatic(type, "callRegs", CALL_REGS_TYPE);
             MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, FtraceFunc.class,
                     FtraceOps.class, OpsState.class));
-            return new Slot(type, call, ctor, kind);
+            return new Slot(type, call, callRegs, ctor, mode);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot define trampoline " + name, e);
         }

@@ -37,6 +37,16 @@ class HookInstrumenterTest {
     @ParameterizedTest
     @EnumSource(HookInstrumenter.Kind.class)
     void everyCorpusMethodHookedVerifiesLoadsAndBehavesTheSame(HookInstrumenter.Kind kind) throws Exception {
+        corpusRoundTrip(kind, false);
+    }
+
+    @ParameterizedTest
+    @EnumSource(HookInstrumenter.Kind.class)
+    void everyCorpusMethodWithRegsHookVerifiesLoadsAndBehavesTheSame(HookInstrumenter.Kind kind) throws Exception {
+        corpusRoundTrip(kind, true);
+    }
+
+    private void corpusRoundTrip(HookInstrumenter.Kind kind, boolean regs) throws Exception {
         Map<String, byte[]> rewritten = new HashMap<>();
         long ip = 1L << 16;
         for (String simple : CORPUS) {
@@ -49,11 +59,12 @@ class HookInstrumenterTest {
                     ip += 1L << 16;
                 }
             }
-            byte[] out = HookInstrumenter.instrument(original, ips, kind);
+            java.util.Set<String> withRegs = regs ? ips.keySet() : java.util.Set.of();
+            byte[] out = HookInstrumenter.instrument(original, ips, withRegs, kind);
             assertFalse(java.util.Arrays.equals(original, out), name + " should have changed");
             assertVerifies(out);
             assertEquals(ips.size(), countHooks(out, kind), "one hook per method in " + name);
-            assertArrayEquals(out, HookInstrumenter.instrument(original, ips, kind), "deterministic output");
+            assertArrayEquals(out, HookInstrumenter.instrument(original, ips, withRegs, kind), "deterministic output");
             rewritten.put(name, out);
         }
         ClassLoader loader = new ChildFirst(rewritten, getClass().getClassLoader());
@@ -136,7 +147,7 @@ class HookInstrumenterTest {
 
                     @Override
                     public void visitMethodInsn(int op, String owner, String name, String desc, boolean itf) {
-                        if (owner.equals(HookInstrumenter.TYPE_HOOKS) && name.equals("enter")) {
+                        if (owner.equals(HookInstrumenter.TYPE_HOOKS) && name.startsWith("enter")) {
                             count[0]++;
                         }
                     }

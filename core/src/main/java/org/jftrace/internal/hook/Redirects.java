@@ -1,0 +1,134 @@
+package org.jftrace.internal.hook;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jftrace.Errno;
+import org.jftrace.FtraceException;
+
+/**
+ * IPMODIFY targets: checks that a replacement fits a traced method (checked when the ip is set,
+ * never a VerifyError or ClassCastException later) and keeps one invoker per (traced, replacement).
+ */
+final class Redirects {
+    private static final MethodType INVOKER = MethodType.methodType(Object.class, Object.class, Object[].class);
+
+    /** A checked replacement, invoked with the traced call's receiver and arguments. */
+    static final class Redirect {
+        final MethodRecord target;
+        private final MethodHandle invoker;
+
+        Redirect(MethodRecord target, MethodHandle invoker) {
+            this.target = target;
+            this.invoker = invoker;
+        }
+
+        Object invoke(Object receiver, Object[] args) throws Throwable {
+            return (Object) invoker.invokeExact(receiver, args);
+        }
+    }
+
+    private final Registry registry;
+    private final ConcurrentHashMap<Long, Redirect> cache = new ConcurrentHashMap<>();
+
+    Redirects(Registry registry) {
+        this.registry = registry;
+    }
+
+    /** {@return the invoker of {@code ip} standing in for {@code traced}} @throws FtraceException EINVAL if it does not fit */
+    Redirect find(MethodRecord traced, long ip) {
+        MethodRecord target = registry.method(ip);
+        if (target == null || target.ip() != ip) {
+            throw new FtraceException(Errno.EINVAL, "ip 0x" + Long.toHexString(ip) + " names no method; "
+                    + "get it from Ftrace.lookupIp");
+        }
+        Long key = ((long) traced.index << 32) | target.index;
+        Redirect r = cache.get(key);
+        if (r == null) {
+            r = build(traced, target);
+            cache.put(key, r);
+        }
+        return r;
+    }
+
+    /** Checks a replacement without building its invoker; throws EINVAL with the reason. */
+    void check(MethodRecord traced, MethodRecord target) {
+        find(traced, target.ip());
+    }
+
+    private Redirect build(MethodRecord traced, MethodRecord target) {
+        if (traced.name.startsWith("<") || target.name.startsWith("<")) {
+            throw new FtraceException(Errno.EINVAL, (traced.name.startsWith("<") ? traced : target)
+                    + " is a constructor or initialiser: it cannot be redirected or be a replacement");
+        }
+        Method t = registry.reflect(traced);
+        Method x = registry.reflect(target);
+        boolean tracedStatic = Modifier.isStatic(t.getModifiers());
+        boolean targetStatic = Modifier.isStatic(x.getModifiers());
+        Class<?>[] tp = t.getParameterTypes();
+        Class<?>[] xp = x.getParameterTypes();
+        int offset;
+        if (targetStatic) {
+            offset = tracedStatic ? 0 : 1;
+            if (!tracedStatic && (xp.length == 0 || !xp[0].isAssignableFrom(t.getDeclaringClass()))) {
+                throw misfit(traced, target, "a static replacement of an instance method takes the receiver ("
+                        + t.getDeclaringClass().getName() + ") as its first parameter");
+            }
+        } else {
+            if (tracedStatic) {
+                throw misfit(traced, target, "a static method needs a static replacement");
+            }
+            if (!x.getDeclaringClass().isAssignableFrom(t.getDeclaringClass())) {
+                throw misfit(traced, target, "the receiver " + t.getDeclaringClass().getName() + " is not a "
+                        + x.getDeclaringClass().getName());
+            }
+            offset = 0;
+        }
+        if (xp.length != tp.length + offset) {
+            throw misfit(traced, target, "it takes " + (xp.length - offset) + " arguments, the traced method " + tp.length);
+        }
+        for (int i = 0; i < tp.length; i++) {
+            if (!xp[i + offset].isAssignableFrom(tp[i])) {
+                throw misfit(traced, target, "parameter " + i + " is " + xp[i + offset].getName() + ", not "
+                        + tp[i].getName());
+            }
+        }
+        Class<?> tr = t.getReturnType();
+        Class<?> xr = x.getReturnType();
+        if (tr.isPrimitive() || xr.isPrimitive() ? tr != xr : !tr.isAssignableFrom(xr)) {
+            throw misfit(traced, target, "it returns " + xr.getName() + ", the traced method " + tr.getName());
+        }
+        MethodHandle mh;
+        try {
+            x.setAccessible(true);
+            mh = MethodHandles.lookup().unreflect(x);
+        } catch (RuntimeException | IllegalAccessException e) {
+            throw new FtraceException(Errno.EINVAL, "replacement " + target + " is not accessible to jftrace: " + e);
+        }
+        boolean takesReceiver = !targetStatic || offset == 1;
+        int n = tp.length;
+        MethodHandle generic = mh.asType(mh.type().generic().changeReturnType(xr == void.class ? void.class : Object.class));
+        if (xr == void.class) {
+            generic = MethodHandles.filterReturnValue(generic, MethodHandles.constant(Object.class, null));
+        }
+        MethodHandle invoker;
+        if (takesReceiver) {
+            invoker = generic.asSpreader(1, Object[].class, n);
+        } else {
+            invoker = MethodHandles.dropArguments(generic.asSpreader(Object[].class, n), 0, Object.class);
+        }
+        return new Redirect(target, invoker.asType(INVOKER));
+    }
+
+    private static FtraceException misfit(MethodRecord traced, MethodRecord target, String why) {
+        return new FtraceException(Errno.EINVAL, target + " cannot replace " + traced + ": " + why);
+    }
+
+    static Class<?> box(Class<?> primitive) {
+        return MethodType.methodType(primitive).wrap().returnType();
+    }
+}

@@ -1,0 +1,116 @@
+package org.jftrace.internal.hook;
+
+import org.jftrace.Errno;
+import org.jftrace.Ftrace;
+import org.jftrace.FtraceException;
+import org.jftrace.FtraceOps;
+import org.jftrace.Regs;
+import org.jftrace.internal.boot.HookRegs;
+
+/**
+ * One traced call's registers: the receiver and the hook's argument array (which the hooked
+ * method reloads when {@link #changed} is set). Made per call; when the JIT inlines the callbacks
+ * and they do not keep it, escape analysis removes the allocation.
+ */
+final class RegsImpl extends HookRegs implements Regs {
+    static volatile Registry registry;
+
+    private final long ip;
+    private final Object receiver;
+    private final Object[] args;
+    private boolean changed;
+    private Redirects.Redirect redirect;
+    /** The ops whose callback runs now; set by dispatch, for the IPMODIFY check. */
+    OpsState current;
+
+    RegsImpl(long ip, Object receiver, Object[] args) {
+        this.ip = ip;
+        this.receiver = receiver;
+        this.args = args;
+    }
+
+    /** {@return this if a callback changed something, else null: what the hook returns} */
+    Object result() {
+        return changed ? this : null;
+    }
+
+    @Override
+    public long ip() {
+        return ip;
+    }
+
+    @Override
+    public Object receiver() {
+        return receiver;
+    }
+
+    @Override
+    public int argCount() {
+        return args.length;
+    }
+
+    @Override
+    public Object arg(int index) {
+        return args[index];
+    }
+
+    @Override
+    public void setArg(int index, Object value) {
+        if (index < 0 || index >= args.length) {
+            throw new IndexOutOfBoundsException("argument " + index + " of " + args.length);
+        }
+        Class<?> type = method().parameterType(index);
+        if (type != null && !fits(type, value)) {
+            throw new FtraceException(Errno.EINVAL, "argument " + index + " of " + method() + " is a "
+                    + type.getName() + "; " + (value == null ? "null" : value.getClass().getName())
+                    + " does not fit (a primitive takes its box type, non-null)");
+        }
+        args[index] = value;
+        changed = true;
+    }
+
+    @Override
+    public void setIp(long newIp) {
+        OpsState s = current;
+        if (s == null || !s.ops.has(FtraceOps.Flag.IPMODIFY)) {
+            throw new FtraceException(Errno.EINVAL, "ip can only be changed by a callback whose ops has "
+                    + "IPMODIFY (and SAVE_REGS); the original body runs");
+        }
+        if (newIp == ip) {
+            redirect = null;
+            return;
+        }
+        redirect = registry.redirects().find(method(), newIp);
+        changed = true;
+    }
+
+    @Override
+    public void setIp(String name) {
+        setIp(Ftrace.lookupIp(name));
+    }
+
+    private MethodRecord method() {
+        MethodRecord m = registry.method(ip);
+        if (m == null) {
+            throw new IllegalStateException("ip 0x" + Long.toHexString(ip) + " is not in the function table");
+        }
+        return m;
+    }
+
+    private static boolean fits(Class<?> type, Object value) {
+        if (type.isPrimitive()) {
+            return value != null && Redirects.box(type) == value.getClass();
+        }
+        return value == null || type.isInstance(value);
+    }
+
+    @Override
+    public boolean redirected() {
+        return redirect != null;
+    }
+
+    @Override
+    public Object invokeRedirect() throws Throwable {
+        return redirect.invoke(receiver, args);
+    }
+}
