@@ -26,6 +26,7 @@ import java.util.jar.JarFile;
 public final class JftraceAgent {
     private static final String BOOT_JAR = "META-INF/jftrace/jftrace-boot.jar";
     private static final String START = "org.jftrace.internal.agent.AgentStart";
+    private static final String COMMANDS = "org.jftrace.internal.agent.AgentCommands";
     private static volatile boolean started;
 
     private JftraceAgent() {
@@ -36,9 +37,17 @@ public final class JftraceAgent {
         start(options, inst);
     }
 
-    /** Attach by pid ({@code java -jar jftrace-agent.jar PID}). */
+    /** Attach by pid ({@code java -jar jftrace-agent.jar PID [command ...]}); see {@link Attach}. */
     public static void agentmain(String options, Instrumentation inst) {
-        start(options, inst);
+        start(null, inst);
+        if (started && options != null && !options.isEmpty()) {
+            try {
+                Class<?> commands = Class.forName(COMMANDS, true, JftraceAgent.class.getClassLoader());
+                commands.getMethod("run", String.class, Instrumentation.class).invoke(null, options, inst);
+            } catch (ReflectiveOperationException e) {
+                System.setProperty(Attach.RESULT_PROPERTY, "error: " + (e.getCause() != null ? e.getCause() : e));
+            }
+        }
     }
 
     /**

@@ -37,4 +37,7 @@ public interface Backend {
     List<FunctionInfo> availableFilterFunctions();
 
     List<EnabledFunction> enabledFunctions();
+
+    /** Checks that method {@code replacementIp} can stand in for {@code ip}; EINVAL with the reason if not. */
+    void checkReplacement(long ip, long replacementIp);
 }

@@ -543,6 +543,21 @@ public final class Registry implements Backend {
         Rcu.start();
     }
 
+    @Override
+    public void checkReplacement(long ip, long replacementIp) {
+        checkAlive();
+        MethodRecord m = table.methodOfIp(ip);
+        if (m == null || m.ip() != ip) {
+            throw new FtraceException(Errno.EINVAL, "ip 0x" + Long.toHexString(ip) + " names no method");
+        }
+        boolean g = ThreadGuard.enterJftrace();
+        try {
+            redirects.find(m, replacementIp);
+        } finally {
+            ThreadGuard.leaveJftrace(g);
+        }
+    }
+
     /** {@return the number of methods in the function table (scanned so far)} */
     public int tableSize() {
         return table.size();
