@@ -666,7 +666,9 @@ public final class Registry implements Backend {
         if (usesIndy(c)) {
             boolean regs = MethodRecord.wantsRegs(m.enabled);
             MutableCallSite site = m.site;
-            if (site == null && m.enabled.length > 0 && !regs) {
+            // The plain site exists for every hooked method: a regs hook that did not fit
+            // (SAVE_REGS_IF_SUPPORTED) falls back to it, and its callbacks then get null regs.
+            if (site == null && m.enabled.length > 0) {
                 site = new MutableCallSite(SITE_TYPE);
                 m.site = site;
             }
