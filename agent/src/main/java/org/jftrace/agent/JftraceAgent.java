@@ -28,6 +28,7 @@ public final class JftraceAgent {
     private static final String START = "org.jftrace.internal.agent.AgentStart";
     private static final String COMMANDS = "org.jftrace.internal.agent.AgentCommands";
     private static volatile boolean started;
+    private static final Object INSTALL_LOCK = new Object();
 
     private JftraceAgent() {
     }
@@ -57,7 +58,15 @@ public final class JftraceAgent {
      *
      * @throws IllegalStateException if this class is not loaded from the agent jar, or the attach failed
      */
-    public static synchronized void install() {
+    public static void install() {
+        // Not the class monitor: start() holds that on the Attach Listener thread while the helper
+        // JVM, which this thread waits for, waits for agentmain to return.
+        synchronized (INSTALL_LOCK) {
+            installLocked();
+        }
+    }
+
+    private static void installLocked() {
         if (started) {
             return;
         }

@@ -44,7 +44,7 @@ final class MethodRecord {
     /** {@return whether any of the enabled ops wants registers (SAVE_REGS, and so IPMODIFY)} */
     static boolean wantsRegs(OpsState[] enabled) {
         for (OpsState s : enabled) {
-            if (s.ops.has(org.jftrace.FtraceOps.Flag.SAVE_REGS)) {
+            if (s.has(org.jftrace.FtraceOps.Flag.SAVE_REGS)) {
                 return true;
             }
         }

@@ -26,8 +26,17 @@ final class OpsState {
 
     private static int nextPerCpuId;
 
-    final FtraceOps ops;
-    final FtraceFunc func;
+    /**
+     * The ops and its callback, held strongly only while registered (hook sites bind them then).
+     * Otherwise only {@link #ref} points at the ops, weakly: the registry keeps states in a
+     * WeakHashMap keyed by the ops, and a strong reference from the value would keep the key, its
+     * callback, its private data and their class loader alive for good.
+     */
+    FtraceOps ops;
+    FtraceFunc func;
+    final java.lang.ref.WeakReference<FtraceOps> ref;
+    final java.util.Set<FtraceOps.Flag> flags;
+    final String name;
     /** Index of this ops' counter in each thread's PER_CPU array, or -1 without PER_CPU. */
     final int perCpuId;
     private volatile boolean warnedNotPerCpu;
@@ -51,8 +60,9 @@ final class OpsState {
     private volatile boolean reported;
 
     OpsState(FtraceOps ops) {
-        this.ops = ops;
-        this.func = ops.func();
+        this.ref = new java.lang.ref.WeakReference<>(ops);
+        this.flags = ops.flags();
+        this.name = ops.name();
         this.perCpuId = ops.has(FtraceOps.Flag.PER_CPU) ? nextPerCpuId() : -1;
     }
 
@@ -64,9 +74,25 @@ final class OpsState {
     void warnNotPerCpu() {
         if (!warnedNotPerCpu) {
             warnedNotPerCpu = true;
-            Log.warn("ftrace_function_local_enable/disable on " + ops.name() + ", which has no PER_CPU flag: "
+            Log.warn("ftrace_function_local_enable/disable on " + name + ", which has no PER_CPU flag: "
                     + "no effect", null);
         }
+    }
+
+    boolean has(FtraceOps.Flag flag) {
+        return flags.contains(flag);
+    }
+
+    /** Holds the ops strongly: it is registered. */
+    void pin(FtraceOps o) {
+        this.ops = o;
+        this.func = o.func();
+    }
+
+    /** Back to the weak reference only: unregistered, after the grace period. */
+    void unpin() {
+        this.ops = null;
+        this.func = null;
     }
 
     /** Warm-up only: the first failure is not reported. */
@@ -83,13 +109,13 @@ final class OpsState {
         ERRORS.getAndAdd(this, 1L);
         if (!reported) {
             reported = true;
-            Log.warn("callback of " + ops.name() + " threw " + t + " at ip 0x" + Long.toHexString(ip)
+            Log.warn("callback of " + name + " threw " + t + " at ip 0x" + Long.toHexString(ip)
                     + "; counted, reported once, the traced method ran on", t);
         }
     }
 
     @Override
     public String toString() {
-        return ops.name();
+        return name;
     }
 }

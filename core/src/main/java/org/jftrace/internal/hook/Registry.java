@@ -184,6 +184,7 @@ public final class Registry implements Backend {
                 throw bug("cannot build the trampoline of " + ops.name(), t);
             }
             s.slot = slot;
+            s.pin(ops);
             s.registered = true;
             s.live = true;
             registered.add(0, s);
@@ -196,6 +197,7 @@ public final class Registry implements Backend {
                 registered.remove(s);
                 s.slot = null;
                 s.trampoline = null;
+                s.unpin();
                 trampolines.giveBack(slot);
                 throw e;
             }
@@ -223,6 +225,9 @@ public final class Registry implements Backend {
         Quiescence.await(slot.type.getName());
         synchronized (this) {
             s.trampoline = null;
+            if (!s.registered) {
+                s.unpin();
+            }
             trampolines.giveBack(slot);
         }
     }
@@ -276,15 +281,15 @@ public final class Registry implements Backend {
 
     /** IPMODIFY ops: no notrace changes, and never an empty filter (every method). */
     private static void checkIpmodifyList(OpsState s, boolean isFilter, FilterList next) {
-        if (!s.ops.has(Flag.IPMODIFY)) {
+        if (!s.has(Flag.IPMODIFY)) {
             return;
         }
         if (!isFilter) {
-            throw new FtraceException(Errno.EINVAL, s.ops.name() + " has IPMODIFY: its methods are chosen by "
+            throw new FtraceException(Errno.EINVAL, s.name + " has IPMODIFY: its methods are chosen by "
                     + "its filter alone, a notrace list is not allowed");
         }
         if (next.isEmpty()) {
-            throw new FtraceException(Errno.EINVAL, "this change would leave " + s.ops.name()
+            throw new FtraceException(Errno.EINVAL, "this change would leave " + s.name
                     + " (IPMODIFY) with an empty filter, which means every method; keep at least one entry");
         }
     }
@@ -460,7 +465,7 @@ public final class Registry implements Backend {
                     if (m.enabled.length > 0 && c.instrumented.get(i)) {
                         EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
                         for (OpsState s : m.enabled) {
-                            flags.addAll(s.ops.flags());
+                            flags.addAll(s.flags);
                         }
                         out.add(new EnabledFunction(m.info(), m.enabled.length, Collections.unmodifiableSet(flags)));
                     }
@@ -503,6 +508,7 @@ public final class Registry implements Backend {
         // The hook path itself: a class first loaded from inside a hooked call (HashMap.get runs
         // during class loading) would be a ClassCircularityError.
         OpsState s = new OpsState(FtraceOps.of(new WarmUpFunc()).withFlags(Flag.PARENT_IP, Flag.PER_CPU));
+        s.pin(s.ref.get());
         s.live = true;
         s.markReported();
         ThreadGuard.current().perCpuAdd(s.perCpuId, -1);
@@ -540,7 +546,42 @@ public final class Registry implements Backend {
 
     /** Called by the agent once the transformer is in place: RCU ops may run from now on. */
     public void ready() {
+        warmUpLinking();
         Rcu.start();
+    }
+
+    /**
+     * Links one plain and one register-saving invokedynamic hook site before any ops exists, so
+     * that the JDK's own first-time work for linking them (method type interning, bootstrap
+     * argument conversion, invoker forms) is done here and not in the first hooked call of a
+     * user's method, where the JDK code it runs could fire callbacks of ops on JDK methods.
+     */
+    private void warmUpLinking() {
+        org.objectweb.asm.ClassWriter cw = new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
+        String name = "org/jftrace/internal/hook/LinkWarmUp";
+        cw.visit(org.objectweb.asm.Opcodes.V11, org.objectweb.asm.Opcodes.ACC_PUBLIC | org.objectweb.asm.Opcodes.ACC_SUPER,
+                name, null, "java/lang/Object", null);
+        for (String m : new String[] {"plain", "regs"}) {
+            org.objectweb.asm.MethodVisitor mv = cw.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC
+                    | org.objectweb.asm.Opcodes.ACC_STATIC, m, "(I)V", null, null);
+            mv.visitCode();
+            mv.visitInsn(org.objectweb.asm.Opcodes.RETURN);
+            mv.visitMaxs(0, 1);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        Map<String, Long> ips = new HashMap<>();
+        ips.put("plain(I)V", 0L);
+        ips.put("regs(I)V", 0L);
+        byte[] bytes = HookInstrumenter.instrument(cw.toByteArray(), ips, Collections.singleton("regs(I)V"),
+                HookInstrumenter.Kind.INDY);
+        try {
+            Class<?> k = MethodHandles.lookup().defineClass(bytes);
+            k.getMethod("plain", int.class).invoke(null, 1);
+            k.getMethod("regs", int.class).invoke(null, 1);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            Log.warn("warming up hook-site linking failed (harmless): " + e, e);
+        }
     }
 
     @Override
@@ -618,9 +659,9 @@ public final class Registry implements Backend {
     private static void checkOneIpmodify(MethodRecord m, OpsState[] want) {
         OpsState owner = null;
         for (OpsState s : want) {
-            if (s.ops.has(Flag.IPMODIFY)) {
+            if (s.has(Flag.IPMODIFY)) {
                 if (owner != null) {
-                    throw new FtraceException(Errno.EBUSY, m + " is already redirected by " + owner.ops.name()
+                    throw new FtraceException(Errno.EBUSY, m + " is already redirected by " + owner.name
                             + " (IPMODIFY); only one IPMODIFY ops per method: nothing was changed");
                 }
                 owner = s;
@@ -956,7 +997,7 @@ public final class Registry implements Backend {
     /** {@return whether every SAVE_REGS ops on {@code m} also has SAVE_REGS_IF_SUPPORTED} */
     private static boolean regsOptional(MethodRecord m) {
         for (OpsState s : m.enabled) {
-            if (s.ops.has(Flag.SAVE_REGS) && !s.ops.has(Flag.SAVE_REGS_IF_SUPPORTED)) {
+            if (s.has(Flag.SAVE_REGS) && !s.has(Flag.SAVE_REGS_IF_SUPPORTED)) {
                 return false;
             }
         }
@@ -1007,7 +1048,15 @@ public final class Registry implements Backend {
     }
 
     private void scanLoaded(Class<?> k, String name) {
-        if (k.isArray() || k.isPrimitive() || k.isHidden() || Notrace.classReason(name) != null) {
+        scanLoaded(k, name, false);
+    }
+
+    /**
+     * Adds loaded class {@code k} to the table. Notrace classes are added only {@code forLookup}
+     * (a parent ip in them must resolve); their methods stay untraceable.
+     */
+    private void scanLoaded(Class<?> k, String name, boolean forLookup) {
+        if (k.isArray() || k.isPrimitive() || k.isHidden() || (!forLookup && Notrace.classReason(name) != null)) {
             return;
         }
         ClassLoader loader = k.getClassLoader();
@@ -1076,7 +1125,7 @@ public final class Registry implements Backend {
         for (ScannedMethod m : sc.methods) {
             if (Notrace.isFunction(m)) {
                 protos.add(new MethodRecord(0, rec, m.name, m.descriptor, m.parameters(), m.access, m.firstLine,
-                        Notrace.methodReason(m)));
+                        rec.notraceReason != null ? rec.notraceReason : Notrace.methodReason(m)));
             }
         }
         return table.add(loader, rec, protos);
@@ -1241,7 +1290,7 @@ public final class Registry implements Backend {
         ClassRecord c = table.find(k.getClassLoader(), k.getName());
         if (c == null) {
             synchronized (this) {
-                scanLoaded(k, k.getName());
+                scanLoaded(k, k.getName(), true);
             }
             c = table.find(k.getClassLoader(), k.getName());
             if (c == null) {
@@ -1266,6 +1315,15 @@ public final class Registry implements Backend {
     private final class SiteLinker extends Linker {
         @Override
         public CallSite callSite(long ip, MethodType type) {
+            boolean g = ThreadGuard.enterJftrace();
+            try {
+                return find(ip, type);
+            } finally {
+                ThreadGuard.leaveJftrace(g);
+            }
+        }
+
+        private CallSite find(long ip, MethodType type) {
             MethodRecord m = table.methodOfIp(ip);
             MutableCallSite site = null;
             if (m != null) {

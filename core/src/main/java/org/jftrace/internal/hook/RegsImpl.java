@@ -72,7 +72,7 @@ final class RegsImpl extends HookRegs implements Regs {
     @Override
     public void setIp(long newIp) {
         OpsState s = current;
-        if (s == null || !s.ops.has(FtraceOps.Flag.IPMODIFY)) {
+        if (s == null || !s.has(FtraceOps.Flag.IPMODIFY)) {
             throw new FtraceException(Errno.EINVAL, "ip can only be changed by a callback whose ops has "
                     + "IPMODIFY (and SAVE_REGS); the original body runs");
         }
