@@ -54,6 +54,8 @@ final class OpsState {
     FilterList notrace = FilterList.EMPTY;
     Trampoline trampoline;
     TrampolinePool.Slot slot;
+    /** The last IPMODIFY target this ops' callback chose (a cache; any thread may write it). */
+    volatile Redirects.Redirect lastRedirect;
 
     @SuppressWarnings("unused") // updated through ERRORS
     private volatile long errors;

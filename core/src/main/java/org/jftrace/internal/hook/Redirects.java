@@ -19,10 +19,12 @@ final class Redirects {
 
     /** A checked replacement, invoked with the traced call's receiver and arguments. */
     static final class Redirect {
+        final MethodRecord traced;
         final MethodRecord target;
         private final MethodHandle invoker;
 
-        Redirect(MethodRecord target, MethodHandle invoker) {
+        Redirect(MethodRecord traced, MethodRecord target, MethodHandle invoker) {
+            this.traced = traced;
             this.target = target;
             this.invoker = invoker;
         }
@@ -121,7 +123,7 @@ final class Redirects {
         } else {
             invoker = MethodHandles.dropArguments(generic.asSpreader(Object[].class, n), 0, Object.class);
         }
-        return new Redirect(target, invoker.asType(INVOKER));
+        return new Redirect(traced, target, invoker.asType(INVOKER));
     }
 
     private static FtraceException misfit(MethodRecord traced, MethodRecord target, String why) {

@@ -80,7 +80,13 @@ final class RegsImpl extends HookRegs implements Regs {
             redirect = null;
             return;
         }
-        redirect = registry.redirects().find(method(), newIp);
+        // Most redirecting ops always pick the same replacement: keep the last one on the ops.
+        Redirects.Redirect r = s.lastRedirect;
+        if (r == null || r.target.ip() != newIp || r.traced.ip() != ip) {
+            r = registry.redirects().find(method(), newIp);
+            s.lastRedirect = r;
+        }
+        redirect = r;
         changed = true;
     }
 
