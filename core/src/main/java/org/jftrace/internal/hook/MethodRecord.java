@@ -18,6 +18,7 @@ final class MethodRecord {
     final int firstLine;
     /** Why this method cannot carry a hook, or {@code null} when it is traceable. */
     final String notraceReason;
+    private final String functionName;
 
     /** The ops enabled on this method, newest-registered first; written under the registry lock. */
     OpsState[] enabled = OpsState.NONE;
@@ -39,6 +40,7 @@ final class MethodRecord {
         this.access = access;
         this.firstLine = firstLine;
         this.notraceReason = notraceReason;
+        this.functionName = owner.name + "." + name;
     }
 
     /** {@return whether any of the enabled ops wants registers (SAVE_REGS, and so IPMODIFY)} */
@@ -75,7 +77,7 @@ final class MethodRecord {
 
     /** {@return {@code binary.class.Name.method}, what name globs match} */
     String functionName() {
-        return owner.name + "." + name;
+        return functionName;
     }
 
     FunctionInfo info(int bci, int line) {

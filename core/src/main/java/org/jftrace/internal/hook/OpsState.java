@@ -54,6 +54,9 @@ final class OpsState {
     FilterList notrace = FilterList.EMPTY;
     Trampoline trampoline;
     TrampolinePool.Slot slot;
+    /** Classes with a method this ops is enabled on; guarded by the registry lock. */
+    final java.util.Set<ClassRecord> hookedClasses =
+            java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<ClassRecord, Boolean>());
     /** The last IPMODIFY target this ops' callback chose (a cache; any thread may write it). */
     volatile Redirects.Redirect lastRedirect;
 

@@ -46,7 +46,7 @@ import org.jftrace.internal.glob.Glob;
  * enabled on which method, the hook sites' targets and the retransformation of classes.
  *
  * <p>Every change goes: validate (throwing changes nothing), commit the new filter or ops list,
- * then {@link #applyChanges()}: recompute each method's ops list, relink its hook site (no class
+ * then {@link #applyChanges(OpsState)}: recompute each method's ops list, relink its hook site (no class
  * change needed while a method stays hooked), and retransform in batches the classes whose set of
  * hooked methods changed. All of it under this object's monitor, which the transformer takes too,
  * so a class that loads during a change is hooked exactly as the final state says. Code under the
@@ -189,7 +189,7 @@ public final class Registry implements Backend {
             s.live = true;
             registered.add(0, s);
             try {
-                applyChanges();
+                applyChanges(s);
             } catch (FtraceException e) {
                 // EBUSY (a second IPMODIFY on a method): nothing was changed; undo the registration.
                 s.live = false;
@@ -217,7 +217,7 @@ public final class Registry implements Backend {
             s.live = false; // before relinking: a thread still on an old target skips the callback
             s.registered = false;
             registered.remove(s);
-            applyChanges();
+            applyChanges(s);
             slot = s.slot;
             s.slot = null;
         }
@@ -306,7 +306,7 @@ public final class Registry implements Backend {
             return;
         }
         try {
-            applyChanges();
+            applyChanges(s);
         } catch (FtraceException e) {
             if (isFilter) {
                 s.filter = old;
@@ -607,17 +607,32 @@ public final class Registry implements Backend {
     // ---------------------------------------------------------------- hooks: targets and classes
 
     /**
-     * Recomputes every method's ops list from the registered ops, relinks the hook sites whose list
-     * changed, and retransforms the classes whose set of hooked methods changed. Under the lock.
+     * After a change of {@code changedOps} (registered, unregistered, or a list changed): recomputes
+     * the ops list of every method it may concern, relinks the hook sites whose list changed, and
+     * retransforms the classes whose hooks must change. Under the lock.
+     *
+     * <p>Only the classes the ops' filter may match (every class for an empty filter) and those it
+     * is enabled on now can change, since no other ops changed: that keeps a change on a large
+     * function table cheap.
      */
-    private void applyChanges() {
+    private void applyChanges(OpsState changedOps) {
+        for (java.util.Iterator<ClassRecord> it = changedOps.hookedClasses.iterator(); it.hasNext();) {
+            if (!it.next().loaderAlive()) {
+                it.remove(); // its loader is gone: nothing left to unhook
+            }
+        }
+        List<ClassRecord> candidates = new ArrayList<>();
+        FilterList filter = changedOps.filter;
+        for (ClassRecord c : table.classes()) {
+            if (c.notraceReason == null && (filter.isEmpty() || filter.mayMatchClass(c.name)
+                    || changedOps.hookedClasses.contains(c))) {
+                candidates.add(c);
+            }
+        }
         // Phase 1: compute every method's new ops list; check IPMODIFY ownership before changing anything.
         List<MethodRecord> changed = new ArrayList<>();
         List<OpsState[]> lists = new ArrayList<>();
-        for (ClassRecord c : table.classes()) {
-            if (c.notraceReason != null) {
-                continue;
-            }
+        for (ClassRecord c : candidates) {
             for (MethodRecord m : c.methods) {
                 if (!m.traceable()) {
                     continue;
@@ -639,9 +654,14 @@ public final class Registry implements Backend {
                 m.enabled = lists.get(i);
                 staticTargets = relink(m.owner, m, staticTargets);
             }
-            for (ClassRecord c : table.classes()) {
-                if (c.notraceReason == null && shapeChanged(c)) {
+            for (ClassRecord c : candidates) {
+                if (shapeChanged(c)) {
                     toRetransform.add(c);
+                }
+                if (hasOps(c, changedOps)) {
+                    changedOps.hookedClasses.add(c);
+                } else {
+                    changedOps.hookedClasses.remove(c);
                 }
             }
             if (staticTargets != null) {
@@ -653,6 +673,17 @@ public final class Registry implements Backend {
         } catch (Throwable t) {
             throw bug("applying hook changes failed", t);
         }
+    }
+
+    private static boolean hasOps(ClassRecord c, OpsState s) {
+        for (MethodRecord m : c.methods) {
+            for (OpsState e : m.enabled) {
+                if (e == s) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** EBUSY if {@code want} has two IPMODIFY ops (the kernel's {@code ftrace_hash_ipmodify_enable}). */
@@ -904,6 +935,9 @@ public final class Registry implements Backend {
                             m.enabled = enabledOn(m);
                             if (m.enabled.length > 0) {
                                 t = relink(c, m, t);
+                                for (OpsState s : m.enabled) {
+                                    s.hookedClasses.add(c);
+                                }
                             }
                         }
                     }
