@@ -522,6 +522,17 @@ public final class Registry implements Backend {
             }
         }
         ThreadGuard.current().perCpuAdd(s.perCpuId, +1);
+        // Teach the shared profile of Dispatch.call that "not live" happens: otherwise the JIT makes
+        // that branch an uncommon trap, and a trap is a call, so an empty callback's traced method
+        // could no longer be compiled as a frameless leaf (measured: +3.4 ns per call).
+        OpsState dead = new OpsState(FtraceOps.of(new WarmUpFunc()).withFlags(Flag.RECURSION_SAFE));
+        dead.pin(dead.ref.get());
+        s.live = true;
+        for (int i = 0; i < 40_000; i++) {
+            Dispatch.call(dead.func, 0L, dead.ops, dead, null, 0);
+            Dispatch.call(s.func, 0L, s.ops, s, null, 0);
+        }
+        s.live = false;
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);
         new ListTarget(new Trampoline[0]).enterRegs(0L, null, new Object[0]);
