@@ -114,4 +114,27 @@ public final class Hooking {
         }
         return lines.toString();
     }
+
+    /**
+     * Throws unless {@code method} carries exactly {@code opsCount} ops and enabled_functions shows
+     * every flag of {@code flags} on it (flag rows: their set-ups prove the hook fires by its effect).
+     */
+    public static void expectLine(String method, int opsCount, FtraceOps.Flag... flags) {
+        requireAgent();
+        EnabledFunction e = enabled(method);
+        if (e == null) {
+            throw new IllegalStateException(method + " carries no hook; enabled_functions: " + summary());
+        }
+        if (e.opsCount() != opsCount || !e.flags().containsAll(java.util.Arrays.asList(flags))) {
+            throw new IllegalStateException(method + ": expected " + opsCount + " ops with flags "
+                    + java.util.Arrays.toString(flags) + ", enabled_functions says " + e);
+        }
+    }
+
+    /** Throws {@code what} unless {@code ok}. */
+    public static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what);
+        }
+    }
 }

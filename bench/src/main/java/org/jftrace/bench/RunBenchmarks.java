@@ -43,6 +43,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 public final class RunBenchmarks {
     private static final String ROWS = "org\\.jftrace\\.bench\\.\\w+Row\\.";
+    /** Peer rows (issue 5): forked without the jftrace agent. JFR method tracing needs JDK 25. */
+    private static final String PEERS = "org\\.jftrace\\.bench\\.\\w+Peer\\.";
+    private static final String PEERS_NO_JFR = "org\\.jftrace\\.bench\\.(?!Jfr)\\w+Peer\\.";
     private static final String TIMINGS = "org\\.jftrace\\.bench\\.Filter\\w+Timing\\.";
 
     /** Run lengths of one mode. */
@@ -83,6 +86,8 @@ public final class RunBenchmarks {
             plan = new Plan("quick", 1, 3, 1, 5, 1, 6);
         } else if (modeName.equals("full")) {
             plan = new Plan("full", 2, 5, 2, 10, 2, 11);
+        } else if (modeName.equals("smoke")) { // checks that every row sets up and runs: numbers meaningless
+            plan = new Plan("smoke", 1, 0, 1, 1, 1, 2);
         } else {
             System.err.println("usage: RunBenchmarks [quick|full] [REGEX]   (unknown mode '" + modeName + "')");
             System.exit(2);
@@ -96,6 +101,14 @@ public final class RunBenchmarks {
             forkArgList.add("--sun-misc-unsafe-memory-access=allow"); // JMH 1.37 uses Unsafe: no warning per fork
         }
         String[] forkArgs = forkArgList.toArray(new String[0]);
+        // Peer rows: no jftrace agent; Byte Buddy attaches its own agent to the fork (self-attach).
+        List<String> peerArgList = new ArrayList<>(forkArgList.subList(1, forkArgList.size()));
+        peerArgList.add("-Djdk.attach.allowAttachSelf=true");
+        if (Runtime.version().feature() >= 21) {
+            peerArgList.add("-XX:+EnableDynamicAgentLoading"); // no warning for Byte Buddy's dynamic agent
+        }
+        String[] peerArgs = peerArgList.toArray(new String[0]);
+        boolean jfrMethodTracing = Runtime.version().feature() >= 25;
 
         System.out.println("# jftrace benchmarks, " + plan);
         System.out.println("# agent: " + agent + " (" + describe(agent) + ")");
@@ -103,6 +116,11 @@ public final class RunBenchmarks {
                 + " (" + System.getProperty("java.home") + "), " + Runtime.getRuntime().availableProcessors() + " CPUs");
         String loadBefore = loadAverage();
         System.out.println("# load average at start: " + loadBefore);
+        String jfrSkip = "# JFR method tracing rows (jfrTrace, jfrTraceStack, jfrTiming, recJfrTrace) skipped: jdk.MethodTrace and"
+                + " jdk.MethodTiming need JDK 25+, this is JDK " + Runtime.version().feature();
+        if (!jfrMethodTracing) {
+            System.out.println(jfrSkip);
+        }
 
         ChainedOptionsBuilder rows = new OptionsBuilder()
                 .include(narrow(ROWS, only))
@@ -117,6 +135,19 @@ public final class RunBenchmarks {
                 .jvmArgsAppend(forkArgs)
                 .addProfiler(GCProfiler.class)
                 .shouldFailOnError(true);
+        ChainedOptionsBuilder peers = new OptionsBuilder()
+                .include(narrow(jfrMethodTracing ? PEERS : PEERS_NO_JFR, only))
+                .mode(Mode.AverageTime)
+                .timeUnit(TimeUnit.NANOSECONDS)
+                .forks(plan.forks)
+                .warmupIterations(plan.warmups)
+                .warmupTime(TimeValue.seconds(plan.warmupSeconds))
+                .measurementIterations(plan.iterations)
+                .measurementTime(TimeValue.seconds(plan.iterationSeconds))
+                .threads(1)
+                .jvmArgsAppend(peerArgs)
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true);
         ChainedOptionsBuilder timings = new OptionsBuilder()
                 .include(narrow(TIMINGS, only))
                 .mode(Mode.SingleShotTime)
@@ -128,7 +159,8 @@ public final class RunBenchmarks {
                 .threads(1)
                 .jvmArgsAppend(forkArgs)
                 .shouldFailOnError(true);
-        Collection<RunResult> rowResults = run(rows);
+        Collection<RunResult> rowResults = new ArrayList<>(run(rows));
+        rowResults.addAll(run(peers));
         Collection<RunResult> timingResults = run(timings);
 
         System.out.println();
@@ -137,6 +169,9 @@ public final class RunBenchmarks {
         System.out.println("# agent: " + agent + " (" + describe(agent) + ")");
         System.out.println("# load average (1, 5, 15 min) at start: " + loadBefore + "; at end: " + loadAverage()
                 + " (other work on this machine inflates and scatters the figures)");
+        if (!jfrMethodTracing) {
+            System.out.println(jfrSkip);
+        }
         printRows(rowResults);
         printTimings(timingResults);
     }
@@ -222,7 +257,10 @@ public final class RunBenchmarks {
         }
         List<Row> ordered = new ArrayList<>();
         for (String n : new String[] {"noHook", "limit", "limitCheck", "safe", "guarded", "threeOpsSafe", "threeOpsGuarded",
-                "unregistered", "bootNoHook", "bootSafe", "bootGuarded"}) {
+                "unregistered", "bootNoHook", "bootSafe", "bootGuarded",
+                "saveRegsRead", "saveRegsSetArg", "ipDirect", "ipModify", "perCpu",
+                "peerNoHook", "bbEmpty", "bbTiming", "bbArgs", "jfrTrace", "jfrTraceStack", "jfrTiming",
+                "recNoHook", "recSafe", "recBbEmpty", "recJfrTrace"}) {
             Row row = byName.remove(n);
             if (row != null) {
                 ordered.add(row);
@@ -236,17 +274,20 @@ public final class RunBenchmarks {
         Row limit = all.get("limit");
 
         System.out.println();
-        System.out.println("Cost of one call of a small method (ns/op, AverageTime; error = JMH 99.9% half-width;");
-        System.out.println("delta = row - its baseline, +- root-sum-square of both errors; boot* rows use bootNoHook as baseline)");
+        System.out.println("JDK " + System.getProperty("java.runtime.version") + ": cost of one call of a small method"
+                + " (ns/op, AverageTime; error = JMH 99.9% half-width;");
+        System.out.println("delta = row - its baseline, +- root-sum-square of both errors; boot* rows use bootNoHook as baseline,");
+        System.out.println("rec* rows (a method recursing 8 deep: 9 hooked entries per op) recNoHook;");
+        System.out.println("peer rows (peerNoHook, bb*, jfr*) run in forks without the jftrace agent, against the same noHook baseline)");
         System.out.println();
         System.out.println("| row | ns/op | error | delta vs baseline (ns) | ratio to baseline | ratio to limit | gc.alloc.rate.norm (B/op) |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (Row row : ordered) {
-            Row base = all.get(row.name.startsWith("boot") ? "bootNoHook" : "noHook");
+            Row base = all.get(row.name.startsWith("boot") ? "bootNoHook" : row.name.startsWith("rec") ? "recNoHook" : "noHook");
             String delta = base == null ? "n/a" : fmt("%+.3f +- %.3f", row.score - base.score,
                     Math.sqrt(row.error * row.error + base.error * base.error));
             String ratioBase = base == null ? "n/a" : fmt("%.3f", row.score / base.score);
-            String ratioLimit = limit == null || row.name.startsWith("boot") ? "n/a" : fmt("%.3f", row.score / limit.score);
+            String ratioLimit = limit == null || row.name.startsWith("boot") || row.name.startsWith("rec") ? "n/a" : fmt("%.3f", row.score / limit.score);
             System.out.println("| " + row.name + " | " + fmt("%.3f", row.score) + " | " + fmt("%.3f", row.error) + " | "
                     + delta + " | " + ratioBase + " | " + ratioLimit + " | " + fmt("%.3f", row.alloc) + " |");
         }
@@ -267,6 +308,22 @@ public final class RunBenchmarks {
                     + fmt("%.3f", ratio) + " (bound 1.05; the two 99.9% intervals " + (overlap ? "overlap" : "do not overlap") + ")");
         }
         target(all, "bootSafe", "bootNoHook", 1.5, "(informative) static-call hook of a boot class, RECURSION_SAFE: ~1.5 ns expected");
+        target(all, "saveRegsRead", "noHook", 2.0, "SAVE_REGS (with RECURSION_SAFE) reading two arguments adds at most 2 ns over no hook");
+        Row ipm = all.get("ipModify");
+        Row ipd = all.get("ipDirect");
+        if (ipm != null && ipd != null) {
+            double ratio = ipm.score / ipd.score;
+            System.out.println("  " + (ratio <= 1.5 ? "MET   " : "MISSED") + " IPMODIFY redirect costs at most 1.5x the direct call"
+                    + " of the replacement: ipModify / ipDirect = " + fmt("%.3f", ratio) + " (bound 1.5)");
+        }
+        target(all, "perCpu", "safe", 1.0, "the PER_CPU check (PER_CPU|RECURSION_SAFE) adds at most 1 ns over the empty RECURSION_SAFE row");
+        for (String n : new String[] {"saveRegsRead", "saveRegsSetArg", "ipModify", "perCpu"}) {
+            Row r = all.get(n);
+            if (r != null) {
+                System.out.println("  " + (r.alloc < 0.5 ? "MET   " : "MISSED") + " " + n + " allocates 0 B/op: gc.alloc.rate.norm = "
+                        + fmt("%.3f", r.alloc) + " B/op (bound: < 0.5, i.e. 0 once rounded)");
+            }
+        }
     }
 
     private static void target(Map<String, Row> all, String row, String base, double bound, String what) {
