@@ -4,46 +4,18 @@ import java.util.concurrent.TimeUnit;
 
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
-import jdk.jfr.Recording;
-
-/** Peer row "jfrTraceStack" (JDK 25+): JFR {@code jdk.MethodTrace} with a filter on {@link TargetPeer#compute}, with stack traces (one event per call, threshold 0). Set-up and tear-down prove events were recorded. */
+/** Peer row "jfrTraceStack" (JDK 25+): JFR {@code jdk.MethodTrace} with a filter on {@link TargetPeer#compute}, with stack traces (one event per call, threshold 0). */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-public class JfrTraceStackPeer extends Inputs {
-    static final String EVENT = "jdk.MethodTrace";
-    TargetPeer target;
-    Recording recording;
-
-    @Setup(Level.Trial)
-    public void setup() {
-        target = new TargetPeer();
-        recording = Peers.startJfr(EVENT, true);
-        for (int i = 0; i < 10; i++) {
-            target.compute(a, b);
-        }
-        long n = Peers.countJfr(recording, EVENT, 10);
-        if (n < 10) {
-            throw new IllegalStateException("jfrTraceStack: " + n + " " + EVENT + " events/invocations recorded for 10 calls");
-        }
-    }
-
-    @TearDown(Level.Trial)
-    public void tearDown() {
-        long n = Peers.countJfr(recording, EVENT, 1);
-        recording.stop();
-        recording.close();
-        if (n == 0) {
-            throw new IllegalStateException("jfrTraceStack: no " + EVENT + " event recorded at the end of the run");
-        }
+public class JfrTraceStackPeer extends JfrPeer {
+    public JfrTraceStackPeer() {
+        super("jfrTraceStack", "jdk.MethodTrace", true);
     }
 
     @Benchmark
