@@ -54,10 +54,7 @@ final class Dispatch {
         }
         ThreadGuard g = null;
         if ((mode & (GUARD | PER_CPU | RCU)) != 0) {
-            g = ThreadGuard.current();
-            if (g == null) {
-                return; // this thread's state is being created: nothing may run here
-            }
+            g = ThreadGuard.current(); // REFUSED while this thread's guard is being made: every check below refuses
             if ((mode & GUARD) != 0) {
                 if (g.busy) {
                     return; // recursion: the call is lost, the traced method runs
@@ -96,7 +93,7 @@ final class Dispatch {
     /** Reports a RECURSION_SAFE callback's failure under the guard, so reporting cannot recurse. */
     private static void failedUnguarded(long ip, OpsState s, Throwable t) {
         final ThreadGuard g = ThreadGuard.current();
-        if (g == null || g.busy) {
+        if (g.busy) {
             return;
         }
         g.busy = true;

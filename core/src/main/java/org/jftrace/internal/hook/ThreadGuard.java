@@ -32,6 +32,9 @@ final class ThreadGuard {
 
     /** Adds {@code delta} to this thread's counter of PER_CPU ops {@code id} (-1: local enable, +1: local disable). */
     void perCpuAdd(int id, int delta) {
+        if (this == REFUSED) {
+            return;
+        }
         if (id >= perCpu.length) {
             perCpu = java.util.Arrays.copyOf(perCpu, Math.max(id + 1, perCpu.length * 2));
         }
@@ -60,6 +63,17 @@ final class ThreadGuard {
     }
 
     /**
+     * What {@link #current()} returns on a thread whose guard is being made: always busy, never
+     * watching, no PER_CPU enabled, so every check refuses. A shared object rather than null keeps
+     * one never-taken test out of every guarded hooked call.
+     */
+    static final ThreadGuard REFUSED = new ThreadGuard(false);
+
+    static {
+        REFUSED.busy = true;
+    }
+
+    /**
      * Marks the calling thread busy while jftrace itself works (transforming a class, changing
      * hooks): the JDK code it runs may be hooked, and a guarded callback run from there could need
      * the very class being loaded (ClassCircularityError). The kernel does not trace ftrace's own
@@ -82,7 +96,7 @@ final class ThreadGuard {
         }
     }
 
-    /** {@return the calling thread's guard, or {@code null} while it is being created (refuse the call)} */
+    /** {@return the calling thread's guard, or {@link #REFUSED} while it is being created} */
     static ThreadGuard current() {
         final Thread t = Thread.currentThread();
         final Node[] tab = table;
@@ -96,7 +110,7 @@ final class ThreadGuard {
 
     private static synchronized ThreadGuard slowPath(Thread t) {
         if (inserting == t) {
-            return null;
+            return REFUSED;
         }
         inserting = t;
         try {
