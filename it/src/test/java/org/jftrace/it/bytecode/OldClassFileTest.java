@@ -3,8 +3,6 @@ package org.jftrace.it.bytecode;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,37 +45,11 @@ class OldClassFileTest {
         return cw.toByteArray();
     }
 
-    /** Defines one class and serves its class file as a resource. */
-    static final class Loader extends ClassLoader {
-        private final String name;
-        private final byte[] bytes;
-
-        Loader(String name, byte[] bytes) {
-            super(OldClassFileTest.class.getClassLoader());
-            this.name = name;
-            this.bytes = bytes;
-        }
-
-        @Override
-        protected Class<?> findClass(String n) throws ClassNotFoundException {
-            if (!n.equals(name)) {
-                throw new ClassNotFoundException(n);
-            }
-            return defineClass(n, bytes, 0, bytes.length);
-        }
-
-        @Override
-        public InputStream getResourceAsStream(String res) {
-            return res.equals(name.replace('.', '/') + ".class") ? new ByteArrayInputStream(bytes)
-                    : super.getResourceAsStream(res);
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(ints = {Opcodes.V1_4, Opcodes.V1_5, Opcodes.V1_6})
     void oldClassFilesAreHookedPlainAndWithRegs(int version) throws Exception {
         String name = "org.jftrace.it.bytecode.gen.Legacy" + version;
-        Method abs = new Loader(name, legacy(name, version)).loadClass(name).getMethod("abs", int.class);
+        Method abs = new org.jftrace.it.ItSupport.SingleClassLoader(name, legacy(name, version), OldClassFileTest.class.getClassLoader()).loadClass(name).getMethod("abs", int.class);
         List<Object> seen = Collections.synchronizedList(new ArrayList<>());
         FtraceOps plain = FtraceOps.of((ip, p, op, regs) -> seen.add("plain " + Ftrace.lookup(ip).get().name()));
         FtraceOps withRegs = FtraceOps.of((ip, p, op, regs) -> {

@@ -66,22 +66,7 @@ final class FilterSupport {
 
     /** Unregisters every registered ops of {@code ops}; for @AfterEach. */
     static void unregisterQuietly(Collection<FtraceOps> ops) {
-        Throwable first = null;
-        for (FtraceOps o : ops) {
-            try {
-                if (Ftrace.isRegistered(o)) {
-                    Ftrace.unregisterFtraceFunction(o);
-                }
-            } catch (Throwable t) {
-                if (first == null) {
-                    first = t;
-                }
-            }
-        }
-        ops.clear();
-        if (first != null) {
-            throw new AssertionError("cleanup failed", first);
-        }
+        org.jftrace.it.ItSupport.unregisterQuietly(ops);
     }
 
     /**
@@ -90,9 +75,7 @@ final class FilterSupport {
      * empty filter can only hook the test's own classes. {@code prefix}: letters, digits, '.', '$'.
      */
     static void notraceAllBut(FtraceOps ops, String prefix) {
-        for (int i = 0; i < prefix.length(); i++) {
-            Ftrace.ftraceSetNotracePending(ops, prefix.substring(0, i) + "[!" + prefix.charAt(i) + "]*", false);
-        }
+        org.jftrace.it.ItSupport.notraceAllBut(ops, prefix);
     }
 
     /** Counts calls on one armed thread only (JDK methods run on every thread of the test JVM). */

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,36 +46,13 @@ class RegsLimitsTest {
         return cw.toByteArray();
     }
 
-    /** Defines the class and serves its class file as a resource, as a real loader does. */
-    static final class Loader extends ClassLoader {
-        private final byte[] bytes = hugeClass();
-
-        Loader() {
-            super(RegsLimitsTest.class.getClassLoader());
-        }
-
-        @Override
-        protected Class<?> findClass(String name) throws ClassNotFoundException {
-            if (!name.equals(NAME)) {
-                throw new ClassNotFoundException(name);
-            }
-            return defineClass(name, bytes, 0, bytes.length);
-        }
-
-        @Override
-        public InputStream getResourceAsStream(String name) {
-            return name.equals(NAME.replace('.', '/') + ".class") ? new ByteArrayInputStream(bytes)
-                    : super.getResourceAsStream(name);
-        }
-    }
-
     private static long call(Method big) throws Exception {
         return (Long) big.invoke(null, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
     }
 
     @Test
     void saveRegsIfSupportedHooksWithNullRegs() throws Exception {
-        Method big = new Loader().loadClass(NAME).getMethod("big", long.class, long.class, long.class, long.class,
+        Method big = new org.jftrace.it.ItSupport.SingleClassLoader(NAME, hugeClass(), RegsLimitsTest.class.getClassLoader()).loadClass(NAME).getMethod("big", long.class, long.class, long.class, long.class,
                 long.class, long.class, long.class, long.class, long.class, long.class);
         List<Regs> seen = Collections.synchronizedList(new ArrayList<>());
         FtraceOps ops = FtraceOps.of((ip, p, op, regs) -> seen.add(regs))
@@ -96,7 +71,7 @@ class RegsLimitsTest {
 
     @Test
     void saveRegsAloneSkipsTheMethod() throws Exception {
-        Method big = new Loader().loadClass(NAME).getMethod("big", long.class, long.class, long.class, long.class,
+        Method big = new org.jftrace.it.ItSupport.SingleClassLoader(NAME, hugeClass(), RegsLimitsTest.class.getClassLoader()).loadClass(NAME).getMethod("big", long.class, long.class, long.class, long.class,
                 long.class, long.class, long.class, long.class, long.class, long.class);
         AtomicInteger calls = new AtomicInteger();
         FtraceOps ops = FtraceOps.of((ip, p, op, regs) -> calls.incrementAndGet()).withFlags(FtraceOps.Flag.SAVE_REGS);

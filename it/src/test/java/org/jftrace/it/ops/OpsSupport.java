@@ -42,22 +42,7 @@ final class OpsSupport {
 
     /** Unregisters every ops of {@code ops} that is registered (for @AfterEach / finally blocks). */
     static void unregisterQuietly(Collection<FtraceOps> ops) {
-        Throwable first = null;
-        for (FtraceOps o : ops) {
-            try {
-                if (Ftrace.isRegistered(o)) {
-                    Ftrace.unregisterFtraceFunction(o);
-                }
-            } catch (Throwable t) {
-                if (first == null) {
-                    first = t;
-                }
-            }
-        }
-        ops.clear();
-        if (first != null) {
-            throw new AssertionError("cleanup failed", first);
-        }
+        org.jftrace.it.ItSupport.unregisterQuietly(ops);
     }
 
     /**
@@ -67,9 +52,7 @@ final class OpsSupport {
      * {@code prefix} must hold only letters, digits, '.', '_' and '$'.
      */
     static void notraceAllBut(FtraceOps ops, String prefix) {
-        for (int i = 0; i < prefix.length(); i++) {
-            Ftrace.ftraceSetNotracePending(ops, prefix.substring(0, i) + "[!" + prefix.charAt(i) + "]*", false);
-        }
+        org.jftrace.it.ItSupport.notraceAllBut(ops, prefix);
     }
 
     /** {@return the source line of the call to this method} */
