@@ -1,6 +1,8 @@
 package org.jftrace.internal.agent;
 
 import java.lang.instrument.Instrumentation;
+import java.util.Map;
+import java.util.Set;
 
 import org.jftrace.internal.api.BackendHolder;
 import org.jftrace.internal.hook.HookTransformer;
@@ -20,10 +22,23 @@ public final class AgentStart {
         if (!inst.isRetransformClassesSupported()) {
             throw new IllegalStateException("this JVM cannot retransform classes; jftrace needs it");
         }
+        openThreadIds(inst);
         Registry.warmUp();
         Registry registry = new Registry(inst);
         inst.addTransformer(new HookTransformer(registry), true);
         BackendHolder.install(registry);
         registry.ready();
+    }
+
+    /**
+     * Opens {@code java.lang} to jftrace's own module only, so that the recursion guard can read a
+     * thread's id field directly (see ThreadGuard). Before warm-up, which initialises the guard.
+     */
+    private static void openThreadIds(Instrumentation inst) {
+        Module javaBase = Thread.class.getModule();
+        Module self = AgentStart.class.getModule();
+        if (inst.isModifiableModule(javaBase)) {
+            inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.lang", Set.of(self)), Set.of(), Map.of());
+        }
     }
 }

@@ -12,7 +12,7 @@ import org.jftrace.internal.bytecode.ClassScanner.ScannedMethod;
  * <li>the JDK code that a hooked call or the linking of a hook site runs before the recursion guard
  *     holds: {@code java.lang.invoke}, {@code java.lang.ref}, {@code Thread}, {@code ThreadLocal},
  *     {@code Object}, the stack walker, {@code jdk.internal.misc/vm/reflect}, {@code sun.invoke},
- *     {@code java.lang.instrument};</li>
+ *     {@code java.lang.instrument}, {@code Objects.requireNonNull};</li>
  * <li>hidden classes (lambdas: their bodies are {@code lambda$...} methods of the host class,
  *     traceable there);</li>
  * <li>abstract and native methods (no bytecode), and JIT intrinsic candidates (their hook would
@@ -60,10 +60,14 @@ final class Notrace {
         return m.hasCode && (m.access & (Modifier.ABSTRACT | Modifier.NATIVE)) == 0;
     }
 
-    /** {@return why method {@code m} is not traceable, or {@code null}} */
-    static String methodReason(ScannedMethod m) {
+    /** {@return why method {@code m} of class {@code className} is not traceable, or {@code null}} */
+    static String methodReason(String className, ScannedMethod m) {
         if (m.intrinsicCandidate) {
             return "JIT intrinsic candidate";
+        }
+        if (className.equals("java.util.Objects") && m.name.equals("requireNonNull")) {
+            // the field accessor that reads a thread's id calls it before the recursion guard holds
+            return "on jftrace's hook path";
         }
         return null;
     }

@@ -35,6 +35,11 @@ final class Rcu {
 
     /** {@return whether RCU callbacks may run on thread {@code t}} Decided once per thread. */
     static boolean watchingOn(Thread t) {
+        return watchingByName(t) && !shutdownInProgress();
+    }
+
+    /** {@return false for the JVM's system threads and jftrace's own, by name} */
+    static boolean watchingByName(Thread t) {
         String name = t.getName();
         if (name.startsWith("jftrace")) {
             return false;
@@ -44,10 +49,10 @@ final class Rcu {
                 return false;
             }
         }
-        return !shutdownInProgress();
+        return true;
     }
 
-    private static boolean shutdownInProgress() {
+    static boolean shutdownInProgress() {
         if (shutdown) {
             return true;
         }

@@ -364,10 +364,7 @@ public final class Registry implements Backend {
             s.warnNotPerCpu();
             return;
         }
-        ThreadGuard g = ThreadGuard.current();
-        if (g != null) {
-            g.perCpuAdd(s.perCpuId, delta);
-        }
+        ThreadGuard.ofCurrentThread().perCpuAdd(s.perCpuId, delta);
     }
 
     @Override
@@ -491,7 +488,7 @@ public final class Registry implements Backend {
             ips.put(m.name + m.descriptor, 1L << Hooks.IP_SHIFT);
             m.parameters();
             Notrace.isFunction(m);
-            Notrace.methodReason(m);
+            Notrace.methodReason("java.util.HashMap", m);
         }
         HookInstrumenter.instrument(bytes, ips, HookInstrumenter.Kind.INDY);
         HookInstrumenter.instrument(bytes, ips, HookInstrumenter.Kind.STATIC);
@@ -499,7 +496,8 @@ public final class Registry implements Backend {
         g.matches("java.util.HashMap.get", "(java.lang.Object)", "java.base");
         g.mayMatchClass("java.util.HashMap");
         Notrace.classReason("java.util.HashMap");
-        ThreadGuard.current();
+        ThreadGuard.ofCurrentThread();
+        ThreadGuard.addLiveThreads();
         new FilterList.Entry(g, false).toString();
         moduleName(Object.class.getModule(), null);
         new BitSet().clone();
@@ -511,7 +509,7 @@ public final class Registry implements Backend {
         s.pin(s.ref.get());
         s.live = true;
         s.markReported();
-        ThreadGuard.current().perCpuAdd(s.perCpuId, -1);
+        ThreadGuard.ofCurrentThread().perCpuAdd(s.perCpuId, -1);
         for (int mode = 0; mode < Dispatch.MODES; mode++) {
             for (int i = 0; i < 2; i++) {
                 Dispatch.call(s.func, 0L, s.ops, s, null, mode);
@@ -521,7 +519,7 @@ public final class Registry implements Backend {
                 regs.redirected();
             }
         }
-        ThreadGuard.current().perCpuAdd(s.perCpuId, +1);
+        ThreadGuard.ofCurrentThread().perCpuAdd(s.perCpuId, +1);
         // Teach the shared profile of Dispatch.call that "not live" happens: otherwise the JIT makes
         // that branch an uncommon trap, and a trap is a call, so an empty callback's traced method
         // could no longer be compiled as a frameless leaf (measured: +3.4 ns per call).
@@ -559,6 +557,7 @@ public final class Registry implements Backend {
     public void ready() {
         warmUpLinking();
         Rcu.start();
+        ThreadGuard.addLiveThreads();
     }
 
     /**
@@ -656,7 +655,8 @@ public final class Registry implements Backend {
                 }
             }
         }
-        // Phase 2: commit, relink, retransform.
+        // Phase 2: commit, relink, retransform. Guards first, so hooked code never profiles a miss (ThreadGuard.current).
+        ThreadGuard.addLiveThreads();
         try {
             HookTarget[] staticTargets = null;
             java.util.Set<ClassRecord> toRetransform = new java.util.LinkedHashSet<>();
@@ -1170,7 +1170,7 @@ public final class Registry implements Backend {
         for (ScannedMethod m : sc.methods) {
             if (Notrace.isFunction(m)) {
                 protos.add(new MethodRecord(0, rec, m.name, m.descriptor, m.parameters(), m.access, m.firstLine,
-                        rec.notraceReason != null ? rec.notraceReason : Notrace.methodReason(m)));
+                        rec.notraceReason != null ? rec.notraceReason : Notrace.methodReason(name, m)));
             }
         }
         return table.add(loader, rec, protos);

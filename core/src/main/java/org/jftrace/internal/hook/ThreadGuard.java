@@ -1,15 +1,17 @@
 package org.jftrace.internal.hook;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * The per-thread recursion guard of callbacks (the kernel's {@code trace_test_and_set_recursion}),
- * found without running any JDK bytecode: {@code Thread.currentThread()} and
- * {@code System.identityHashCode} are intrinsics, the table is jftrace's own. A {@code ThreadLocal}
+ * found without running any JDK bytecode: {@code Thread.currentThread()} is an intrinsic, the thread
+ * id a field read, the table jftrace's own. A {@code ThreadLocal}
  * would run {@code ThreadLocal.get}, which a user may hook: the lookup would then recurse before
  * the guard could refuse it.
  *
- * <p>Readers take no lock: buckets are chains of immutable nodes, published by a volatile store of
- * the table. Writers (a thread's first hooked call) hold the class lock; a table rebuild drops the
- * nodes of dead threads.
+ * <p>Readers take no lock (see {@link #slots}). Writers (a thread's first hooked call) hold the
+ * class lock and publish a fresh table; a rebuild drops the guards of dead threads.
  */
 final class ThreadGuard {
     /** True while this thread runs a guarded callback; only its own thread reads or writes it. */
@@ -41,24 +43,59 @@ final class ThreadGuard {
         perCpu[id] += delta; // stored = counter - 1
     }
 
-    private static final class Node {
-        final Thread thread;
-        final ThreadGuard guard;
-        final Node next;
+    /** The thread this guard belongs to; a table slot holds it for as long as the thread lives. */
+    private final Thread thread;
 
-        Node(Thread thread, ThreadGuard guard, Node next) {
-            this.thread = thread;
-            this.guard = guard;
-            this.next = next;
-        }
-    }
+    /**
+     * Open-addressing table of guards, indexed from the thread's id. Written only under the class
+     * lock, always as a fresh copy. Deliberately not volatile, so that the JIT may share one lookup
+     * between the several ops of a hooked method: a reader that sees an old table, or a slot not yet
+     * visible, misses and takes {@link #slowPath}, which looks again under the lock. A guard's
+     * {@code thread} is final, so a guard seen through a racy read is always fully built.
+     */
+    private static ThreadGuard[] slots = new ThreadGuard[256];
 
-    private static volatile Node[] table = new Node[256];
+    /**
+     * Direct-mapped cache in front of {@link #slots}: {@code HOME[id & HOME_MASK]} holds the guard of
+     * the first live thread with that home. A final array of constant length saves the hot path
+     * the table and length loads and the bounds check (about 1 ns of a 2 ns lookup, measured).
+     * Written under the class lock; readers check the guard's thread.
+     */
+    private static final ThreadGuard[] HOME = new ThreadGuard[4096];
+    private static final int HOME_MASK = 4095;
     private static int count;
     /** The thread inside {@link #slowPath}: its nested hooked calls (from JDK code it runs) are refused. */
     private static Thread inserting;
 
-    private ThreadGuard(boolean watching) {
+    /**
+     * Reads {@code Thread.tid} (a plain field load once compiled). The id is a better hash than
+     * {@code System.identityHashCode}, whose intrinsic keeps a runtime call (for objects without a
+     * hash in their header) in every hooked method. Not
+     * {@code Thread.getId()}: a subclass may override it, and a hooked override would recurse here.
+     * Needs {@code java.lang} open to jftrace (the agent opens it); else null and identity hashes.
+     */
+    private static final VarHandle TID = threadIdHandle();
+
+    private static VarHandle threadIdHandle() {
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "tid", long.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@return whether thread ids (rather than identity hashes) index the table: java.lang was opened in time} */
+    static boolean usesThreadIds() {
+        return TID != null;
+    }
+
+    private static int hash(Thread t) {
+        return TID != null ? (int) (long) TID.get(t) : System.identityHashCode(t);
+    }
+
+    private ThreadGuard(Thread thread, boolean watching) {
+        this.thread = thread;
         this.watching = watching;
     }
 
@@ -67,7 +104,7 @@ final class ThreadGuard {
      * watching, no PER_CPU enabled, so every check refuses. A shared object rather than null keeps
      * one never-taken test out of every guarded hooked call.
      */
-    static final ThreadGuard REFUSED = new ThreadGuard(false);
+    static final ThreadGuard REFUSED = new ThreadGuard(null, false);
 
     static {
         REFUSED.busy = true;
@@ -80,29 +117,52 @@ final class ThreadGuard {
      * code either. {@return the previous state, for {@link #leaveJftrace}}
      */
     static boolean enterJftrace() {
-        ThreadGuard g = current();
-        if (g == null) {
-            return true;
-        }
+        ThreadGuard g = ofCurrentThread();
         boolean was = g.busy;
         g.busy = true;
         return was;
     }
 
     static void leaveJftrace(boolean previous) {
-        ThreadGuard g = current();
-        if (g != null) {
+        ThreadGuard g = ofCurrentThread();
+        if (g != REFUSED) {
             g.busy = previous;
         }
     }
 
-    /** {@return the calling thread's guard, or {@link #REFUSED} while it is being created} */
+    /**
+     * {@return the calling thread's guard, or {@link #REFUSED} while it is being created} For hook
+     * sites only: jftrace's own code calls {@link #ofCurrentThread()}. The JIT compiles the miss
+     * branch below as an uncommon trap only if its profile never saw it taken; otherwise the miss
+     * path is a real call, which forces the hooked method's live values onto the stack (measured:
+     * about 2 ns per call). Guards are therefore made ahead for every live thread
+     * ({@link #addLiveThreads}) when hooks change, and no other caller shares this profile.
+     */
     static ThreadGuard current() {
         final Thread t = Thread.currentThread();
-        final Node[] tab = table;
-        for (Node n = tab[System.identityHashCode(t) & (tab.length - 1)]; n != null; n = n.next) {
-            if (n.thread == t) {
-                return n.guard;
+        final ThreadGuard g = HOME[hash(t) & HOME_MASK];
+        if (g != null && g.thread == t) {
+            return g;
+        }
+        return probe(t);
+    }
+
+    /** {@return the calling thread's guard, made if needed} For jftrace's own code (see {@link #current()}). */
+    static ThreadGuard ofCurrentThread() {
+        return probe(Thread.currentThread());
+    }
+
+    /** The thread is not in its home slot: a collision, or not in this (possibly stale) table. */
+    private static ThreadGuard probe(Thread t) {
+        final ThreadGuard[] s = slots;
+        final int mask = s.length - 1;
+        for (int i = hash(t) & mask, n = 0; n <= mask; i = (i + 1) & mask, n++) {
+            final ThreadGuard g = s[i];
+            if (g == null) {
+                break;
+            }
+            if (g.thread == t) {
+                return g;
             }
         }
         return slowPath(t);
@@ -114,52 +174,110 @@ final class ThreadGuard {
         }
         inserting = t;
         try {
-            Node[] tab = table;
-            int i = System.identityHashCode(t) & (tab.length - 1);
-            for (Node n = tab[i]; n != null; n = n.next) {
-                if (n.thread == t) {
-                    return n.guard;
-                }
+            ThreadGuard[] s = slots;
+            int i = find(s, t);
+            if (s[i] != null) {
+                return s[i];
             }
-            if (count >= tab.length) {
-                tab = rebuild(tab);
-                i = System.identityHashCode(t) & (tab.length - 1);
-            }
-            ThreadGuard g = new ThreadGuard(Rcu.watchingOn(t));
-            Node[] copy = tab.clone();
-            copy[i] = new Node(t, g, copy[i]);
+            s = withRoomFor(s, 1);
+            ThreadGuard g = new ThreadGuard(t, Rcu.watchingOn(t));
+            s[find(s, t)] = g;
+            cacheHome(g);
             count++;
-            table = copy; // publish: readers see the node fully built (final fields, volatile store)
+            slots = s; // publish; the lock's release orders it before any later slowPath's read
             return g;
         } finally {
             inserting = null;
         }
     }
 
-    /** Drops the nodes of dead threads; doubles the table when most threads are alive. */
-    private static Node[] rebuild(Node[] tab) {
-        int alive = 0;
-        for (Node head : tab) {
-            for (Node n = head; n != null; n = n.next) {
-                if (n.thread.isAlive()) {
-                    alive++;
+    /**
+     * Makes the guards of all live platform threads that have none yet, so that their first hooked
+     * call does not take the miss path (see {@link #current()}). Called when hooks change.
+     */
+    static synchronized void addLiveThreads() {
+        final Thread self = Thread.currentThread();
+        if (inserting == self) {
+            return;
+        }
+        inserting = self;
+        try {
+            ThreadGroup root = self.getThreadGroup();
+            while (root != null && root.getParent() != null) {
+                root = root.getParent();
+            }
+            if (root == null) {
+                return; // this thread has terminated
+            }
+            Thread[] all = new Thread[root.activeCount() * 2 + 16];
+            int n = root.enumerate(all, true);
+            ThreadGuard[] s = slots;
+            int missing = 0;
+            for (int k = 0; k < n; k++) {
+                if (s[find(s, all[k])] == null) {
+                    all[missing++] = all[k];
                 }
             }
+            if (missing == 0) {
+                return;
+            }
+            s = withRoomFor(s, missing);
+            boolean shutdown = Rcu.shutdownInProgress();
+            for (int k = 0; k < missing; k++) {
+                ThreadGuard g = new ThreadGuard(all[k], !shutdown && Rcu.watchingByName(all[k]));
+                s[find(s, all[k])] = g;
+                cacheHome(g);
+            }
+            count += missing;
+            slots = s;
+        } finally {
+            inserting = null;
         }
-        int size = tab.length;
-        while (alive * 2 >= size) {
+    }
+
+    /** Puts {@code g} in its {@link #HOME} slot unless a live thread holds it. Under the class lock. */
+    private static void cacheHome(ThreadGuard g) {
+        final int i = hash(g.thread) & HOME_MASK;
+        final ThreadGuard old = HOME[i];
+        if (old == null || !old.thread.isAlive()) {
+            HOME[i] = g; // a racy reader sees null, the old guard or g: all checked by thread
+        }
+    }
+
+    /** {@return a copy of {@code s} (rebuilt without dead threads if needed) with room for {@code more} guards} */
+    private static ThreadGuard[] withRoomFor(ThreadGuard[] s, int more) {
+        return (count + more) * 2 > s.length ? rebuild(s, more) : s.clone();
+    }
+
+    /** {@return the slot of {@code t} in {@code s}, or of the first free slot on its probe sequence} */
+    private static int find(ThreadGuard[] s, Thread t) {
+        final int mask = s.length - 1;
+        int i = hash(t) & mask;
+        while (s[i] != null && s[i].thread != t) {
+            i = (i + 1) & mask;
+        }
+        return i;
+    }
+
+    /** A fresh table without the guards of dead threads, at most half full with {@code more} more guards. */
+    private static ThreadGuard[] rebuild(ThreadGuard[] old, int more) {
+        int alive = 0;
+        for (ThreadGuard g : old) {
+            if (g != null && g.thread.isAlive()) {
+                alive++;
+            }
+        }
+        int size = old.length;
+        while ((alive + more) * 2 > size) {
             size *= 2;
         }
-        Node[] n2 = new Node[size];
-        for (Node head : tab) {
-            for (Node n = head; n != null; n = n.next) {
-                if (n.thread.isAlive()) {
-                    int i = System.identityHashCode(n.thread) & (size - 1);
-                    n2[i] = new Node(n.thread, n.guard, n2[i]);
-                }
+        ThreadGuard[] s = new ThreadGuard[size];
+        for (ThreadGuard g : old) {
+            if (g != null && g.thread.isAlive()) {
+                s[find(s, g.thread)] = g;
             }
         }
         count = alive;
-        return n2;
+        return s;
     }
 }
