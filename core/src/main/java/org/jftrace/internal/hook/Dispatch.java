@@ -17,7 +17,14 @@ final class Dispatch {
     static final int PER_CPU = 4;
     static final int RCU = 8;
     static final int REGS = 16;
+    /** Number of trampoline classes' modes: the bits above are fixed per ops. */
     static final int MODES = 32;
+    /**
+     * Link-time bit ({@link OpsState#linkMode()}), not part of a trampoline class's mode: PER_CPU
+     * with more than one thread enabled at some time, so the check looks up the thread's counter.
+     * Without it the check is one compare with the only enabled thread.
+     */
+    static final int PER_CPU_MANY = 32;
 
     private Dispatch() {
     }
@@ -52,8 +59,12 @@ final class Dispatch {
         if (!s.live) {
             return;
         }
+        // PER_CPU with at most one enabled thread: no per-thread lookup, no trap (both outcomes trained in warm-up).
+        if ((mode & (PER_CPU | PER_CPU_MANY)) == PER_CPU && Thread.currentThread() != s.perCpuOnly) {
+            return;
+        }
         ThreadGuard g = null;
-        if ((mode & (GUARD | PER_CPU | RCU)) != 0) {
+        if ((mode & (GUARD | PER_CPU_MANY | RCU)) != 0) {
             g = ThreadGuard.current(); // REFUSED while this thread's guard is being made: every check below refuses
             if ((mode & GUARD) != 0) {
                 if (g.busy) {
@@ -66,7 +77,7 @@ final class Dispatch {
             if ((mode & RCU) != 0 && !(Rcu.watching && g.watching)) {
                 return;
             }
-            if ((mode & PER_CPU) != 0 && !g.perCpuEnabled(s.perCpuId)) {
+            if ((mode & PER_CPU_MANY) != 0 && !g.perCpuEnabled(s.perCpuId)) {
                 return;
             }
             if (regs != null) {

@@ -42,6 +42,18 @@ final class OpsState {
     private volatile boolean warnedNotPerCpu;
 
     /**
+     * PER_CPU: the only thread whose counter is at 0, or null. Meaningful only while
+     * {@link #perCpuMany} is false; written under this state's lock. Plain: a thread's own enable or
+     * disable is what changes its answer, and it sees its own write; other threads' writes never
+     * change the answer for this thread.
+     */
+    Thread perCpuOnly;
+    /** PER_CPU: two threads were enabled at once at some time; hook sites then look counters up. Sticky. */
+    volatile boolean perCpuMany;
+    /** PER_CPU: the threads whose counter is at 0 (dead ones pruned on each change); under this state's lock. */
+    private final java.util.List<Thread> perCpuEnabled = new java.util.ArrayList<>();
+
+    /**
      * True from the end of register until unregister starts. Trampolines read it after the hook
      * site chose this ops; unregister clears it before its grace period, so a thread that picked
      * up an old call-site target skips the callback (pairs with the stack scan in {@link Quiescence}).
@@ -73,6 +85,32 @@ final class OpsState {
 
     private static synchronized int nextPerCpuId() {
         return nextPerCpuId++;
+    }
+
+    /** {@return the dispatch bits bound at link time (see {@link Dispatch#PER_CPU_MANY})} */
+    int linkMode() {
+        return perCpuMany ? Dispatch.PER_CPU_MANY : 0;
+    }
+
+    /**
+     * Records that {@code t}'s counter went from enabled {@code was} to {@code now}.
+     * {@return true if this made the state switch to {@link #perCpuMany}: hook sites must be relinked}
+     */
+    synchronized boolean perCpuChanged(Thread t, boolean was, boolean now) {
+        if (was == now) {
+            return false;
+        }
+        perCpuEnabled.removeIf(x -> x == t || !x.isAlive());
+        if (now) {
+            perCpuEnabled.add(t);
+        }
+        if (perCpuEnabled.size() > 1 && !perCpuMany) {
+            // perCpuOnly keeps the first thread until the sites are relinked: its calls go on meanwhile
+            perCpuMany = true;
+            return true;
+        }
+        perCpuOnly = perCpuEnabled.size() == 1 ? perCpuEnabled.get(0) : null;
+        return false;
     }
 
     /** Warns once that a per-CPU call was made on an ops without PER_CPU (the kernel ignores it too). */

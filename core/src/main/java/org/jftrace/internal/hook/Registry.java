@@ -364,7 +364,12 @@ public final class Registry implements Backend {
             s.warnNotPerCpu();
             return;
         }
-        ThreadGuard.ofCurrentThread().perCpuAdd(s.perCpuId, delta);
+        ThreadGuard g = ThreadGuard.ofCurrentThread();
+        boolean was = g.perCpuEnabled(s.perCpuId);
+        boolean now = g.perCpuAdd(s.perCpuId, delta);
+        if (s.perCpuChanged(Thread.currentThread(), was, now)) {
+            relinkAll(s); // the second enabled thread: hook sites switch to the per-thread lookup, once
+        }
     }
 
     @Override
@@ -510,7 +515,8 @@ public final class Registry implements Backend {
         s.live = true;
         s.markReported();
         ThreadGuard.ofCurrentThread().perCpuAdd(s.perCpuId, -1);
-        for (int mode = 0; mode < Dispatch.MODES; mode++) {
+        s.perCpuOnly = Thread.currentThread();
+        for (int mode = 0; mode < 2 * Dispatch.MODES; mode++) { // with and without PER_CPU_MANY
             for (int i = 0; i < 2; i++) {
                 Dispatch.call(s.func, 0L, s.ops, s, null, mode);
                 RegsImpl regs = new RegsImpl(0L, null, new Object[] {Integer.valueOf(1)});
@@ -526,10 +532,14 @@ public final class Registry implements Backend {
         OpsState dead = new OpsState(FtraceOps.of(new WarmUpFunc()).withFlags(Flag.RECURSION_SAFE));
         dead.pin(dead.ref.get());
         s.live = true;
+        // The same for the PER_CPU check against the only enabled thread: this thread and another.
         for (int i = 0; i < 40_000; i++) {
             Dispatch.call(dead.func, 0L, dead.ops, dead, null, 0);
             Dispatch.call(s.func, 0L, s.ops, s, null, 0);
+            s.perCpuOnly = (i & 1) == 0 ? Thread.currentThread() : null;
+            Dispatch.call(s.func, 0L, s.ops, s, null, Dispatch.PER_CPU);
         }
+        s.perCpuOnly = null;
         s.live = false;
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);
@@ -744,6 +754,28 @@ public final class Registry implements Backend {
         return !c.bootOrPlatform && c.classVersion >= 51;
     }
 
+    /** Relinks every hook site of ops {@code s} (its link mode changed). */
+    private void relinkAll(OpsState s) {
+        boolean g = ThreadGuard.enterJftrace();
+        try {
+            synchronized (this) {
+                HookTarget[] t = null;
+                for (ClassRecord c : s.hookedClasses) {
+                    for (MethodRecord m : c.methods) {
+                        if (Arrays.asList(m.enabled).contains(s)) {
+                            t = relink(c, m, t);
+                        }
+                    }
+                }
+                if (t != null) {
+                    Hooks.setTargets(t);
+                }
+            }
+        } finally {
+            ThreadGuard.leaveJftrace(g);
+        }
+    }
+
     /** Points method {@code m}'s hook site at its current ops list. */
     private HookTarget[] relink(ClassRecord c, MethodRecord m, HookTarget[] staticTargets) {
         if (usesIndy(c)) {
@@ -800,6 +832,7 @@ public final class Registry implements Backend {
         for (int i = e.length - 1; i >= 0; i--) {
             OpsState s = e[i];
             MethodHandle one = MethodHandles.insertArguments(s.slot.call, 0, s.func, m.ip(), s.ops, s);
+            one = MethodHandles.insertArguments(one, 0, s.linkMode());
             h = h == null ? one : MethodHandles.foldArguments(h, one);
         }
         return h;
@@ -819,6 +852,7 @@ public final class Registry implements Backend {
         for (int i = e.length - 1; i >= 0; i--) {
             OpsState s = e[i];
             MethodHandle one = MethodHandles.insertArguments(s.slot.callRegs, 0, s.func, m.ip(), s.ops, s);
+            one = MethodHandles.insertArguments(one, 1, s.linkMode()); // (RegsImpl, int) -> (RegsImpl)
             seq = seq == null ? one : MethodHandles.foldArguments(seq, one);
         }
         MethodHandle body = MethodHandles.foldArguments(REGS_RESULT, seq); // (RegsImpl)Object

@@ -32,15 +32,19 @@ final class ThreadGuard {
         return id < c.length && c[id] == -1;
     }
 
-    /** Adds {@code delta} to this thread's counter of PER_CPU ops {@code id} (-1: local enable, +1: local disable). */
-    void perCpuAdd(int id, int delta) {
+    /**
+     * Adds {@code delta} to this thread's counter of PER_CPU ops {@code id} (-1: local enable, +1:
+     * local disable). {@return whether the callback runs on this thread now (counter at exactly 0)}
+     */
+    boolean perCpuAdd(int id, int delta) {
         if (this == REFUSED) {
-            return;
+            return false;
         }
         if (id >= perCpu.length) {
             perCpu = java.util.Arrays.copyOf(perCpu, Math.max(id + 1, perCpu.length * 2));
         }
         perCpu[id] += delta; // stored = counter - 1
+        return perCpu[id] == -1;
     }
 
     /** The thread this guard belongs to; a table slot holds it for as long as the thread lives. */

@@ -25,12 +25,18 @@ final class TrampolinePool {
     private static final String OPS = Type.getDescriptor(FtraceOps.class);
     private static final String STATE = Type.getDescriptor(OpsState.class);
     private static final String REGS = Type.getDescriptor(RegsImpl.class);
-    private static final String CALL_DESC = "(" + FUNC + "J" + OPS + STATE + ")V";
-    private static final String CALL_REGS_DESC = "(" + FUNC + "J" + OPS + STATE + REGS + ")V";
+    private static final String CALL_DESC = "(" + FUNC + "J" + OPS + STATE + "I)V";
+    private static final String CALL_REGS_DESC = "(" + FUNC + "J" + OPS + STATE + REGS + "I)V";
     private static final String DISPATCH_DESC = "(" + FUNC + "J" + OPS + STATE + REGS + "I)V";
+    /**
+     * {@code call(func, ip, ops, state, linkMode)}: the last argument holds the dispatch bits that
+     * can change while the ops lives ({@link OpsState#linkMode()}); hook sites bind it as a constant
+     * and are relinked when it changes.
+     */
     static final MethodType CALL_TYPE = MethodType.methodType(void.class, FtraceFunc.class, long.class,
-            FtraceOps.class, OpsState.class);
-    static final MethodType CALL_REGS_TYPE = CALL_TYPE.appendParameterTypes(RegsImpl.class);
+            FtraceOps.class, OpsState.class, int.class);
+    static final MethodType CALL_REGS_TYPE = MethodType.methodType(void.class, FtraceFunc.class, long.class,
+            FtraceOps.class, OpsState.class, RegsImpl.class, int.class);
 
     /** One generated class and its handles. */
     static final class Slot {
@@ -72,6 +78,13 @@ final class TrampolinePool {
         return generated;
     }
 
+    /** Static-call sites (boot classes) are not relinked: they read the state's link mode on every call. */
+    private static void linkMode(MethodVisitor mv) {
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, TRAMPOLINE, "state", STATE);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, Type.getInternalName(OpsState.class), "linkMode", "()I", false);
+    }
+
     private Slot generate(int mode) {
         String name = TRAMPOLINE + "$" + (++generated) + "_" + mode;
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
@@ -101,10 +114,13 @@ final class TrampolinePool {
             mv.visitVarInsn(Opcodes.ALOAD, 4);
             if (withRegs == 0) {
                 mv.visitInsn(Opcodes.ACONST_NULL);
+                mv.visitVarInsn(Opcodes.ILOAD, 5);
             } else {
                 mv.visitVarInsn(Opcodes.ALOAD, 5);
+                mv.visitVarInsn(Opcodes.ILOAD, 6);
             }
             mv.visitLdcInsn(Integer.valueOf(mode));
+            mv.visitInsn(Opcodes.IOR);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "call", DISPATCH_DESC, false);
             mv.visitInsn(Opcodes.RETURN);
             mv.visitMaxs(0, 0);
@@ -121,6 +137,7 @@ final class TrampolinePool {
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitFieldInsn(Opcodes.GETFIELD, TRAMPOLINE, "state", STATE);
         mv.visitVarInsn(Opcodes.ALOAD, 3);
+        linkMode(mv);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, name, "callRegs", CALL_REGS_DESC, false);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);
@@ -135,6 +152,7 @@ final class TrampolinePool {
         mv.visitFieldInsn(Opcodes.GETFIELD, TRAMPOLINE, "ops", OPS);
         mv.visitVarInsn(Opcodes.ALOAD, 0);
         mv.visitFieldInsn(Opcodes.GETFIELD, TRAMPOLINE, "state", STATE);
+        linkMode(mv);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, name, "call", CALL_DESC, false);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);

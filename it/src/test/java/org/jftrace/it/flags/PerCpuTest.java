@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jftrace.Ftrace;
@@ -47,6 +48,70 @@ class PerCpuTest {
         }
         assertEquals(1, seen.size(), "only the enabled thread: " + seen);
         assertEquals(1000, seen.get("percpu-3").get());
+    }
+
+    /**
+     * One enabled thread is checked by a compare with that thread; the second enabled thread makes
+     * the hook sites switch (relink) to a per-thread counter lookup. Each phase's calls start after
+     * every enable or disable of the phase before, so the counts are exact on both sides of the switch.
+     */
+    @Test
+    void severalEnabledThreadsEachCallBackOnlyWhileEnabledAcrossTheSwitchToPerThreadLookup() throws Exception {
+        target(0);
+        Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
+        FtraceOps ops = FtraceOps.of((ip, p, op, regs) ->
+                seen.computeIfAbsent(Thread.currentThread().getName(), k -> new AtomicInteger()).incrementAndGet())
+                .withFlags(FtraceOps.Flag.PER_CPU);
+        Ftrace.ftraceSetFilter(ops, "org.jftrace.it.flags.PerCpuTest.target", true);
+        Ftrace.registerFtraceFunction(ops);
+        Map<Integer, Throwable> failures = new ConcurrentHashMap<>();
+        try {
+            CyclicBarrier phase = new CyclicBarrier(8);
+            Thread[] threads = new Thread[8];
+            for (int t = 0; t < 8; t++) {
+                final int id = t;
+                threads[t] = new Thread(() -> {
+                    try {
+                        if (id == 1) {
+                            Ftrace.ftraceFunctionLocalEnable(ops); // phase 1: thread 1 alone
+                        }
+                        phase.await();
+                        calls();
+                        phase.await();
+                        if (id == 4 || id == 6) {
+                            Ftrace.ftraceFunctionLocalEnable(ops); // phase 2: three threads
+                        }
+                        phase.await();
+                        calls();
+                        phase.await();
+                        if (id == 1) {
+                            Ftrace.ftraceFunctionLocalDisable(ops); // phase 3: threads 4 and 6
+                        }
+                        phase.await();
+                        calls();
+                    } catch (Throwable e) {
+                        failures.put(id, e);
+                    }
+                }, "percpu-many-" + t);
+                threads[t].start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+        } finally {
+            Ftrace.unregisterFtraceFunction(ops);
+        }
+        assertEquals(Map.of(), failures);
+        assertEquals(3, seen.size(), "only the enabled threads: " + seen);
+        assertEquals(1000, seen.get("percpu-many-1").get(), "thread 1: phases 1 and 2, 500 each");
+        assertEquals(1000, seen.get("percpu-many-4").get(), "thread 4: phases 2 and 3, 500 each");
+        assertEquals(1000, seen.get("percpu-many-6").get(), "thread 6: phases 2 and 3, 500 each");
+    }
+
+    private static void calls() {
+        for (int i = 0; i < 500; i++) {
+            target(i);
+        }
     }
 
     @Test
