@@ -11,7 +11,8 @@ public abstract class HookTarget {
     /**
      * Like {@link #enter(long)}, for a hook that saved registers: {@code receiver} ({@code null} for
      * static methods and constructors) and the arguments, boxed, in an array the callbacks may
-     * rewrite. {@return null when nothing changed, else a {@link HookRegs}} Never throws.
+     * rewrite (its last slot is for a {@link HookRedirect}). {@return null when nothing changed,
+     * else {@link Hooks#CHANGED}} Never throws.
      */
     public Object enterRegs(long ip, Object receiver, Object[] args) {
         enter(ip);

@@ -41,7 +41,7 @@ public final class Hooks {
         }
     }
 
-    /** The static-call hook with registers; see {@link HookTarget#enterRegs}. */
+    /** The static-call hook with registers; see {@link HookTarget#enterRegs} and {@link #CHANGED}. */
     public static Object enterRegs(long ip, Object receiver, Object[] args) {
         final HookTarget[] lvTargets = targets;
         final int index = (int) (ip >>> IP_SHIFT);
@@ -52,6 +52,18 @@ public final class Hooks {
             }
         }
         return null;
+    }
+
+    /**
+     * What a register-saving hook returns when a callback changed something: the arguments were
+     * rewritten in the hook's array (the method reloads them). A constant rather than the registers
+     * object, so that the registers never escape the hook and the JIT can remove them.
+     */
+    public static final Object CHANGED = Boolean.TRUE;
+
+    /** Runs the redirect that a callback left in the last slot of a register-saving hook's array. */
+    public static Object redirect(Object receiver, Object[] args) throws Throwable {
+        return ((HookRedirect) args[args.length - 1]).invoke(receiver, args);
     }
 
     /** Replaces the target table. The core publishes a fresh array for every change (release by volatile store). */

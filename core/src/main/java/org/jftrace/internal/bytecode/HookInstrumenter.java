@@ -61,9 +61,10 @@ public final class HookInstrumenter {
     /**
      * Like {@link #instrument(byte[], Map, Kind)}; the methods in {@code withRegs} (keys as in
      * {@code ips}) get the hook that saves registers: it passes the receiver and the arguments
-     * (boxed, in an {@code Object[]}) and, when the call returns a {@code HookRegs}, reloads the
-     * arguments from the array and, if redirected, returns the replacement's result instead of
-     * running the body (never in a constructor, whose body must call {@code super()}).
+     * (boxed, in an {@code Object[]} with one more slot for a redirect) and, when the call returns
+     * non-null, reloads the arguments from the array and, if the last slot holds a redirect,
+     * returns {@code Hooks.redirect}'s result instead of running the body (never in a constructor,
+     * whose body must call {@code super()}).
      */
     public static byte[] instrument(byte[] bytes, Map<String, Long> ips, java.util.Set<String> withRegs, Kind kind) {
         ClassReader reader = new ClassReader(bytes);
@@ -143,9 +144,24 @@ public final class HookInstrumenter {
         }
     }
 
+    /** Whether this JDK still has the box constructors (deprecated for removal since 16); else {@code valueOf}. */
+    private static final boolean FRESH_BOXES = hasBoxConstructors();
+
+    private static boolean hasBoxConstructors() {
+        try {
+            Integer.class.getConstructor(int.class);
+            Long.class.getConstructor(long.class);
+            Short.class.getConstructor(short.class);
+            Character.class.getConstructor(char.class);
+            return true;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return false;
+        }
+    }
+
     /** The hook with registers; see {@link #instrument(byte[], Map, java.util.Set, Kind)}. */
     private static final class RegsEntryHook extends MethodVisitor {
-        private static final String TYPE_REGS = "org/jftrace/internal/boot/HookRegs";
+        private static final String REDIRECT_DESC = "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
         private static final String REGS_INDY_DESC = "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
         private static final String ENTER_REGS_DESC = "(JLjava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
 
@@ -184,7 +200,6 @@ public final class HookInstrumenter {
         public void visitCode() {
             super.visitCode();
             final int arrayLocal = argsSize;
-            final int regsLocal = argsSize + 1;
             if (kind == Kind.STATIC) {
                 super.visitLdcInsn(Long.valueOf(ip));
             }
@@ -193,14 +208,13 @@ public final class HookInstrumenter {
             } else {
                 super.visitVarInsn(Opcodes.ALOAD, 0);
             }
-            push(args.length);
+            push(args.length + 1); // the last slot is for a redirect (HookRedirect)
             super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
             int slot = isStatic ? 0 : 1;
             for (int i = 0; i < args.length; i++) {
                 super.visitInsn(Opcodes.DUP);
                 push(i);
-                super.visitVarInsn(args[i].getOpcode(Opcodes.ILOAD), slot);
-                box(args[i]);
+                loadBoxed(args[i], slot);
                 super.visitInsn(Opcodes.AASTORE);
                 slot += args[i].getSize();
             }
@@ -211,15 +225,8 @@ public final class HookInstrumenter {
             } else {
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, TYPE_HOOKS, "enterRegs", ENTER_REGS_DESC, false);
             }
-            Label changed = new Label();
-            super.visitInsn(Opcodes.DUP);
-            super.visitJumpInsn(Opcodes.IFNONNULL, changed);
-            super.visitInsn(Opcodes.POP);
-            super.visitJumpInsn(Opcodes.GOTO, body);
-
-            super.visitLabel(changed);
-            frame(true, new Object[] {"java/lang/Object"});
-            super.visitVarInsn(Opcodes.ASTORE, regsLocal);
+            // null: nothing changed. Else reload the arguments, and run a redirect if one was left.
+            super.visitJumpInsn(Opcodes.IFNULL, body);
             slot = isStatic ? 0 : 1;
             for (int i = 0; i < args.length; i++) {
                 super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
@@ -230,13 +237,17 @@ public final class HookInstrumenter {
                 slot += args[i].getSize();
             }
             if (!isConstructor) {
-                super.visitVarInsn(Opcodes.ALOAD, regsLocal);
-                super.visitTypeInsn(Opcodes.CHECKCAST, TYPE_REGS);
-                super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TYPE_REGS, "redirected", "()Z", false);
-                super.visitJumpInsn(Opcodes.IFEQ, body);
-                super.visitVarInsn(Opcodes.ALOAD, regsLocal);
-                super.visitTypeInsn(Opcodes.CHECKCAST, TYPE_REGS);
-                super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TYPE_REGS, "invokeRedirect", "()Ljava/lang/Object;", false);
+                super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
+                push(args.length);
+                super.visitInsn(Opcodes.AALOAD);
+                super.visitJumpInsn(Opcodes.IFNULL, body);
+                if (isStatic) {
+                    super.visitInsn(Opcodes.ACONST_NULL);
+                } else {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                }
+                super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, TYPE_HOOKS, "redirect", REDIRECT_DESC, false);
                 if (ret.getSort() == Type.VOID) {
                     super.visitInsn(Opcodes.POP);
                     super.visitInsn(Opcodes.RETURN);
@@ -296,6 +307,28 @@ public final class HookInstrumenter {
                 super.visitIntInsn(Opcodes.BIPUSH, n);
             } else {
                 super.visitIntInsn(Opcodes.SIPUSH, n);
+            }
+        }
+
+        /**
+         * Loads argument {@code slot} boxed. Integer, Long, Short and Character get a fresh box
+         * ({@code new}) rather than {@code valueOf}: {@code valueOf} merges a cached box with a new
+         * one, and that merge keeps the JIT's escape analysis from removing the box, so every call
+         * with a value outside the cache allocated 16 bytes (measured) even when no callback kept it.
+         */
+        private void loadBoxed(Type t, int slot) {
+            int sort = t.getSort();
+            boolean fresh = FRESH_BOXES && (sort == Type.INT || sort == Type.LONG || sort == Type.SHORT
+                    || sort == Type.CHAR);
+            if (fresh) {
+                String boxed = boxType(t);
+                super.visitTypeInsn(Opcodes.NEW, boxed);
+                super.visitInsn(Opcodes.DUP);
+                super.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot);
+                super.visitMethodInsn(Opcodes.INVOKESPECIAL, boxed, "<init>", "(" + t.getDescriptor() + ")V", false);
+            } else {
+                super.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot);
+                box(t);
             }
         }
 
@@ -419,9 +452,9 @@ public final class HookInstrumenter {
 
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
-            // receiver + array + index + a value of two slots + the ip (static kind) on the stack at most;
-            // two more locals (the array and the returned registers).
-            super.visitMaxs(Math.max(maxStack, 8), Math.max(maxLocals, argsSize + 2));
+            // the ip (static kind, two slots) + receiver + array twice + index + a fresh box twice
+            // (new, dup) + a value of two slots on the stack at most; one more local (the array).
+            super.visitMaxs(Math.max(maxStack, 10), Math.max(maxLocals, argsSize + 1));
         }
     }
 }

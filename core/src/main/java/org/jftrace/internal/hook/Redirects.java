@@ -18,7 +18,7 @@ final class Redirects {
     private static final MethodType INVOKER = MethodType.methodType(Object.class, Object.class, Object[].class);
 
     /** A checked replacement, invoked with the traced call's receiver and arguments. */
-    static final class Redirect {
+    static final class Redirect extends org.jftrace.internal.boot.HookRedirect {
         final MethodRecord traced;
         final MethodRecord target;
         private final MethodHandle invoker;
@@ -29,7 +29,8 @@ final class Redirects {
             this.invoker = invoker;
         }
 
-        Object invoke(Object receiver, Object[] args) throws Throwable {
+        @Override
+        public Object invoke(Object receiver, Object[] args) throws Throwable {
             return (Object) invoker.invokeExact(receiver, args);
         }
     }
@@ -117,6 +118,9 @@ final class Redirects {
         if (xr == void.class) {
             generic = MethodHandles.filterReturnValue(generic, MethodHandles.constant(Object.class, null));
         }
+        // The hook's array has one slot more than the parameters: the redirect itself, not passed on.
+        generic = MethodHandles.dropArguments(generic, generic.type().parameterCount(), Object.class);
+        n++;
         MethodHandle invoker;
         if (takesReceiver) {
             invoker = generic.asSpreader(1, Object[].class, n);
@@ -130,7 +134,25 @@ final class Redirects {
         return new FtraceException(Errno.EINVAL, target + " cannot replace " + traced + ": " + why);
     }
 
+    /** {@return the box class of {@code primitive}} A plain chain of compares: setArg calls it on every call. */
     static Class<?> box(Class<?> primitive) {
-        return MethodType.methodType(primitive).wrap().returnType();
+        if (primitive == int.class) {
+            return Integer.class;
+        } else if (primitive == long.class) {
+            return Long.class;
+        } else if (primitive == boolean.class) {
+            return Boolean.class;
+        } else if (primitive == double.class) {
+            return Double.class;
+        } else if (primitive == float.class) {
+            return Float.class;
+        } else if (primitive == char.class) {
+            return Character.class;
+        } else if (primitive == byte.class) {
+            return Byte.class;
+        } else if (primitive == short.class) {
+            return Short.class;
+        }
+        return Void.class;
     }
 }

@@ -5,14 +5,15 @@ import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.FtraceOps;
 import org.jftrace.Regs;
-import org.jftrace.internal.boot.HookRegs;
+import org.jftrace.internal.boot.Hooks;
 
 /**
  * One traced call's registers: the receiver and the hook's argument array (which the hooked
- * method reloads when {@link #changed} is set). Made per call; when the JIT inlines the callbacks
- * and they do not keep it, escape analysis removes the allocation.
+ * method reloads when {@link #result()} says so; its last slot takes a redirect). Made per call;
+ * it never leaves the hook, so when the JIT inlines the callbacks and they do not keep it, escape
+ * analysis removes it, the array and the boxes.
  */
-final class RegsImpl extends HookRegs implements Regs {
+final class RegsImpl implements Regs {
     static volatile Registry registry;
 
     private final long ip;
@@ -29,9 +30,13 @@ final class RegsImpl extends HookRegs implements Regs {
         this.args = args;
     }
 
-    /** {@return this if a callback changed something, else null: what the hook returns} */
+    /** {@return what the hook returns: null if no callback changed anything, else {@link Hooks#CHANGED}} */
     Object result() {
-        return changed ? this : null;
+        if (!changed) {
+            return null;
+        }
+        args[args.length - 1] = redirect;
+        return Hooks.CHANGED;
     }
 
     @Override
@@ -46,18 +51,21 @@ final class RegsImpl extends HookRegs implements Regs {
 
     @Override
     public int argCount() {
-        return args.length;
+        return args.length - 1;
     }
 
     @Override
     public Object arg(int index) {
+        if (index < 0 || index >= args.length - 1) {
+            throw new IndexOutOfBoundsException("argument " + index + " of " + (args.length - 1));
+        }
         return args[index];
     }
 
     @Override
     public void setArg(int index, Object value) {
-        if (index < 0 || index >= args.length) {
-            throw new IndexOutOfBoundsException("argument " + index + " of " + args.length);
+        if (index < 0 || index >= args.length - 1) {
+            throw new IndexOutOfBoundsException("argument " + index + " of " + (args.length - 1));
         }
         Class<?> type = method().parameterType(index);
         if (type != null && !fits(type, value)) {
@@ -108,15 +116,5 @@ final class RegsImpl extends HookRegs implements Regs {
             return value != null && Redirects.box(type) == value.getClass();
         }
         return value == null || type.isInstance(value);
-    }
-
-    @Override
-    public boolean redirected() {
-        return redirect != null;
-    }
-
-    @Override
-    public Object invokeRedirect() throws Throwable {
-        return redirect.invoke(receiver, args);
     }
 }

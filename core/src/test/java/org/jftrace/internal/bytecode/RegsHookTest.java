@@ -11,7 +11,7 @@ import java.lang.reflect.Method;
 import java.util.Map;
 import java.util.Set;
 
-import org.jftrace.internal.boot.HookRegs;
+import org.jftrace.internal.boot.HookRedirect;
 import org.jftrace.internal.boot.HookTarget;
 import org.jftrace.internal.boot.Hooks;
 import org.jftrace.internal.boot.Linker;
@@ -53,7 +53,7 @@ class RegsHookTest {
     }
 
     static Object rewrite(Object receiver, Object[] args) {
-        if (args.length == 10) {
+        if (args.length == 11) { // ten parameters and the redirect slot
             args[0] = Boolean.TRUE;
             args[1] = Byte.valueOf((byte) 7);
             args[2] = Character.valueOf('x');
@@ -64,36 +64,19 @@ class RegsHookTest {
             args[7] = Double.valueOf(2.25);
             args[8] = "rewritten";
             args[9] = new int[3];
-            return new Changed(null);
+            return Hooks.CHANGED;
         }
         // instanceSum(long, int): redirect to replacementSum with args (a+1, b)
         args[0] = Long.valueOf((Long) args[0] + 1);
         // (the rewritten class is another AllTypes than this test's: call the replacement's logic directly)
-        String receiverClass = receiver.getClass().getName();
-        return new Changed(() -> receiverClass.equals(AllTypes.class.getName())
-                ? Long.valueOf((Long) args[0] * (Integer) args[1]) : Long.valueOf(-1));
-    }
-
-    interface Call {
-        Object run() throws Throwable;
-    }
-
-    static final class Changed extends HookRegs {
-        private final Call redirect;
-
-        Changed(Call redirect) {
-            this.redirect = redirect;
-        }
-
-        @Override
-        public boolean redirected() {
-            return redirect != null;
-        }
-
-        @Override
-        public Object invokeRedirect() throws Throwable {
-            return redirect.run();
-        }
+        args[args.length - 1] = new HookRedirect() {
+            @Override
+            public Object invoke(Object self, Object[] a) {
+                return self.getClass().getName().equals(AllTypes.class.getName())
+                        ? Long.valueOf((Long) a[0] * (Integer) a[1]) : Long.valueOf(-1);
+            }
+        };
+        return Hooks.CHANGED;
     }
 
     public static Object indyTarget(Object receiver, Object[] args) {
