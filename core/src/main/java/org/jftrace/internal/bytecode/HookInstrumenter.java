@@ -162,6 +162,8 @@ public final class HookInstrumenter {
     /** The hook with registers; see {@link #instrument(byte[], Map, java.util.Set, Kind)}. */
     private static final class RegsEntryHook extends MethodVisitor {
         private static final String REDIRECT_DESC = "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
+        /** The redirect's invokedynamic: array first, which tells its type from the entry site's. */
+        private static final String REDIRECT_INDY_DESC = "([Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;";
         private static final String REGS_INDY_DESC = "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
         private static final String ENTER_REGS_DESC = "(JLjava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
 
@@ -175,6 +177,14 @@ public final class HookInstrumenter {
         private final boolean frames;
         private final int argsSize;
         private final Label body = new Label();
+
+        private void loadReceiver() {
+            if (isStatic) {
+                super.visitInsn(Opcodes.ACONST_NULL);
+            } else {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+            }
+        }
         /** The body's first frame is still to be written: written by us unless the original code starts with one. */
         private boolean bodyFramePending;
 
@@ -241,13 +251,16 @@ public final class HookInstrumenter {
                 push(args.length);
                 super.visitInsn(Opcodes.AALOAD);
                 super.visitJumpInsn(Opcodes.IFNULL, body);
-                if (isStatic) {
-                    super.visitInsn(Opcodes.ACONST_NULL);
+                if (kind == Kind.INDY) {
+                    // its own call site, which learns the redirect it sees (an inline cache)
+                    super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
+                    loadReceiver();
+                    super.visitInvokeDynamicInsn(INDY_NAME, REDIRECT_INDY_DESC, LINK, Long.valueOf(ip));
                 } else {
-                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    loadReceiver();
+                    super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, TYPE_HOOKS, "redirect", REDIRECT_DESC, false);
                 }
-                super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, TYPE_HOOKS, "redirect", REDIRECT_DESC, false);
                 if (ret.getSort() == Type.VOID) {
                     super.visitInsn(Opcodes.POP);
                     super.visitInsn(Opcodes.RETURN);

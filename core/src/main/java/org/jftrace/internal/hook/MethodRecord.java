@@ -27,6 +27,10 @@ final class MethodRecord {
     volatile java.lang.invoke.MutableCallSite site;
     /** The same for the hook that saves registers, type {@code (Object, Object[])Object}. */
     volatile java.lang.invoke.MutableCallSite regsSite;
+    /** The redirect call site (see {@link Redirects#SITE_TYPE}), made when an IPMODIFY ops is first enabled here. */
+    volatile java.lang.invoke.MutableCallSite redirectSite;
+    /** The redirect that {@link #redirectSite} tests for, or null; written under this record's lock. */
+    Redirects.Redirect cachedRedirect;
     /** Parameter classes, resolved the first time a callback rewrites an argument. */
     volatile Class<?>[] parameterTypes;
 

@@ -33,6 +33,84 @@ final class Redirects {
         public Object invoke(Object receiver, Object[] args) throws Throwable {
             return (Object) invoker.invokeExact(receiver, args);
         }
+
+        /** The invoker in the redirect site's argument order: {@code (Object[] args, Object receiver)Object}. */
+        MethodHandle siteInvoker() {
+            return MethodHandles.permuteArguments(invoker, SITE_TYPE, 1, 0);
+        }
+    }
+
+    /**
+     * Type of a method's redirect call site, the invokedynamic a register-saving hook runs when a
+     * callback redirected the call ({@code Hooks.redirect} for static-call sites). Its target is
+     * an inline cache: a generic invoker that, on the first redirect it sees, relinks the site to
+     * test for that redirect and call its invoker as a constant, so the JIT inlines the
+     * replacement into the traced method. Another redirect later takes the generic path.
+     */
+    static final MethodType SITE_TYPE = MethodType.methodType(Object.class, Object[].class, Object.class);
+    private static final MethodHandle GENERIC;
+    private static final MethodHandle IS_REDIRECT;
+    /** Fresh boxes for the replacement's result (see HookInstrumenter.loadBoxed), by primitive type; null if absent. */
+    private static final java.util.Map<Class<?>, MethodHandle> FRESH_BOX = new java.util.HashMap<>();
+
+    static {
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        try {
+            GENERIC = l.findStatic(Redirects.class, "learnAndInvoke",
+                    MethodType.methodType(Object.class, MethodRecord.class, Object[].class, Object.class));
+            IS_REDIRECT = l.findStatic(Redirects.class, "isRedirect",
+                    MethodType.methodType(boolean.class, Object.class, Object[].class, Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        Class<?>[][] boxes = {{int.class, Integer.class}, {long.class, Long.class}, {short.class, Short.class},
+            {char.class, Character.class}};
+        for (Class<?>[] b : boxes) {
+            try {
+                FRESH_BOX.put(b[0], l.findConstructor(b[1], MethodType.methodType(void.class, b[0])));
+            } catch (ReflectiveOperationException e) {
+                // removed in this JDK: asType's valueOf boxes instead
+            }
+        }
+    }
+
+    /** {@return method {@code m}'s redirect site target before it learned a redirect} */
+    static MethodHandle generic(MethodRecord m) {
+        return MethodHandles.insertArguments(GENERIC, 0, m);
+    }
+
+    private static boolean isRedirect(Object expected, Object[] args, Object receiver) {
+        return args[args.length - 1] == expected;
+    }
+
+    private static Object learnAndInvoke(MethodRecord m, Object[] args, Object receiver) throws Throwable {
+        org.jftrace.internal.boot.HookRedirect r = (org.jftrace.internal.boot.HookRedirect) args[args.length - 1];
+        if (m.cachedRedirect == null && r instanceof Redirect) {
+            learn(m, (Redirect) r);
+        }
+        return r.invoke(receiver, args);
+    }
+
+    private static void learn(MethodRecord m, Redirect r) {
+        synchronized (m) {
+            java.lang.invoke.MutableCallSite site = m.redirectSite;
+            if (m.cachedRedirect != null || site == null) {
+                return;
+            }
+            m.cachedRedirect = r;
+            site.setTarget(MethodHandles.guardWithTest(MethodHandles.insertArguments(IS_REDIRECT, 0, r),
+                    r.siteInvoker(), generic(m)));
+        }
+    }
+
+    /** Forgets what method {@code m}'s redirect site learned (its ops changed). Under the registry lock. */
+    static void unlearn(MethodRecord m) {
+        synchronized (m) {
+            if (m.cachedRedirect != null) {
+                m.cachedRedirect = null;
+                m.redirectSite.setTarget(generic(m));
+            }
+        }
     }
 
     private final Registry registry;
@@ -114,6 +192,10 @@ final class Redirects {
         }
         boolean takesReceiver = !targetStatic || offset == 1;
         int n = tp.length;
+        MethodHandle box = FRESH_BOX.get(tr);
+        if (box != null) {
+            mh = MethodHandles.filterReturnValue(mh.asType(mh.type().changeReturnType(tr)), box);
+        }
         MethodHandle generic = mh.asType(mh.type().generic().changeReturnType(xr == void.class ? void.class : Object.class));
         if (xr == void.class) {
             generic = MethodHandles.filterReturnValue(generic, MethodHandles.constant(Object.class, null));

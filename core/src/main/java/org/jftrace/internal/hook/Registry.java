@@ -794,6 +794,15 @@ public final class Registry implements Backend {
         }
     }
 
+    private static boolean wantsIpmodify(OpsState[] enabled) {
+        for (OpsState s : enabled) {
+            if (s.has(Flag.IPMODIFY)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Points method {@code m}'s hook site at its current ops list. */
     private HookTarget[] relink(ClassRecord c, MethodRecord m, HookTarget[] staticTargets) {
         if (usesIndy(c)) {
@@ -815,6 +824,11 @@ public final class Registry implements Backend {
             }
             if (regsSite != null) {
                 regsSite.setTarget(regsChain(m));
+            }
+            if (m.redirectSite == null && wantsIpmodify(m.enabled)) {
+                m.redirectSite = new MutableCallSite(Redirects.generic(m));
+            } else if (m.redirectSite != null) {
+                Redirects.unlearn(m); // the redirecting ops may have changed: learn again
             }
             return staticTargets;
         }
@@ -1428,6 +1442,11 @@ public final class Registry implements Backend {
                     site = m.site;
                 } else if (type.equals(REGS_SITE_TYPE)) {
                     site = m.regsSite;
+                } else if (type.equals(Redirects.SITE_TYPE)) {
+                    site = m.redirectSite;
+                    if (site == null) { // no IPMODIFY ops was ever enabled here: nothing to learn
+                        return new ConstantCallSite(Redirects.generic(m));
+                    }
                 }
             }
             if (site == null) {

@@ -101,8 +101,13 @@ class RegsHookTest {
                 MethodType.methodType(Object.class, Object.class, Object[].class));
         Hooks.setLinker(new Linker() {
             @Override
-            public CallSite callSite(long ip, MethodType type) {
-                return new ConstantCallSite(target);
+            public CallSite callSite(long ip, MethodType type) throws ReflectiveOperationException {
+                if (type.equals(target.type())) {
+                    return new ConstantCallSite(target);
+                }
+                // the redirect site: (Object[] args, Object receiver)Object, as Hooks.redirect with its arguments swapped
+                MethodHandle redirect = MethodHandles.lookup().findStatic(Hooks.class, "redirect", target.type());
+                return new ConstantCallSite(MethodHandles.permuteArguments(redirect, type, 1, 0));
             }
 
             @Override
