@@ -30,6 +30,11 @@ final class RegsImpl implements Regs {
         this.args = args;
     }
 
+    /** The regs chain's allocation (see Registry.NEW_REGS). */
+    static RegsImpl make(long ip, Object receiver, Object[] args) {
+        return new RegsImpl(ip, receiver, args);
+    }
+
     /** {@return what the hook returns: null if no callback changed anything, else {@link Hooks#CHANGED}} */
     Object result() {
         if (!changed) {
