@@ -61,6 +61,9 @@ public final class Registry implements Backend {
     private static final MethodHandle REGS_NOP = MethodHandles.empty(REGS_SITE_TYPE);
     private static final MethodHandle NEW_REGS;
     private static final MethodHandle REGS_RESULT;
+    private static final MethodHandle ENTER_CHAIN;
+    private static final MethodHandle EXIT_CHAIN;
+    private static final MethodHandle ENTERED;
 
     static {
         try {
@@ -70,6 +73,10 @@ public final class Registry implements Backend {
             NEW_REGS = l.findStatic(RegsImpl.class, "make", MethodType.methodType(RegsImpl.class, long.class,
                     Object.class, Object[].class));
             REGS_RESULT = l.findVirtual(RegsImpl.class, "result", MethodType.methodType(Object.class));
+            ENTER_CHAIN = l.findStatic(Dispatch.class, "enterChain", MethodType.methodType(ThreadGuard.class));
+            EXIT_CHAIN = l.findStatic(Dispatch.class, "exitChain",
+                    MethodType.methodType(void.class, Throwable.class, ThreadGuard.class));
+            ENTERED = l.findStatic(Dispatch.class, "entered", MethodType.methodType(boolean.class, ThreadGuard.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -524,7 +531,7 @@ public final class Registry implements Backend {
         // grew past the JIT's InlineSmallCode (measured: 2,880 bytes), and hooked methods then stopped
         // inlining Dispatch.call: a real call per hooked call, and no escape analysis of the registers.
         FtraceFunc[] funcs = {s.func, new WarmUpFunc2(), new WarmUpFunc3()};
-        for (int mode = 0; mode < 2 * Dispatch.MODES; mode++) { // with and without PER_CPU_MANY
+        for (int mode = 0; mode < 4 * Dispatch.MODES; mode++) { // with and without PER_CPU_MANY, CHAIN_GUARD
             for (int i = 0; i < 3; i++) {
                 Dispatch.call(funcs[i], 0L, s.ops, s, null, mode);
                 RegsImpl regs = new RegsImpl(0L, null, new Object[] {Integer.valueOf(1), null});
@@ -548,6 +555,10 @@ public final class Registry implements Backend {
         }
         s.perCpuOnly = null;
         s.live = false;
+        ThreadGuard entered = Dispatch.enterChain();
+        if (Dispatch.entered(entered)) {
+            Dispatch.exitChain(null, entered);
+        }
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);
         new ListTarget(new Trampoline[0]).enterRegs(0L, null, new Object[1]);
@@ -862,14 +873,24 @@ public final class Registry implements Backend {
         if (e.length == 0) {
             return NOP;
         }
+        boolean chainGuard = e.length > 1;
+        for (OpsState s : e) {
+            chainGuard &= !s.has(Flag.RECURSION_SAFE);
+        }
         MethodHandle h = null;
         for (int i = e.length - 1; i >= 0; i--) {
             OpsState s = e[i];
             MethodHandle one = MethodHandles.insertArguments(s.slot.call, 0, s.func, m.ip(), s.ops, s);
-            one = MethodHandles.insertArguments(one, 0, s.linkMode());
+            one = MethodHandles.insertArguments(one, 0, s.linkMode() | (chainGuard ? Dispatch.CHAIN_GUARD : 0));
             h = h == null ? one : MethodHandles.foldArguments(h, one);
         }
-        return h;
+        if (!chainGuard) {
+            return h;
+        }
+        // guard = enterChain(); if (guard != null) try { h() } finally { exitChain(guard) }
+        MethodHandle body = MethodHandles.tryFinally(MethodHandles.dropArguments(h, 0, ThreadGuard.class), EXIT_CHAIN);
+        MethodHandle test = MethodHandles.guardWithTest(ENTERED, body, MethodHandles.empty(body.type()));
+        return MethodHandles.foldArguments(test, ENTER_CHAIN);
     }
 
     /**

@@ -73,6 +73,39 @@ class RecursionTest {
     }
 
     @Test
+    // several guarded ops on one method take the guard once for the whole chain: a nested call from
+    // any callback runs none of them; a callback that throws neither stops the next ops nor leaves the guard held
+    void guardedOpsOnOneMethodShareTheGuardAndAThrowingCallbackReleasesIt() {
+        AtomicInteger a = new AtomicInteger();
+        AtomicInteger b = new AtomicInteger();
+        List<Integer> innerResults = new ArrayList<>();
+        FtraceOps first = FtraceOps.of((ip, parentIp, op, regs) -> {
+            int n = a.incrementAndGet();
+            if (n <= 3) {
+                innerResults.add(Target.square(7)); // nested: neither ops may run for it
+            }
+            if (n == 2) {
+                throw new IllegalStateException("second call fails");
+            }
+        }).withName("chain-first");
+        FtraceOps second = FtraceOps.of((ip, parentIp, op, regs) -> b.incrementAndGet()).withName("chain-second");
+        cleanup.add(first);
+        cleanup.add(second);
+        Ftrace.ftraceSetFilter(first, SQUARE, false);
+        Ftrace.ftraceSetFilter(second, SQUARE, false);
+        Ftrace.registerFtraceFunction(first);
+        Ftrace.registerFtraceFunction(second);
+
+        assertEquals(9, Target.square(3));
+        assertEquals(16, Target.square(4)); // first's callback throws this time
+        assertEquals(25, Target.square(5));
+        assertEquals(3, a.get(), "first: once per outer call, never for the nested ones");
+        assertEquals(3, b.get(), "second: once per outer call, also after first threw, never for the nested ones");
+        assertEquals(List.of(49, 49, 49), innerResults);
+        assertEquals(1L, Ftrace.callbackErrors(first));
+    }
+
+    @Test
     // RECURSION_SAFE: no guard, a callback calling the traced method re-enters itself (depth counter stops it at 3)
     void recursionSafeReentersTheCallback() {
         AtomicInteger callbacks = new AtomicInteger();
