@@ -122,32 +122,8 @@ public final class RunBenchmarks {
             System.out.println(jfrSkip);
         }
 
-        ChainedOptionsBuilder rows = new OptionsBuilder()
-                .include(narrow(ROWS, only))
-                .mode(Mode.AverageTime)
-                .timeUnit(TimeUnit.NANOSECONDS)
-                .forks(plan.forks)
-                .warmupIterations(plan.warmups)
-                .warmupTime(TimeValue.seconds(plan.warmupSeconds))
-                .measurementIterations(plan.iterations)
-                .measurementTime(TimeValue.seconds(plan.iterationSeconds))
-                .threads(1)
-                .jvmArgsAppend(forkArgs)
-                .addProfiler(GCProfiler.class)
-                .shouldFailOnError(true);
-        ChainedOptionsBuilder peers = new OptionsBuilder()
-                .include(narrow(jfrMethodTracing ? PEERS : PEERS_NO_JFR, only))
-                .mode(Mode.AverageTime)
-                .timeUnit(TimeUnit.NANOSECONDS)
-                .forks(plan.forks)
-                .warmupIterations(plan.warmups)
-                .warmupTime(TimeValue.seconds(plan.warmupSeconds))
-                .measurementIterations(plan.iterations)
-                .measurementTime(TimeValue.seconds(plan.iterationSeconds))
-                .threads(1)
-                .jvmArgsAppend(peerArgs)
-                .addProfiler(GCProfiler.class)
-                .shouldFailOnError(true);
+        ChainedOptionsBuilder rows = perCall(plan, narrow(ROWS, only), forkArgs);
+        ChainedOptionsBuilder peers = perCall(plan, narrow(jfrMethodTracing ? PEERS : PEERS_NO_JFR, only), peerArgs);
         ChainedOptionsBuilder timings = new OptionsBuilder()
                 .include(narrow(TIMINGS, only))
                 .mode(Mode.SingleShotTime)
@@ -174,6 +150,23 @@ public final class RunBenchmarks {
         }
         printRows(rowResults);
         printTimings(timingResults);
+    }
+
+    /** Options of a per-call group (rows, peers): average time per call with the GC profiler. */
+    private static ChainedOptionsBuilder perCall(Plan plan, String include, String[] jvmArgs) {
+        return new OptionsBuilder()
+                .include(include)
+                .mode(Mode.AverageTime)
+                .timeUnit(TimeUnit.NANOSECONDS)
+                .forks(plan.forks)
+                .warmupIterations(plan.warmups)
+                .warmupTime(TimeValue.seconds(plan.warmupSeconds))
+                .measurementIterations(plan.iterations)
+                .measurementTime(TimeValue.seconds(plan.iterationSeconds))
+                .threads(1)
+                .jvmArgsAppend(jvmArgs)
+                .addProfiler(GCProfiler.class)
+                .shouldFailOnError(true);
     }
 
     /** JMH ORs its includes: a REGEX given on the command line narrows a run by a look-ahead instead. */

@@ -31,6 +31,11 @@ final class Notrace {
         "java.lang.Thread", "java.lang.Object", "java.lang.VirtualThread",
     };
 
+    /** Single JDK methods on the hook path, by class and name (all overloads). */
+    private static final String[][] METHODS = {
+        {"java.util.Objects", "requireNonNull"}, // the VarHandle that reads a thread's id calls it before the guard holds
+    };
+
     private Notrace() {
     }
 
@@ -65,9 +70,10 @@ final class Notrace {
         if (m.intrinsicCandidate) {
             return "JIT intrinsic candidate";
         }
-        if (className.equals("java.util.Objects") && m.name.equals("requireNonNull")) {
-            // the field accessor that reads a thread's id calls it before the recursion guard holds
-            return "on jftrace's hook path";
+        for (String[] e : METHODS) {
+            if (e[0].equals(className) && e[1].equals(m.name)) {
+                return "on jftrace's hook path";
+            }
         }
         return null;
     }

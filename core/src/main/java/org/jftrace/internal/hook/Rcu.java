@@ -33,12 +33,10 @@ final class Rcu {
         watching = true;
     }
 
-    /** {@return whether RCU callbacks may run on thread {@code t}} Decided once per thread. */
-    static boolean watchingOn(Thread t) {
-        return watchingByName(t) && !shutdownInProgress();
-    }
-
-    /** {@return false for the JVM's system threads and jftrace's own, by name} */
+    /**
+     * {@return false for the JVM's system threads and jftrace's own, by name} A thread's guard is
+     * watching if this holds and shutdown had not begun when the guard was made.
+     */
     static boolean watchingByName(Thread t) {
         String name = t.getName();
         if (name.startsWith("jftrace")) {

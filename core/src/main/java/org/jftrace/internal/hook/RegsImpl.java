@@ -61,17 +61,13 @@ final class RegsImpl implements Regs {
 
     @Override
     public Object arg(int index) {
-        if (index < 0 || index >= args.length - 1) {
-            throw new IndexOutOfBoundsException("argument " + index + " of " + (args.length - 1));
-        }
+        checkIndex(index);
         return args[index];
     }
 
     @Override
     public void setArg(int index, Object value) {
-        if (index < 0 || index >= args.length - 1) {
-            throw new IndexOutOfBoundsException("argument " + index + " of " + (args.length - 1));
-        }
+        checkIndex(index);
         Class<?> type = method().parameterType(index);
         if (type != null && !fits(type, value)) {
             throw new FtraceException(Errno.EINVAL, "argument " + index + " of " + method() + " is a "
@@ -106,6 +102,13 @@ final class RegsImpl implements Regs {
     @Override
     public void setIp(String name) {
         setIp(Ftrace.lookupIp(name));
+    }
+
+    /** The array's last slot is the redirect's, not an argument. */
+    private void checkIndex(int index) {
+        if (index < 0 || index >= args.length - 1) {
+            throw new IndexOutOfBoundsException("argument " + index + " of " + (args.length - 1));
+        }
     }
 
     private MethodRecord method() {

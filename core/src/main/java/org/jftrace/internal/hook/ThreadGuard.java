@@ -156,20 +156,14 @@ final class ThreadGuard {
         return probe(Thread.currentThread());
     }
 
-    /** The thread is not in its home slot: a collision, or not in this (possibly stale) table. */
+    /**
+     * The thread is not in its home slot: a collision, or not in this (possibly stale) table. A
+     * published table is at most half full, so the probe ends without the lock.
+     */
     private static ThreadGuard probe(Thread t) {
         final ThreadGuard[] s = slots;
-        final int mask = s.length - 1;
-        for (int i = hash(t) & mask, n = 0; n <= mask; i = (i + 1) & mask, n++) {
-            final ThreadGuard g = s[i];
-            if (g == null) {
-                break;
-            }
-            if (g.thread == t) {
-                return g;
-            }
-        }
-        return slowPath(t);
+        final ThreadGuard g = s[find(s, t)];
+        return g != null ? g : slowPath(t);
     }
 
     private static synchronized ThreadGuard slowPath(Thread t) {
@@ -178,17 +172,11 @@ final class ThreadGuard {
         }
         inserting = t;
         try {
-            ThreadGuard[] s = slots;
-            int i = find(s, t);
-            if (s[i] != null) {
-                return s[i];
+            ThreadGuard g = slots[find(slots, t)];
+            if (g == null) {
+                add(new Thread[] {t}, 1);
+                g = slots[find(slots, t)];
             }
-            s = withRoomFor(s, 1);
-            ThreadGuard g = new ThreadGuard(t, Rcu.watchingOn(t));
-            s[find(s, t)] = g;
-            cacheHome(g);
-            count++;
-            slots = s; // publish; the lock's release orders it before any later slowPath's read
             return g;
         } finally {
             inserting = null;
@@ -215,28 +203,32 @@ final class ThreadGuard {
             }
             Thread[] all = new Thread[root.activeCount() * 2 + 16];
             int n = root.enumerate(all, true);
-            ThreadGuard[] s = slots;
             int missing = 0;
             for (int k = 0; k < n; k++) {
-                if (s[find(s, all[k])] == null) {
+                if (slots[find(slots, all[k])] == null) {
                     all[missing++] = all[k];
                 }
             }
-            if (missing == 0) {
-                return;
-            }
-            s = withRoomFor(s, missing);
-            boolean shutdown = Rcu.shutdownInProgress();
-            for (int k = 0; k < missing; k++) {
-                ThreadGuard g = new ThreadGuard(all[k], !shutdown && Rcu.watchingByName(all[k]));
-                s[find(s, all[k])] = g;
-                cacheHome(g);
-            }
-            count += missing;
-            slots = s;
+            add(all, missing);
         } finally {
             inserting = null;
         }
+    }
+
+    /** Makes and publishes the guards of the first {@code n} of {@code threads}, which have none. Under the class lock. */
+    private static void add(Thread[] threads, int n) {
+        if (n == 0) {
+            return;
+        }
+        ThreadGuard[] s = withRoomFor(slots, n);
+        boolean shutdown = Rcu.shutdownInProgress();
+        for (int k = 0; k < n; k++) {
+            ThreadGuard g = new ThreadGuard(threads[k], !shutdown && Rcu.watchingByName(threads[k]));
+            s[find(s, threads[k])] = g;
+            cacheHome(g);
+        }
+        count += n;
+        slots = s; // publish; the lock's release orders it before any later slowPath's read
     }
 
     /** Puts {@code g} in its {@link #HOME} slot unless a live thread holds it. Under the class lock. */
