@@ -42,13 +42,13 @@ public final class Hooks {
     }
 
     /** The static-call hook with registers; see {@link HookTarget#enterRegs} and {@link #CHANGED}. */
-    public static Object enterRegs(long ip, Object receiver, Object[] args) {
+    public static Object enterRegs(long ip, Object receiver, long[] prims, Object[] refs) {
         final HookTarget[] lvTargets = targets;
         final int index = (int) (ip >>> IP_SHIFT);
         if (index < lvTargets.length) {
             final HookTarget target = lvTargets[index];
             if (target != null) {
-                return target.enterRegs(ip, receiver, args);
+                return target.enterRegs(ip, receiver, prims, refs);
             }
         }
         return null;
@@ -56,14 +56,19 @@ public final class Hooks {
 
     /**
      * What a register-saving hook returns when a callback changed something: the arguments were
-     * rewritten in the hook's array (the method reloads them). A constant rather than the registers
+     * rewritten in the hook's arrays (the method reloads them). A constant rather than the registers
      * object, so that the registers never escape the hook and the JIT can remove them.
+     *
+     * <p>The hook keeps a primitive argument as raw bits in a {@code long}: sign-extended for
+     * boolean, byte, short, char and int (as {@code i2l} makes them), {@code floatToRawIntBits}
+     * sign-extended for float, {@code doubleToRawLongBits} for double. No box is ever made, so a
+     * rewritten primitive never merges two objects and escape analysis removes both arrays.
      */
     public static final Object CHANGED = Boolean.TRUE;
 
-    /** Runs the redirect that a callback left in the last slot of a register-saving hook's array. */
-    public static Object redirect(Object receiver, Object[] args) throws Throwable {
-        return ((HookRedirect) args[args.length - 1]).invoke(receiver, args);
+    /** Runs the redirect that a callback left in the last slot of a register-saving hook's {@code refs}. */
+    public static Object redirect(Object receiver, long[] prims, Object[] refs) throws Throwable {
+        return ((HookRedirect) refs[refs.length - 1]).invoke(receiver, prims, refs);
     }
 
     /** Replaces the target table. The core publishes a fresh array for every change (release by volatile store). */

@@ -61,8 +61,9 @@ public final class HookInstrumenter {
     /**
      * Like {@link #instrument(byte[], Map, Kind)}; the methods in {@code withRegs} (keys as in
      * {@code ips}) get the hook that saves registers: it passes the receiver and the arguments
-     * (boxed, in an {@code Object[]} with one more slot for a redirect) and, when the call returns
-     * non-null, reloads the arguments from the array and, if the last slot holds a redirect,
+     * (primitives as raw bits in a {@code long[]}, references in an {@code Object[]} with one more
+     * slot for a redirect; nothing is boxed) and, when the call returns non-null, reloads the
+     * arguments from the arrays and, if the last slot holds a redirect,
      * returns {@code Hooks.redirect}'s result instead of running the body (never in a constructor,
      * whose body must call {@code super()}).
      */
@@ -144,28 +145,12 @@ public final class HookInstrumenter {
         }
     }
 
-    /** Whether this JDK still has the box constructors (deprecated for removal since 16); else {@code valueOf}. */
-    private static final boolean FRESH_BOXES = hasBoxConstructors();
-
-    private static boolean hasBoxConstructors() {
-        try {
-            Integer.class.getConstructor(int.class);
-            Long.class.getConstructor(long.class);
-            Short.class.getConstructor(short.class);
-            Character.class.getConstructor(char.class);
-            return true;
-        } catch (NoSuchMethodException | SecurityException e) {
-            return false;
-        }
-    }
-
     /** The hook with registers; see {@link #instrument(byte[], Map, java.util.Set, Kind)}. */
     private static final class RegsEntryHook extends MethodVisitor {
-        private static final String REDIRECT_DESC = "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
-        /** The redirect's invokedynamic: array first, which tells its type from the entry site's. */
-        private static final String REDIRECT_INDY_DESC = "([Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;";
-        private static final String REGS_INDY_DESC = "(Ljava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
-        private static final String ENTER_REGS_DESC = "(JLjava/lang/Object;[Ljava/lang/Object;)Ljava/lang/Object;";
+        private static final String ARRAYS = "[J[Ljava/lang/Object;";
+        private static final String REDIRECT_DESC = "(Ljava/lang/Object;" + ARRAYS + ")Ljava/lang/Object;";
+        private static final String REGS_INDY_DESC = "(Ljava/lang/Object;" + ARRAYS + ")Ljava/lang/Object;";
+        private static final String ENTER_REGS_DESC = "(JLjava/lang/Object;" + ARRAYS + ")Ljava/lang/Object;";
 
         private final long ip;
         private final Kind kind;
@@ -209,7 +194,30 @@ public final class HookInstrumenter {
         @Override
         public void visitCode() {
             super.visitCode();
-            final int arrayLocal = argsSize;
+            final int primsLocal = argsSize;
+            final int refsLocal = argsSize + 1;
+            // Argument i goes to prims[i] as raw bits if primitive, else to refs[i]; refs has one
+            // slot more, for a redirect (HookRedirect). Nothing is boxed (see Hooks.CHANGED).
+            push(args.length);
+            super.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_LONG);
+            super.visitVarInsn(Opcodes.ASTORE, primsLocal);
+            push(args.length + 1);
+            super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
+            super.visitVarInsn(Opcodes.ASTORE, refsLocal);
+            int slot = isStatic ? 0 : 1;
+            for (int i = 0; i < args.length; i++) {
+                boolean primitive = isPrimitive(args[i]);
+                super.visitVarInsn(Opcodes.ALOAD, primitive ? primsLocal : refsLocal);
+                push(i);
+                super.visitVarInsn(args[i].getOpcode(Opcodes.ILOAD), slot);
+                if (primitive) {
+                    toRawBits(args[i]);
+                    super.visitInsn(Opcodes.LASTORE);
+                } else {
+                    super.visitInsn(Opcodes.AASTORE);
+                }
+                slot += args[i].getSize();
+            }
             if (kind == Kind.STATIC) {
                 super.visitLdcInsn(Long.valueOf(ip));
             }
@@ -218,18 +226,8 @@ public final class HookInstrumenter {
             } else {
                 super.visitVarInsn(Opcodes.ALOAD, 0);
             }
-            push(args.length + 1); // the last slot is for a redirect (HookRedirect)
-            super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
-            int slot = isStatic ? 0 : 1;
-            for (int i = 0; i < args.length; i++) {
-                super.visitInsn(Opcodes.DUP);
-                push(i);
-                loadBoxed(args[i], slot);
-                super.visitInsn(Opcodes.AASTORE);
-                slot += args[i].getSize();
-            }
-            super.visitInsn(Opcodes.DUP);
-            super.visitVarInsn(Opcodes.ASTORE, arrayLocal);
+            super.visitVarInsn(Opcodes.ALOAD, primsLocal);
+            super.visitVarInsn(Opcodes.ALOAD, refsLocal);
             if (kind == Kind.INDY) {
                 super.visitInvokeDynamicInsn(INDY_NAME, REGS_INDY_DESC, LINK, Long.valueOf(ip));
             } else {
@@ -239,35 +237,53 @@ public final class HookInstrumenter {
             super.visitJumpInsn(Opcodes.IFNULL, body);
             slot = isStatic ? 0 : 1;
             for (int i = 0; i < args.length; i++) {
-                super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
-                push(i);
-                super.visitInsn(Opcodes.AALOAD);
-                unbox(args[i]);
+                if (isPrimitive(args[i])) {
+                    super.visitVarInsn(Opcodes.ALOAD, primsLocal);
+                    push(i);
+                    super.visitInsn(Opcodes.LALOAD);
+                    fromRawBits(args[i]);
+                } else {
+                    super.visitVarInsn(Opcodes.ALOAD, refsLocal);
+                    push(i);
+                    super.visitInsn(Opcodes.AALOAD);
+                    checkcast(args[i]);
+                }
                 super.visitVarInsn(args[i].getOpcode(Opcodes.ISTORE), slot);
                 slot += args[i].getSize();
             }
             if (!isConstructor) {
-                super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
+                super.visitVarInsn(Opcodes.ALOAD, refsLocal);
                 push(args.length);
                 super.visitInsn(Opcodes.AALOAD);
                 super.visitJumpInsn(Opcodes.IFNULL, body);
                 if (kind == Kind.INDY) {
-                    // its own call site, which learns the redirect it sees (an inline cache)
-                    super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
+                    // its own call site, which learns the redirect it sees (an inline cache); a
+                    // primitive result comes back as raw bits, so no box is made for it either
+                    super.visitVarInsn(Opcodes.ALOAD, primsLocal);
+                    super.visitVarInsn(Opcodes.ALOAD, refsLocal);
                     loadReceiver();
-                    super.visitInvokeDynamicInsn(INDY_NAME, REDIRECT_INDY_DESC, LINK, Long.valueOf(ip));
+                    super.visitInvokeDynamicInsn(INDY_NAME, redirectIndyDesc(ret), LINK, Long.valueOf(ip));
+                    if (isPrimitive(ret)) {
+                        fromRawBits(ret);
+                    } else if (ret.getSort() != Type.VOID) {
+                        checkcast(ret);
+                    }
                 } else {
                     loadReceiver();
-                    super.visitVarInsn(Opcodes.ALOAD, arrayLocal);
+                    super.visitVarInsn(Opcodes.ALOAD, primsLocal);
+                    super.visitVarInsn(Opcodes.ALOAD, refsLocal);
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, TYPE_HOOKS, "redirect", REDIRECT_DESC, false);
+                    if (ret.getSort() == Type.VOID) {
+                        super.visitInsn(Opcodes.POP);
+                    } else if (isPrimitive(ret)) {
+                        super.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/Long");
+                        super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/Long", "longValue", "()J", false);
+                        fromRawBits(ret);
+                    } else {
+                        checkcast(ret);
+                    }
                 }
-                if (ret.getSort() == Type.VOID) {
-                    super.visitInsn(Opcodes.POP);
-                    super.visitInsn(Opcodes.RETURN);
-                } else {
-                    unbox(ret);
-                    super.visitInsn(ret.getOpcode(Opcodes.IRETURN));
-                }
+                super.visitInsn(ret.getOpcode(Opcodes.IRETURN));
             }
             super.visitLabel(body);
             bodyFramePending = frames;
@@ -277,11 +293,12 @@ public final class HookInstrumenter {
         private void startBody() {
             if (bodyFramePending) {
                 bodyFramePending = false;
-                frame(false, new Object[0]);
+                frame();
             }
         }
 
-        private void frame(boolean withArray, Object[] stack) {
+        /** The body's frame: the arguments only (the hook's arrays are dead there), empty stack. */
+        private void frame() {
             if (!frames) {
                 return;
             }
@@ -292,10 +309,7 @@ public final class HookInstrumenter {
             for (Type t : args) {
                 locals.add(frameType(t));
             }
-            if (withArray) {
-                locals.add("[Ljava/lang/Object;");
-            }
-            super.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), stack.length, stack);
+            super.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), 0, new Object[0]);
         }
 
         private static Object frameType(Type t) {
@@ -323,59 +337,70 @@ public final class HookInstrumenter {
             }
         }
 
-        /**
-         * Loads argument {@code slot} boxed. Integer, Long, Short and Character get a fresh box
-         * ({@code new}) rather than {@code valueOf}: {@code valueOf} merges a cached box with a new
-         * one, and that merge keeps the JIT's escape analysis from removing the box, so every call
-         * with a value outside the cache allocated 16 bytes (measured) even when no callback kept it.
-         */
-        private void loadBoxed(Type t, int slot) {
-            int sort = t.getSort();
-            boolean fresh = FRESH_BOXES && (sort == Type.INT || sort == Type.LONG || sort == Type.SHORT
-                    || sort == Type.CHAR);
-            if (fresh) {
-                String boxed = boxType(t);
-                super.visitTypeInsn(Opcodes.NEW, boxed);
-                super.visitInsn(Opcodes.DUP);
-                super.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot);
-                super.visitMethodInsn(Opcodes.INVOKESPECIAL, boxed, "<init>", "(" + t.getDescriptor() + ")V", false);
-            } else {
-                super.visitVarInsn(t.getOpcode(Opcodes.ILOAD), slot);
-                box(t);
-            }
+        private static boolean isPrimitive(Type t) {
+            return t.getSort() >= Type.BOOLEAN && t.getSort() <= Type.DOUBLE;
         }
 
-        private void box(Type t) {
-            String boxed = boxType(t);
-            if (boxed != null) {
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, boxed, "valueOf", "(" + t.getDescriptor() + ")L" + boxed + ";",
-                        false);
-            }
+        /** The redirect site returns a primitive as raw bits, a reference as Object, or nothing. */
+        private static String redirectIndyDesc(Type ret) {
+            String result = ret.getSort() == Type.VOID ? "V" : isPrimitive(ret) ? "J" : "Ljava/lang/Object;";
+            return "(" + ARRAYS + "Ljava/lang/Object;)" + result;
         }
 
-        private void unbox(Type t) {
-            String boxed = boxType(t);
-            if (boxed == null) {
-                if (!t.getDescriptor().equals("Ljava/lang/Object;")) {
-                    super.visitTypeInsn(Opcodes.CHECKCAST, t.getSort() == Type.ARRAY ? t.getDescriptor() : t.getInternalName());
-                }
-                return;
-            }
-            super.visitTypeInsn(Opcodes.CHECKCAST, boxed);
-            super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, boxed, t.getClassName() + "Value", "()" + t.getDescriptor(), false);
-        }
-
-        private static String boxType(Type t) {
+        /** The primitive on the stack to its raw bits as a long (see {@code Hooks.CHANGED}). */
+        private void toRawBits(Type t) {
             switch (t.getSort()) {
-                case Type.BOOLEAN: return "java/lang/Boolean";
-                case Type.BYTE: return "java/lang/Byte";
-                case Type.CHAR: return "java/lang/Character";
-                case Type.SHORT: return "java/lang/Short";
-                case Type.INT: return "java/lang/Integer";
-                case Type.LONG: return "java/lang/Long";
-                case Type.FLOAT: return "java/lang/Float";
-                case Type.DOUBLE: return "java/lang/Double";
-                default: return null;
+                case Type.LONG:
+                    return;
+                case Type.FLOAT:
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false);
+                    super.visitInsn(Opcodes.I2L);
+                    return;
+                case Type.DOUBLE:
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
+                    return;
+                default:
+                    super.visitInsn(Opcodes.I2L);
+            }
+        }
+
+        /** Raw bits on the stack back to a value of type {@code t}, narrowed as the verifier and the body expect. */
+        private void fromRawBits(Type t) {
+            switch (t.getSort()) {
+                case Type.LONG:
+                    return;
+                case Type.DOUBLE:
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "longBitsToDouble", "(J)D", false);
+                    return;
+                case Type.FLOAT:
+                    super.visitInsn(Opcodes.L2I);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false);
+                    return;
+                case Type.BOOLEAN:
+                    super.visitInsn(Opcodes.L2I);
+                    super.visitInsn(Opcodes.ICONST_1);
+                    super.visitInsn(Opcodes.IAND);
+                    return;
+                case Type.BYTE:
+                    super.visitInsn(Opcodes.L2I);
+                    super.visitInsn(Opcodes.I2B);
+                    return;
+                case Type.CHAR:
+                    super.visitInsn(Opcodes.L2I);
+                    super.visitInsn(Opcodes.I2C);
+                    return;
+                case Type.SHORT:
+                    super.visitInsn(Opcodes.L2I);
+                    super.visitInsn(Opcodes.I2S);
+                    return;
+                default:
+                    super.visitInsn(Opcodes.L2I);
+            }
+        }
+
+        private void checkcast(Type t) {
+            if (!t.getDescriptor().equals("Ljava/lang/Object;")) {
+                super.visitTypeInsn(Opcodes.CHECKCAST, t.getSort() == Type.ARRAY ? t.getDescriptor() : t.getInternalName());
             }
         }
 
@@ -465,9 +490,9 @@ public final class HookInstrumenter {
 
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
-            // the ip (static kind, two slots) + receiver + array twice + index + a fresh box twice
-            // (new, dup) + a value of two slots on the stack at most; one more local (the array).
-            super.visitMaxs(Math.max(maxStack, 10), Math.max(maxLocals, argsSize + 1));
+            // At most: the ip (static kind, two slots) + receiver + both arrays; or an array, an
+            // index and a value as a long (two slots); two more locals (the arrays).
+            super.visitMaxs(Math.max(maxStack, 6), Math.max(maxLocals, argsSize + 2));
         }
     }
 }

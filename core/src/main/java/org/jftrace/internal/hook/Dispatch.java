@@ -151,9 +151,14 @@ final class Dispatch {
         }
     }
 
-    /** Entry of a regs hook: makes the registers, runs each ops (newest first), says what changed. */
-    static Object enterRegs(Trampoline[] trampolines, long ip, Object receiver, Object[] args) {
-        RegsImpl regs = new RegsImpl(ip, receiver, args);
+    /** Entry of a static-call regs hook: makes the registers, runs each ops (newest first), says what changed. */
+    static Object enterRegs(Trampoline[] trampolines, long ip, Object receiver, long[] prims, Object[] refs) {
+        final Registry r = RegsImpl.registry;
+        final MethodRecord m = r == null ? null : r.method(ip);
+        if (m == null) { // warm-up, before the registry exists
+            return null;
+        }
+        RegsImpl regs = RegsImpl.make(ip, m.argSorts(), receiver, prims, refs);
         for (Trampoline t : trampolines) {
             t.enterWithRegs(ip, regs);
         }

@@ -11,8 +11,8 @@ final class ListTarget extends HookTarget {
     }
 
     @Override
-    public Object enterRegs(long ip, Object receiver, Object[] args) {
-        return Dispatch.enterRegs(trampolines, ip, receiver, args);
+    public Object enterRegs(long ip, Object receiver, long[] prims, Object[] refs) {
+        return Dispatch.enterRegs(trampolines, ip, receiver, prims, refs);
     }
 
     @Override

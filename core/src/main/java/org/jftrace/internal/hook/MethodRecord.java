@@ -25,12 +25,14 @@ final class MethodRecord {
 
     /** The invokedynamic hook site's call site, made the first time the method is hooked; reused after. */
     volatile java.lang.invoke.MutableCallSite site;
-    /** The same for the hook that saves registers, type {@code (Object, Object[])Object}. */
+    /** The same for the hook that saves registers, type {@code (Object, long[], Object[])Object}. */
     volatile java.lang.invoke.MutableCallSite regsSite;
-    /** The redirect call site (see {@link Redirects#SITE_TYPE}), made when an IPMODIFY ops is first enabled here. */
+    /** The redirect call site (see {@link Redirects#siteType}), made when an IPMODIFY ops is first enabled here. */
     volatile java.lang.invoke.MutableCallSite redirectSite;
     /** The redirect that {@link #redirectSite} tests for, or null; written under this record's lock. */
     Redirects.Redirect cachedRedirect;
+    /** {@link RegsImpl#sortsOf} of the descriptor, made when the method first gets a regs hook. */
+    private volatile String argSorts;
     /** Parameter classes, resolved the first time a callback rewrites an argument. */
     volatile Class<?>[] parameterTypes;
 
@@ -65,6 +67,15 @@ final class MethodRecord {
             parameterTypes = p;
         }
         return p == null || i >= p.length ? null : p[i];
+    }
+
+    String argSorts() {
+        String s = argSorts;
+        if (s == null) {
+            s = RegsImpl.sortsOf(descriptor).intern(); // interned: methods of one shape share it
+            argSorts = s;
+        }
+        return s;
     }
 
     long ip() {

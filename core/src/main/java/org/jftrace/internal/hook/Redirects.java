@@ -15,80 +15,101 @@ import org.jftrace.FtraceException;
  * never a VerifyError or ClassCastException later) and keeps one invoker per (traced, replacement).
  */
 final class Redirects {
-    private static final MethodType INVOKER = MethodType.methodType(Object.class, Object.class, Object[].class);
+    /** The boxed invoker of the static-call hook ({@code Hooks.redirect}): {@code (long[], Object[], Object)Object}. */
+    private static final MethodType BOXED = MethodType.methodType(Object.class, long[].class, Object[].class, Object.class);
 
     /** A checked replacement, invoked with the traced call's receiver and arguments. */
     static final class Redirect extends org.jftrace.internal.boot.HookRedirect {
         final MethodRecord traced;
         final MethodRecord target;
-        private final MethodHandle invoker;
+        /** Of type {@link #siteType} of the traced method: what its learned redirect site calls. */
+        final MethodHandle siteInvoker;
+        private final MethodHandle boxed;
 
-        Redirect(MethodRecord traced, MethodRecord target, MethodHandle invoker) {
+        Redirect(MethodRecord traced, MethodRecord target, MethodHandle siteInvoker) {
             this.traced = traced;
             this.target = target;
-            this.invoker = invoker;
+            this.siteInvoker = siteInvoker;
+            this.boxed = siteInvoker.asType(BOXED);
         }
 
         @Override
-        public Object invoke(Object receiver, Object[] args) throws Throwable {
-            return (Object) invoker.invokeExact(receiver, args);
-        }
-
-        /** The invoker in the redirect site's argument order: {@code (Object[] args, Object receiver)Object}. */
-        MethodHandle siteInvoker() {
-            return MethodHandles.permuteArguments(invoker, SITE_TYPE, 1, 0);
+        public Object invoke(Object receiver, long[] prims, Object[] refs) throws Throwable {
+            return (Object) boxed.invokeExact(prims, refs, receiver);
         }
     }
 
     /**
-     * Type of a method's redirect call site, the invokedynamic a register-saving hook runs when a
-     * callback redirected the call ({@code Hooks.redirect} for static-call sites). Its target is
-     * an inline cache: a generic invoker that, on the first redirect it sees, relinks the site to
-     * test for that redirect and call its invoker as a constant, so the JIT inlines the
+     * {@return the type of method {@code m}'s redirect call site} The invokedynamic a register-saving
+     * hook runs when a callback redirected the call ({@code Hooks.redirect} for static-call sites):
+     * {@code (long[] prims, Object[] refs, Object receiver)} returning a primitive result as raw bits
+     * ({@code long}), a reference as {@code Object}, or {@code void}, so that no box is made. Its
+     * target is an inline cache: a generic invoker that, on the first redirect it sees, relinks the
+     * site to test for that redirect and call its invoker as a constant, so the JIT inlines the
      * replacement into the traced method. Another redirect later takes the generic path.
      */
-    static final MethodType SITE_TYPE = MethodType.methodType(Object.class, Object[].class, Object.class);
+    static MethodType siteType(MethodRecord m) {
+        char r = m.descriptor.charAt(m.descriptor.indexOf(')') + 1);
+        Class<?> result = r == 'V' ? void.class : r == 'L' || r == '[' ? Object.class : long.class;
+        return MethodType.methodType(result, long[].class, Object[].class, Object.class);
+    }
+
+    /** {@return whether {@code type} is that of a redirect site} */
+    static boolean isSiteType(MethodType type) {
+        return type.parameterCount() == 3 && type.parameterType(0) == long[].class
+                && type.parameterType(1) == Object[].class && type.parameterType(2) == Object.class;
+    }
+
     private static final MethodHandle GENERIC;
     private static final MethodHandle IS_REDIRECT;
-    /** Fresh boxes for the replacement's result (see HookInstrumenter.loadBoxed), by primitive type; null if absent. */
-    private static final java.util.Map<Class<?>, MethodHandle> FRESH_BOX = new java.util.HashMap<>();
+    private static final MethodHandle LONG_SLOT = MethodHandles.arrayElementGetter(long[].class);
+    private static final MethodHandle REF_SLOT = MethodHandles.arrayElementGetter(Object[].class);
+    private static final MethodHandle FLOAT_OF_BITS;
+    private static final MethodHandle DOUBLE_OF_BITS;
+    private static final MethodHandle BITS_OF_FLOAT;
+    private static final MethodHandle BITS_OF_DOUBLE;
 
     static {
         MethodHandles.Lookup l = MethodHandles.lookup();
         try {
             GENERIC = l.findStatic(Redirects.class, "learnAndInvoke",
-                    MethodType.methodType(Object.class, MethodRecord.class, Object[].class, Object.class));
+                    MethodType.methodType(Object.class, MethodRecord.class, long[].class, Object[].class, Object.class));
             IS_REDIRECT = l.findStatic(Redirects.class, "isRedirect",
-                    MethodType.methodType(boolean.class, Object.class, Object[].class, Object.class));
+                    MethodType.methodType(boolean.class, Object.class, long[].class, Object[].class, Object.class));
+            FLOAT_OF_BITS = l.findStatic(Redirects.class, "floatOfBits", MethodType.methodType(float.class, long.class));
+            DOUBLE_OF_BITS = l.findStatic(Double.class, "longBitsToDouble", MethodType.methodType(double.class, long.class));
+            BITS_OF_FLOAT = l.findStatic(Redirects.class, "bitsOfFloat", MethodType.methodType(long.class, float.class));
+            BITS_OF_DOUBLE = l.findStatic(Double.class, "doubleToRawLongBits",
+                    MethodType.methodType(long.class, double.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
-        Class<?>[][] boxes = {{int.class, Integer.class}, {long.class, Long.class}, {short.class, Short.class},
-            {char.class, Character.class}};
-        for (Class<?>[] b : boxes) {
-            try {
-                FRESH_BOX.put(b[0], l.findConstructor(b[1], MethodType.methodType(void.class, b[0])));
-            } catch (ReflectiveOperationException e) {
-                // removed in this JDK: asType's valueOf boxes instead
-            }
-        }
+    }
+
+    private static float floatOfBits(long bits) {
+        return Float.intBitsToFloat((int) bits);
+    }
+
+    private static long bitsOfFloat(float f) {
+        return Float.floatToRawIntBits(f);
     }
 
     /** {@return method {@code m}'s redirect site target before it learned a redirect} */
     static MethodHandle generic(MethodRecord m) {
-        return MethodHandles.insertArguments(GENERIC, 0, m);
+        // a primitive result comes back boxed as raw bits (Redirect.invoke) and is unboxed here
+        return MethodHandles.insertArguments(GENERIC, 0, m).asType(siteType(m));
     }
 
-    private static boolean isRedirect(Object expected, Object[] args, Object receiver) {
-        return args[args.length - 1] == expected;
+    private static boolean isRedirect(Object expected, long[] prims, Object[] refs, Object receiver) {
+        return refs[refs.length - 1] == expected;
     }
 
-    private static Object learnAndInvoke(MethodRecord m, Object[] args, Object receiver) throws Throwable {
-        org.jftrace.internal.boot.HookRedirect r = (org.jftrace.internal.boot.HookRedirect) args[args.length - 1];
+    private static Object learnAndInvoke(MethodRecord m, long[] prims, Object[] refs, Object receiver) throws Throwable {
+        org.jftrace.internal.boot.HookRedirect r = (org.jftrace.internal.boot.HookRedirect) refs[refs.length - 1];
         if (m.cachedRedirect == null && r instanceof Redirect) {
             learn(m, (Redirect) r);
         }
-        return r.invoke(receiver, args);
+        return r.invoke(receiver, prims, refs);
     }
 
     private static void learn(MethodRecord m, Redirect r) {
@@ -99,7 +120,7 @@ final class Redirects {
             }
             m.cachedRedirect = r;
             site.setTarget(MethodHandles.guardWithTest(MethodHandles.insertArguments(IS_REDIRECT, 0, r),
-                    r.siteInvoker(), generic(m)));
+                    r.siteInvoker, generic(m)));
         }
     }
 
@@ -191,50 +212,67 @@ final class Redirects {
             throw new FtraceException(Errno.EINVAL, "replacement " + target + " is not accessible to jftrace: " + e);
         }
         boolean takesReceiver = !targetStatic || offset == 1;
-        int n = tp.length;
-        MethodHandle box = FRESH_BOX.get(tr);
-        if (box != null) {
-            mh = MethodHandles.filterReturnValue(mh.asType(mh.type().changeReturnType(tr)), box);
-        }
-        MethodHandle generic = mh.asType(mh.type().generic().changeReturnType(xr == void.class ? void.class : Object.class));
-        if (xr == void.class) {
-            generic = MethodHandles.filterReturnValue(generic, MethodHandles.constant(Object.class, null));
-        }
-        // The hook's array has one slot more than the parameters: the redirect itself, not passed on.
-        generic = MethodHandles.dropArguments(generic, generic.type().parameterCount(), Object.class);
-        n++;
-        MethodHandle invoker;
+        return new Redirect(traced, target, siteInvoker(traced, mh, tp, tr, takesReceiver));
+    }
+
+    /**
+     * {@return {@code mh} (the replacement, taking the receiver first if {@code takesReceiver}) as the
+     * traced method's redirect site calls it} Each argument is read from its slot in the hook's
+     * arrays, a primitive from raw bits; a primitive result goes back as raw bits.
+     */
+    private static MethodHandle siteInvoker(MethodRecord traced, MethodHandle mh, Class<?>[] tp, Class<?> tr,
+                                            boolean takesReceiver) {
+        final int base = takesReceiver ? 1 : 0;
+        MethodType exact = MethodType.methodType(mh.type().returnType(), tp);
         if (takesReceiver) {
-            invoker = generic.asSpreader(1, Object[].class, n);
-        } else {
-            invoker = MethodHandles.dropArguments(generic.asSpreader(Object[].class, n), 0, Object.class);
+            exact = exact.insertParameterTypes(0, Object.class);
         }
-        return new Redirect(traced, target, invoker.asType(INVOKER));
+        MethodHandle h = mh.asType(exact.changeReturnType(tr));
+        // Replace each parameter by its read from (long[] prims, Object[] refs), last first.
+        for (int i = tp.length - 1; i >= 0; i--) {
+            h = MethodHandles.collectArguments(h, base + i, slotReader(i, tp[i]));
+        }
+        // Now (receiver?, prims, refs, prims, refs, ...): fold every copy into the site's three parameters.
+        int[] reorder = new int[h.type().parameterCount()];
+        if (takesReceiver) {
+            reorder[0] = 2;
+        }
+        for (int i = 0; i < tp.length; i++) {
+            reorder[base + 2 * i] = 0;
+            reorder[base + 2 * i + 1] = 1;
+        }
+        MethodType site = siteType(traced);
+        if (tr == float.class) {
+            h = MethodHandles.filterReturnValue(h, BITS_OF_FLOAT);
+        } else if (tr == double.class) {
+            h = MethodHandles.filterReturnValue(h, BITS_OF_DOUBLE);
+        } else if (tr.isPrimitive() && tr != void.class) {
+            h = MethodHandles.explicitCastArguments(h, h.type().changeReturnType(long.class)); // i2l, boolean as 0/1
+        }
+        h = h.asType(h.type().changeReturnType(site.returnType()));
+        return MethodHandles.permuteArguments(h, site, reorder);
+    }
+
+    /** {@return {@code (long[] prims, Object[] refs)type}: argument {@code i} read from its slot} */
+    private static MethodHandle slotReader(int i, Class<?> type) {
+        if (!type.isPrimitive()) {
+            MethodHandle ref = MethodHandles.insertArguments(REF_SLOT, 1, i).asType(
+                    MethodType.methodType(type, Object[].class));
+            return MethodHandles.dropArguments(ref, 0, long[].class);
+        }
+        MethodHandle bits = MethodHandles.insertArguments(LONG_SLOT, 1, i); // (long[])long
+        if (type == float.class) {
+            bits = MethodHandles.filterReturnValue(bits, FLOAT_OF_BITS);
+        } else if (type == double.class) {
+            bits = MethodHandles.filterReturnValue(bits, DOUBLE_OF_BITS);
+        } else if (type != long.class) {
+            // l2i and the narrowing the hook does too; a boolean is the low bit
+            bits = MethodHandles.explicitCastArguments(bits, MethodType.methodType(type, long[].class));
+        }
+        return MethodHandles.dropArguments(bits, 1, Object[].class);
     }
 
     private static FtraceException misfit(MethodRecord traced, MethodRecord target, String why) {
         return new FtraceException(Errno.EINVAL, target + " cannot replace " + traced + ": " + why);
-    }
-
-    /** {@return the box class of {@code primitive}} A plain chain of compares: setArg calls it on every call. */
-    static Class<?> box(Class<?> primitive) {
-        if (primitive == int.class) {
-            return Integer.class;
-        } else if (primitive == long.class) {
-            return Long.class;
-        } else if (primitive == boolean.class) {
-            return Boolean.class;
-        } else if (primitive == double.class) {
-            return Double.class;
-        } else if (primitive == float.class) {
-            return Float.class;
-        } else if (primitive == char.class) {
-            return Character.class;
-        } else if (primitive == byte.class) {
-            return Byte.class;
-        } else if (primitive == short.class) {
-            return Short.class;
-        }
-        return Void.class;
     }
 }

@@ -56,7 +56,8 @@ import org.jftrace.internal.glob.Glob;
  */
 public final class Registry implements Backend {
     private static final MethodType SITE_TYPE = MethodType.methodType(void.class);
-    private static final MethodType REGS_SITE_TYPE = MethodType.methodType(Object.class, Object.class, Object[].class);
+    private static final MethodType REGS_SITE_TYPE = MethodType.methodType(Object.class, Object.class, long[].class,
+            Object[].class);
     private static final MethodHandle NOP = MethodHandles.empty(SITE_TYPE);
     private static final MethodHandle REGS_NOP = MethodHandles.empty(REGS_SITE_TYPE);
     private static final MethodHandle NEW_REGS;
@@ -71,7 +72,7 @@ public final class Registry implements Backend {
             // A factory, not the constructor: a constructor handle allocates with Unsafe.allocateInstance,
             // whose JIT intrinsic on JDK 25 tests a JVMTI flag with an uncommon trap (measured +3.6 ns).
             NEW_REGS = l.findStatic(RegsImpl.class, "make", MethodType.methodType(RegsImpl.class, long.class,
-                    Object.class, Object[].class));
+                    String.class, Object.class, long[].class, Object[].class));
             REGS_RESULT = l.findVirtual(RegsImpl.class, "result", MethodType.methodType(Object.class));
             ENTER_CHAIN = l.findStatic(Dispatch.class, "enterChain", MethodType.methodType(ThreadGuard.class));
             EXIT_CHAIN = l.findStatic(Dispatch.class, "exitChain",
@@ -534,7 +535,7 @@ public final class Registry implements Backend {
         for (int mode = 0; mode < 4 * Dispatch.MODES; mode++) { // with and without PER_CPU_MANY, CHAIN_GUARD
             for (int i = 0; i < 3; i++) {
                 Dispatch.call(funcs[i], 0L, s.ops, s, null, mode);
-                RegsImpl regs = new RegsImpl(0L, null, new Object[] {Integer.valueOf(1), null});
+                RegsImpl regs = RegsImpl.make(0L, "IL", null, new long[2], new Object[3]);
                 Dispatch.call(funcs[i], 0L, s.ops, s, regs, mode);
                 regs.result();
             }
@@ -561,8 +562,7 @@ public final class Registry implements Backend {
         }
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);
-        new ListTarget(new Trampoline[0]).enterRegs(0L, null, new Object[1]);
-        Redirects.box(int.class);
+        new ListTarget(new Trampoline[0]).enterRegs(0L, null, new long[0], new Object[1]);
         s.live = false;
     }
 
@@ -839,7 +839,7 @@ public final class Registry implements Backend {
                 regsSite.setTarget(regsChain(m));
             }
             if (m.redirectSite == null && wantsIpmodify(m.enabled)) {
-                m.redirectSite = new MutableCallSite(Redirects.generic(m));
+                m.redirectSite = new MutableCallSite(Redirects.generic(m)); // of type Redirects.siteType(m)
             } else if (m.redirectSite != null) {
                 Redirects.unlearn(m); // the redirecting ops may have changed: learn again
             }
@@ -896,7 +896,7 @@ public final class Registry implements Backend {
     /**
      * The target of the register-saving invokedynamic: make the registers, run each ops' trampoline
      * with them (newest first), then hand back what changed.
-     * {@code (Object receiver, Object[] args)Object}.
+     * {@code (Object receiver, long[] prims, Object[] refs)Object}.
      */
     private static MethodHandle regsChain(MethodRecord m) {
         OpsState[] e = m.enabled;
@@ -911,7 +911,8 @@ public final class Registry implements Backend {
             seq = seq == null ? one : MethodHandles.foldArguments(seq, one);
         }
         MethodHandle body = MethodHandles.foldArguments(REGS_RESULT, seq); // (RegsImpl)Object
-        MethodHandle make = MethodHandles.insertArguments(NEW_REGS, 0, m.ip()); // (Object,Object[])RegsImpl
+        // the sorts a constant, so that RegsImpl.arg folds (Object, long[], Object[])RegsImpl
+        MethodHandle make = MethodHandles.insertArguments(NEW_REGS, 0, m.ip(), m.argSorts());
         return MethodHandles.collectArguments(body, 0, make);
     }
 
@@ -1465,7 +1466,7 @@ public final class Registry implements Backend {
                     site = m.site;
                 } else if (type.equals(REGS_SITE_TYPE)) {
                     site = m.regsSite;
-                } else if (type.equals(Redirects.SITE_TYPE)) {
+                } else if (Redirects.isSiteType(type)) {
                     site = m.redirectSite;
                     if (site == null) { // no IPMODIFY ops was ever enabled here: nothing to learn
                         return new ConstantCallSite(Redirects.generic(m));

@@ -30,7 +30,7 @@ public abstract class Trampoline extends HookTarget {
     abstract void enterWithRegs(long ip, RegsImpl regs);
 
     @Override
-    public Object enterRegs(long ip, Object receiver, Object[] args) {
-        return Dispatch.enterRegs(new Trampoline[] {this}, ip, receiver, args);
+    public Object enterRegs(long ip, Object receiver, long[] prims, Object[] refs) {
+        return Dispatch.enterRegs(new Trampoline[] {this}, ip, receiver, prims, refs);
     }
 }

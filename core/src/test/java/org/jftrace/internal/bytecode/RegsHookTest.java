@@ -38,6 +38,10 @@ class RegsHookTest {
         public static long replacementSum(AllTypes self, long a, int b) {
             return a * b;
         }
+
+        public static double half(double d) {
+            return d / 2;
+        }
     }
 
     /** Rewrites arguments like a SAVE_REGS callback would; for instanceSum, redirects. */
@@ -47,40 +51,52 @@ class RegsHookTest {
         }
 
         @Override
-        public Object enterRegs(long ip, Object receiver, Object[] args) {
-            return rewrite(receiver, args);
+        public Object enterRegs(long ip, Object receiver, long[] prims, Object[] refs) {
+            return rewrite(receiver, prims, refs);
         }
     }
 
-    static Object rewrite(Object receiver, Object[] args) {
-        if (args.length == 11) { // ten parameters and the redirect slot
-            args[0] = Boolean.TRUE;
-            args[1] = Byte.valueOf((byte) 7);
-            args[2] = Character.valueOf('x');
-            args[3] = Short.valueOf((short) 300);
-            args[4] = Integer.valueOf(40000);
-            args[5] = Long.valueOf(1L << 40);
-            args[6] = Float.valueOf(1.5f);
-            args[7] = Double.valueOf(2.25);
-            args[8] = "rewritten";
-            args[9] = new int[3];
+    /** Primitives travel as raw bits (see Hooks.CHANGED), references as they are. */
+    static Object rewrite(Object receiver, long[] prims, Object[] refs) {
+        if (refs.length == 11) { // ten parameters and the redirect slot
+            assertEquals(0L, prims[0]); // false
+            assertEquals(Float.floatToRawIntBits(5f), prims[6]);
+            assertEquals(Double.doubleToRawLongBits(6d), prims[7]);
+            prims[0] = 1;
+            prims[1] = 7;
+            prims[2] = 'x';
+            prims[3] = 300;
+            prims[4] = 40000;
+            prims[5] = 1L << 40;
+            prims[6] = Float.floatToRawIntBits(1.5f);
+            prims[7] = Double.doubleToRawLongBits(2.25);
+            refs[8] = "rewritten";
+            refs[9] = new int[3];
+            return Hooks.CHANGED;
+        }
+        if (refs.length == 2) { // half(double): redirect to three times the argument
+            refs[1] = new HookRedirect() {
+                @Override
+                public Object invoke(Object self, long[] p, Object[] r) {
+                    return Double.doubleToRawLongBits(3 * Double.longBitsToDouble(p[0]));
+                }
+            };
             return Hooks.CHANGED;
         }
         // instanceSum(long, int): redirect to replacementSum with args (a+1, b)
-        args[0] = Long.valueOf((Long) args[0] + 1);
+        prims[0]++;
         // (the rewritten class is another AllTypes than this test's: call the replacement's logic directly)
-        args[args.length - 1] = new HookRedirect() {
+        refs[refs.length - 1] = new HookRedirect() {
             @Override
-            public Object invoke(Object self, Object[] a) {
-                return self.getClass().getName().equals(AllTypes.class.getName())
-                        ? Long.valueOf((Long) a[0] * (Integer) a[1]) : Long.valueOf(-1);
+            public Object invoke(Object self, long[] p, Object[] r) {
+                return self.getClass().getName().equals(AllTypes.class.getName()) ? p[0] * (int) p[1] : -1L;
             }
         };
         return Hooks.CHANGED;
     }
 
-    public static Object indyTarget(Object receiver, Object[] args) {
-        return rewrite(receiver, args);
+    public static Object indyTarget(Object receiver, long[] prims, Object[] refs) {
+        return rewrite(receiver, prims, refs);
     }
 
     @AfterEach
@@ -91,23 +107,25 @@ class RegsHookTest {
 
     @Test
     void staticKindRewritesEveryTypeAndRedirects() throws Exception {
-        Hooks.setTargets(new HookTarget[] {null, new Rewriter(), new Rewriter()});
+        Hooks.setTargets(new HookTarget[] {null, new Rewriter(), new Rewriter(), new Rewriter()});
         check(HookInstrumenter.Kind.STATIC);
     }
 
     @Test
     void indyKindRewritesEveryTypeAndRedirects() throws Exception {
         MethodHandle target = MethodHandles.lookup().findStatic(RegsHookTest.class, "indyTarget",
-                MethodType.methodType(Object.class, Object.class, Object[].class));
+                MethodType.methodType(Object.class, Object.class, long[].class, Object[].class));
         Hooks.setLinker(new Linker() {
             @Override
             public CallSite callSite(long ip, MethodType type) throws ReflectiveOperationException {
                 if (type.equals(target.type())) {
                     return new ConstantCallSite(target);
                 }
-                // the redirect site: (Object[] args, Object receiver)Object, as Hooks.redirect with its arguments swapped
+                // the redirect site: (long[] prims, Object[] refs, Object receiver) returning a primitive
+                // as raw bits: Hooks.redirect with its arguments rotated and its result unboxed
                 MethodHandle redirect = MethodHandles.lookup().findStatic(Hooks.class, "redirect", target.type());
-                return new ConstantCallSite(MethodHandles.permuteArguments(redirect, type, 1, 0));
+                return new ConstantCallSite(MethodHandles.permuteArguments(redirect,
+                        type.changeReturnType(Object.class), 2, 0, 1).asType(type));
             }
 
             @Override
@@ -123,8 +141,9 @@ class RegsHookTest {
         byte[] original = HookInstrumenterTest.classBytes(name);
         String show = "show(ZBCSIJFDLjava/lang/String;[I)Ljava/lang/String;";
         String sum = "instanceSum(JI)J";
-        Map<String, Long> ips = Map.of(show, 1L << 16, sum, 2L << 16);
-        byte[] out = HookInstrumenter.instrument(original, ips, Set.of(show, sum), kind);
+        String half = "half(D)D";
+        Map<String, Long> ips = Map.of(show, 1L << 16, sum, 2L << 16, half, 3L << 16);
+        byte[] out = HookInstrumenter.instrument(original, ips, Set.of(show, sum, half), kind);
         Class<?> k = new HookInstrumenterTest.ChildFirst(Map.of(name, out), getClass().getClassLoader()).loadClass(name);
         Method m = k.getMethod("show", boolean.class, byte.class, char.class, short.class, int.class, long.class,
                 float.class, double.class, String.class, int[].class);
@@ -133,5 +152,7 @@ class RegsHookTest {
         Object obj = k.getConstructor().newInstance();
         // redirected: replacementSum(self, a + 1, b) = (10 + 1) * 3
         assertEquals(33L, k.getMethod("instanceSum", long.class, int.class).invoke(obj, 10L, 3));
+        // redirected, a double through raw bits both ways: 3 * 1.25 rather than 1.25 / 2
+        assertEquals(3.75, k.getMethod("half", double.class).invoke(null, 1.25));
     }
 }
