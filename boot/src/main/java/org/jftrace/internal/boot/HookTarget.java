@@ -12,8 +12,8 @@ public abstract class HookTarget {
      * Like {@link #enter(long)}, for a hook that saved registers: {@code receiver} ({@code null} for
      * static methods and constructors) and the arguments in two arrays the callbacks may rewrite:
      * argument {@code i} is {@code prims[i]} (raw bits, see {@link Hooks#CHANGED}) if primitive, else
-     * {@code refs[i]}; the last slot of {@code refs} is for a {@link HookRedirect}. Nothing is boxed.
-     * {@return null when nothing changed, else {@link Hooks#CHANGED}} Never throws.
+     * {@code refs[i]}. Nothing is boxed. {@return null when nothing changed, a {@link HookRedirect}
+     * when a callback redirected the call, else {@link Hooks#CHANGED}} Never throws.
      */
     public Object enterRegs(long ip, Object receiver, long[] prims, Object[] refs) {
         enter(ip);

@@ -57,7 +57,8 @@ public final class Hooks {
     /**
      * What a register-saving hook returns when a callback changed something: the arguments were
      * rewritten in the hook's arrays (the method reloads them). A constant rather than the registers
-     * object, so that the registers never escape the hook and the JIT can remove them.
+     * object, so that the registers never escape the hook and the JIT can remove them. When a
+     * callback also redirected the call, the hook returns the {@link HookRedirect} instead.
      *
      * <p>The hook keeps a primitive argument as raw bits in a {@code long}: sign-extended for
      * boolean, byte, short, char and int (as {@code i2l} makes them), {@code floatToRawIntBits}
@@ -66,9 +67,9 @@ public final class Hooks {
      */
     public static final Object CHANGED = Boolean.TRUE;
 
-    /** Runs the redirect that a callback left in the last slot of a register-saving hook's {@code refs}. */
-    public static Object redirect(Object receiver, long[] prims, Object[] refs) throws Throwable {
-        return ((HookRedirect) refs[refs.length - 1]).invoke(receiver, prims, refs);
+    /** Runs the redirect that a register-saving hook got back from {@link #enterRegs} in place of {@link #CHANGED}. */
+    public static Object redirect(Object redirect, Object receiver, long[] prims, Object[] refs) throws Throwable {
+        return ((HookRedirect) redirect).invoke(receiver, prims, refs);
     }
 
     /** Replaces the target table. The core publishes a fresh array for every change (release by volatile store). */

@@ -61,9 +61,9 @@ public final class HookInstrumenter {
     /**
      * Like {@link #instrument(byte[], Map, Kind)}; the methods in {@code withRegs} (keys as in
      * {@code ips}) get the hook that saves registers: it passes the receiver and the arguments
-     * (primitives as raw bits in a {@code long[]}, references in an {@code Object[]} with one more
-     * slot for a redirect; nothing is boxed) and, when the call returns non-null, reloads the
-     * arguments from the arrays and, if the last slot holds a redirect,
+     * (primitives as raw bits in a {@code long[]}, references in an {@code Object[]}; nothing is
+     * boxed) and, when the call returns non-null, reloads the arguments from the arrays and, if
+     * the call returned a redirect rather than {@code Hooks.CHANGED},
      * returns {@code Hooks.redirect}'s result instead of running the body (never in a constructor,
      * whose body must call {@code super()}).
      */
@@ -148,7 +148,7 @@ public final class HookInstrumenter {
     /** The hook with registers; see {@link #instrument(byte[], Map, java.util.Set, Kind)}. */
     private static final class RegsEntryHook extends MethodVisitor {
         private static final String ARRAYS = "[J[Ljava/lang/Object;";
-        private static final String REDIRECT_DESC = "(Ljava/lang/Object;" + ARRAYS + ")Ljava/lang/Object;";
+        private static final String REDIRECT_DESC = "(Ljava/lang/Object;Ljava/lang/Object;" + ARRAYS + ")Ljava/lang/Object;";
         private static final String REGS_INDY_DESC = "(Ljava/lang/Object;" + ARRAYS + ")Ljava/lang/Object;";
         private static final String ENTER_REGS_DESC = "(JLjava/lang/Object;" + ARRAYS + ")Ljava/lang/Object;";
 
@@ -196,12 +196,13 @@ public final class HookInstrumenter {
             super.visitCode();
             final int primsLocal = argsSize;
             final int refsLocal = argsSize + 1;
-            // Argument i goes to prims[i] as raw bits if primitive, else to refs[i]; refs has one
-            // slot more, for a redirect (HookRedirect). Nothing is boxed (see Hooks.CHANGED).
+            final int resultLocal = argsSize + 2;
+            // Argument i goes to prims[i] as raw bits if primitive, else to refs[i]. Nothing is
+            // boxed (see Hooks.CHANGED).
             push(args.length);
             super.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_LONG);
             super.visitVarInsn(Opcodes.ASTORE, primsLocal);
-            push(args.length + 1);
+            push(args.length);
             super.visitTypeInsn(Opcodes.ANEWARRAY, "java/lang/Object");
             super.visitVarInsn(Opcodes.ASTORE, refsLocal);
             int slot = isStatic ? 0 : 1;
@@ -233,7 +234,9 @@ public final class HookInstrumenter {
             } else {
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, TYPE_HOOKS, "enterRegs", ENTER_REGS_DESC, false);
             }
-            // null: nothing changed. Else reload the arguments, and run a redirect if one was left.
+            // null: nothing changed. Else reload the arguments, and run the redirect if that is what came back.
+            super.visitInsn(Opcodes.DUP);
+            super.visitVarInsn(Opcodes.ASTORE, resultLocal);
             super.visitJumpInsn(Opcodes.IFNULL, body);
             slot = isStatic ? 0 : 1;
             for (int i = 0; i < args.length; i++) {
@@ -252,16 +255,16 @@ public final class HookInstrumenter {
                 slot += args[i].getSize();
             }
             if (!isConstructor) {
-                super.visitVarInsn(Opcodes.ALOAD, refsLocal);
-                push(args.length);
-                super.visitInsn(Opcodes.AALOAD);
-                super.visitJumpInsn(Opcodes.IFNULL, body);
+                super.visitVarInsn(Opcodes.ALOAD, resultLocal);
+                super.visitFieldInsn(Opcodes.GETSTATIC, TYPE_HOOKS, "CHANGED", "Ljava/lang/Object;");
+                super.visitJumpInsn(Opcodes.IF_ACMPEQ, body);
                 if (kind == Kind.INDY) {
                     // its own call site, which learns the redirect it sees (an inline cache); a
                     // primitive result comes back as raw bits, so no box is made for it either
                     super.visitVarInsn(Opcodes.ALOAD, primsLocal);
                     super.visitVarInsn(Opcodes.ALOAD, refsLocal);
                     loadReceiver();
+                    super.visitVarInsn(Opcodes.ALOAD, resultLocal);
                     super.visitInvokeDynamicInsn(INDY_NAME, redirectIndyDesc(ret), LINK, Long.valueOf(ip));
                     if (isPrimitive(ret)) {
                         fromRawBits(ret);
@@ -269,6 +272,7 @@ public final class HookInstrumenter {
                         checkcast(ret);
                     }
                 } else {
+                    super.visitVarInsn(Opcodes.ALOAD, resultLocal);
                     loadReceiver();
                     super.visitVarInsn(Opcodes.ALOAD, primsLocal);
                     super.visitVarInsn(Opcodes.ALOAD, refsLocal);
@@ -344,7 +348,7 @@ public final class HookInstrumenter {
         /** The redirect site returns a primitive as raw bits, a reference as Object, or nothing. */
         private static String redirectIndyDesc(Type ret) {
             String result = ret.getSort() == Type.VOID ? "V" : isPrimitive(ret) ? "J" : "Ljava/lang/Object;";
-            return "(" + ARRAYS + "Ljava/lang/Object;)" + result;
+            return "(" + ARRAYS + "Ljava/lang/Object;Ljava/lang/Object;)" + result; // receiver, redirect
         }
 
         /** The primitive on the stack to its raw bits as a long (see {@code Hooks.CHANGED}). */
@@ -490,9 +494,9 @@ public final class HookInstrumenter {
 
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
-            // At most: the ip (static kind, two slots) + receiver + both arrays; or an array, an
-            // index and a value as a long (two slots); two more locals (the arrays).
-            super.visitMaxs(Math.max(maxStack, 6), Math.max(maxLocals, argsSize + 2));
+            // At most: the redirect, the receiver and both arrays; or the ip (static kind, two
+            // slots), the receiver and both arrays; three more locals (the arrays, the result).
+            super.visitMaxs(Math.max(maxStack, 6), Math.max(maxLocals, argsSize + 3));
         }
     }
 }

@@ -15,8 +15,9 @@ import org.jftrace.FtraceException;
  * never a VerifyError or ClassCastException later) and keeps one invoker per (traced, replacement).
  */
 final class Redirects {
-    /** The boxed invoker of the static-call hook ({@code Hooks.redirect}): {@code (long[], Object[], Object)Object}. */
-    private static final MethodType BOXED = MethodType.methodType(Object.class, long[].class, Object[].class, Object.class);
+    /** The boxed invoker of the static-call hook ({@code Hooks.redirect}): {@code (long[], Object[], Object, Object)Object}. */
+    private static final MethodType BOXED = MethodType.methodType(Object.class, long[].class, Object[].class, Object.class,
+            Object.class);
 
     /** A checked replacement, invoked with the traced call's receiver and arguments. */
     static final class Redirect extends org.jftrace.internal.boot.HookRedirect {
@@ -35,14 +36,14 @@ final class Redirects {
 
         @Override
         public Object invoke(Object receiver, long[] prims, Object[] refs) throws Throwable {
-            return (Object) boxed.invokeExact(prims, refs, receiver);
+            return (Object) boxed.invokeExact(prims, refs, receiver, (Object) this);
         }
     }
 
     /**
      * {@return the type of method {@code m}'s redirect call site} The invokedynamic a register-saving
      * hook runs when a callback redirected the call ({@code Hooks.redirect} for static-call sites):
-     * {@code (long[] prims, Object[] refs, Object receiver)} returning a primitive result as raw bits
+     * {@code (long[] prims, Object[] refs, Object receiver, Object redirect)} returning a primitive result as raw bits
      * ({@code long}), a reference as {@code Object}, or {@code void}, so that no box is made. Its
      * target is an inline cache: a generic invoker that, on the first redirect it sees, relinks the
      * site to test for that redirect and call its invoker as a constant, so the JIT inlines the
@@ -51,13 +52,14 @@ final class Redirects {
     static MethodType siteType(MethodRecord m) {
         char r = m.descriptor.charAt(m.descriptor.indexOf(')') + 1);
         Class<?> result = r == 'V' ? void.class : r == 'L' || r == '[' ? Object.class : long.class;
-        return MethodType.methodType(result, long[].class, Object[].class, Object.class);
+        return MethodType.methodType(result, long[].class, Object[].class, Object.class, Object.class);
     }
 
     /** {@return whether {@code type} is that of a redirect site} */
     static boolean isSiteType(MethodType type) {
-        return type.parameterCount() == 3 && type.parameterType(0) == long[].class
-                && type.parameterType(1) == Object[].class && type.parameterType(2) == Object.class;
+        return type.parameterCount() == 4 && type.parameterType(0) == long[].class
+                && type.parameterType(1) == Object[].class && type.parameterType(2) == Object.class
+                && type.parameterType(3) == Object.class;
     }
 
     private static final MethodHandle GENERIC;
@@ -73,9 +75,10 @@ final class Redirects {
         MethodHandles.Lookup l = MethodHandles.lookup();
         try {
             GENERIC = l.findStatic(Redirects.class, "learnAndInvoke",
-                    MethodType.methodType(Object.class, MethodRecord.class, long[].class, Object[].class, Object.class));
-            IS_REDIRECT = l.findStatic(Redirects.class, "isRedirect",
-                    MethodType.methodType(boolean.class, Object.class, long[].class, Object[].class, Object.class));
+                    MethodType.methodType(Object.class, MethodRecord.class, long[].class, Object[].class, Object.class,
+                            Object.class));
+            IS_REDIRECT = l.findStatic(Redirects.class, "isRedirect", MethodType.methodType(boolean.class,
+                    Object.class, long[].class, Object[].class, Object.class, Object.class));
             FLOAT_OF_BITS = l.findStatic(Redirects.class, "floatOfBits", MethodType.methodType(float.class, long.class));
             DOUBLE_OF_BITS = l.findStatic(Double.class, "longBitsToDouble", MethodType.methodType(double.class, long.class));
             BITS_OF_FLOAT = l.findStatic(Redirects.class, "bitsOfFloat", MethodType.methodType(long.class, float.class));
@@ -100,12 +103,13 @@ final class Redirects {
         return MethodHandles.insertArguments(GENERIC, 0, m).asType(siteType(m));
     }
 
-    private static boolean isRedirect(Object expected, long[] prims, Object[] refs, Object receiver) {
-        return refs[refs.length - 1] == expected;
+    private static boolean isRedirect(Object expected, long[] prims, Object[] refs, Object receiver, Object redirect) {
+        return redirect == expected;
     }
 
-    private static Object learnAndInvoke(MethodRecord m, long[] prims, Object[] refs, Object receiver) throws Throwable {
-        org.jftrace.internal.boot.HookRedirect r = (org.jftrace.internal.boot.HookRedirect) refs[refs.length - 1];
+    private static Object learnAndInvoke(MethodRecord m, long[] prims, Object[] refs, Object receiver, Object redirect)
+            throws Throwable {
+        org.jftrace.internal.boot.HookRedirect r = (org.jftrace.internal.boot.HookRedirect) redirect;
         if (m.cachedRedirect == null && r instanceof Redirect) {
             learn(m, (Redirect) r);
         }
@@ -232,7 +236,7 @@ final class Redirects {
         for (int i = tp.length - 1; i >= 0; i--) {
             h = MethodHandles.collectArguments(h, base + i, slotReader(i, tp[i]));
         }
-        // Now (receiver?, prims, refs, prims, refs, ...): fold every copy into the site's three parameters.
+        // Now (receiver?, prims, refs, prims, refs, ...): fold every copy into the site's parameters (not the redirect).
         int[] reorder = new int[h.type().parameterCount()];
         if (takesReceiver) {
             reorder[0] = 2;

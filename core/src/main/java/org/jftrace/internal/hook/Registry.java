@@ -535,7 +535,7 @@ public final class Registry implements Backend {
         for (int mode = 0; mode < 4 * Dispatch.MODES; mode++) { // with and without PER_CPU_MANY, CHAIN_GUARD
             for (int i = 0; i < 3; i++) {
                 Dispatch.call(funcs[i], 0L, s.ops, s, null, mode);
-                RegsImpl regs = RegsImpl.make(0L, "IL", null, new long[2], new Object[3]);
+                RegsImpl regs = RegsImpl.make(0L, "IL", null, new long[2], new Object[2]);
                 Dispatch.call(funcs[i], 0L, s.ops, s, regs, mode);
                 regs.result();
             }
@@ -562,7 +562,7 @@ public final class Registry implements Backend {
         }
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);
-        new ListTarget(new Trampoline[0]).enterRegs(0L, null, new long[0], new Object[1]);
+        new ListTarget(new Trampoline[0]).enterRegs(0L, null, new long[0], new Object[0]);
         s.live = false;
     }
 

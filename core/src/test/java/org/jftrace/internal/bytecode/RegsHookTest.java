@@ -58,7 +58,7 @@ class RegsHookTest {
 
     /** Primitives travel as raw bits (see Hooks.CHANGED), references as they are. */
     static Object rewrite(Object receiver, long[] prims, Object[] refs) {
-        if (refs.length == 11) { // ten parameters and the redirect slot
+        if (refs.length == 10) { // show: ten parameters
             assertEquals(0L, prims[0]); // false
             assertEquals(Float.floatToRawIntBits(5f), prims[6]);
             assertEquals(Double.doubleToRawLongBits(6d), prims[7]);
@@ -74,25 +74,23 @@ class RegsHookTest {
             refs[9] = new int[3];
             return Hooks.CHANGED;
         }
-        if (refs.length == 2) { // half(double): redirect to three times the argument
-            refs[1] = new HookRedirect() {
+        if (refs.length == 1) { // half(double): redirect to three times the argument
+            return new HookRedirect() {
                 @Override
                 public Object invoke(Object self, long[] p, Object[] r) {
                     return Double.doubleToRawLongBits(3 * Double.longBitsToDouble(p[0]));
                 }
             };
-            return Hooks.CHANGED;
         }
         // instanceSum(long, int): redirect to replacementSum with args (a+1, b)
         prims[0]++;
         // (the rewritten class is another AllTypes than this test's: call the replacement's logic directly)
-        refs[refs.length - 1] = new HookRedirect() {
+        return new HookRedirect() {
             @Override
             public Object invoke(Object self, long[] p, Object[] r) {
                 return self.getClass().getName().equals(AllTypes.class.getName()) ? p[0] * (int) p[1] : -1L;
             }
         };
-        return Hooks.CHANGED;
     }
 
     public static Object indyTarget(Object receiver, long[] prims, Object[] refs) {
@@ -121,11 +119,12 @@ class RegsHookTest {
                 if (type.equals(target.type())) {
                     return new ConstantCallSite(target);
                 }
-                // the redirect site: (long[] prims, Object[] refs, Object receiver) returning a primitive
-                // as raw bits: Hooks.redirect with its arguments rotated and its result unboxed
-                MethodHandle redirect = MethodHandles.lookup().findStatic(Hooks.class, "redirect", target.type());
+                // the redirect site: (long[] prims, Object[] refs, Object receiver, Object redirect) returning
+                // a primitive as raw bits: Hooks.redirect with its arguments reordered and its result unboxed
+                MethodHandle redirect = MethodHandles.lookup().findStatic(Hooks.class, "redirect",
+                        target.type().insertParameterTypes(0, Object.class));
                 return new ConstantCallSite(MethodHandles.permuteArguments(redirect,
-                        type.changeReturnType(Object.class), 2, 0, 1).asType(type));
+                        type.changeReturnType(Object.class), 3, 2, 0, 1).asType(type));
             }
 
             @Override
