@@ -1,12 +1,16 @@
 package org.jftrace.bench;
 
-import org.openjdk.jmh.annotations.CompilerControl;
-
 /**
  * The IPMODIFY replacement of {@link TargetIpModify#compute}: static, the receiver first, the same
  * arithmetic except the last operation ({@code - b} instead of {@code + b}), so that a set-up can
  * tell from the result which body ran. Row ipModify reaches it through the redirect, row ipDirect
  * calls it directly.
+ *
+ * <p>Not marked {@code DONT_INLINE}, as no real replacement is: the JIT may inline it where it is
+ * called, into the traced method through the redirect (jftrace's inline cache is built for that)
+ * and into row ipDirect's one non-inlined call ({@link IpDirectRow#callReplacement}). Both rows
+ * then make exactly one real call per operation, and the replacement's code runs inside it. (Until
+ * 2026-11-25 it was {@code DONT_INLINE}: ipModify then made two real calls to ipDirect's one.)
  */
 public final class IpReplacement {
     /** The function name as jftrace's lookupIp spells it. */
@@ -15,7 +19,6 @@ public final class IpReplacement {
     private IpReplacement() {
     }
 
-    @CompilerControl(CompilerControl.Mode.DONT_INLINE)
     public static int compute(TargetIpModify self, int a, int b) {
         int x = a * 31 + b;
         x ^= x >>> 7;

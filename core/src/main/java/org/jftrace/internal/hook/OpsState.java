@@ -69,8 +69,14 @@ final class OpsState {
     /** Classes with a method this ops is enabled on; guarded by the registry lock. */
     final java.util.Set<ClassRecord> hookedClasses =
             java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<ClassRecord, Boolean>());
-    /** The last IPMODIFY target this ops' callback chose (a cache; any thread may write it). */
-    volatile Redirects.Redirect lastRedirect;
+    /**
+     * The last IPMODIFY target this ops' callback chose: a cache that any thread may write, not
+     * volatile (it is read on every redirected call; a {@code Redirect}'s fields are final, so a
+     * racy read sees a whole one, and a stale one only costs a look-up).
+     */
+    Redirects.Redirect lastRedirect;
+    /** {@code has(IPMODIFY)}, read on every redirected call. */
+    final boolean ipmodify;
 
     @SuppressWarnings("unused") // updated through ERRORS
     private volatile long errors;
@@ -79,6 +85,7 @@ final class OpsState {
     OpsState(FtraceOps ops) {
         this.ref = new java.lang.ref.WeakReference<>(ops);
         this.flags = ops.flags();
+        this.ipmodify = ops.has(FtraceOps.Flag.IPMODIFY);
         this.name = ops.name();
         this.perCpuId = ops.has(FtraceOps.Flag.PER_CPU) ? nextPerCpuId() : -1;
     }

@@ -23,6 +23,9 @@ final class Redirects {
     static final class Redirect extends org.jftrace.internal.boot.HookRedirect {
         final MethodRecord traced;
         final MethodRecord target;
+        /** The ips of {@link #traced} and {@link #target}, for {@code Regs.setIp}'s cache check. */
+        final long tracedIp;
+        final long targetIp;
         /** Of type {@link #siteType} of the traced method: what its learned redirect site calls. */
         final MethodHandle siteInvoker;
         private final MethodHandle boxed;
@@ -30,6 +33,8 @@ final class Redirects {
         Redirect(MethodRecord traced, MethodRecord target, MethodHandle siteInvoker) {
             this.traced = traced;
             this.target = target;
+            this.tracedIp = traced.ip();
+            this.targetIp = target.ip();
             this.siteInvoker = siteInvoker;
             this.boxed = siteInvoker.asType(BOXED);
         }

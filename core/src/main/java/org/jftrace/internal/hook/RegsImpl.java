@@ -3,7 +3,6 @@ package org.jftrace.internal.hook;
 import org.jftrace.Errno;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
-import org.jftrace.FtraceOps;
 import org.jftrace.Regs;
 import org.jftrace.internal.boot.Hooks;
 
@@ -203,7 +202,7 @@ final class RegsImpl implements Regs {
     @Override
     public void setIp(long newIp) {
         OpsState s = current;
-        if (s == null || !s.has(FtraceOps.Flag.IPMODIFY)) {
+        if (s == null || !s.ipmodify) {
             throw new FtraceException(Errno.EINVAL, "ip can only be changed by a callback whose ops has "
                     + "IPMODIFY (and SAVE_REGS); the original body runs");
         }
@@ -213,7 +212,7 @@ final class RegsImpl implements Regs {
         }
         // Most redirecting ops always pick the same replacement: keep the last one on the ops.
         Redirects.Redirect r = s.lastRedirect;
-        if (r == null || r.target.ip() != newIp || r.traced.ip() != ip) {
+        if (r == null || r.targetIp != newIp || r.tracedIp != ip) {
             r = registry.redirects().find(method(), newIp);
             s.lastRedirect = r;
         }
