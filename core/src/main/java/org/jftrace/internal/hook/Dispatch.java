@@ -73,18 +73,16 @@ final class Dispatch {
             return;
         }
         final boolean ownGuard = (mode & (GUARD | CHAIN_GUARD)) == GUARD;
-        ThreadGuard g = null;
-        if (ownGuard || (mode & (PER_CPU_MANY | RCU)) != 0) {
-            g = ThreadGuard.current(); // REFUSED while this thread's guard is being made: every check below refuses
-            if (ownGuard) {
-                if (g.busy) {
-                    return; // recursion: the call is lost, the traced method runs
-                }
-                g.busy = true;
+        int slot = 0;
+        if (ownGuard) {
+            slot = ThreadGuard.slot();
+            if (ThreadGuard.BUSY[slot]) {
+                return; // recursion: the call is lost, the traced method runs
             }
+            ThreadGuard.BUSY[slot] = true;
         }
         try {
-            if (allowed(g, s, mode)) {
+            if ((mode & (PER_CPU_MANY | RCU)) == 0 || allowed(s, mode)) {
                 if (regs != null) {
                     regs.current = s;
                 }
@@ -98,13 +96,14 @@ final class Dispatch {
                 regs.current = null;
             }
             if (ownGuard) {
-                g.busy = false;
+                ThreadGuard.BUSY[slot] = false;
             }
         }
     }
 
-    /** The RCU and (several-thread) PER_CPU checks; {@code g} is non-null when either applies. */
-    private static boolean allowed(ThreadGuard g, OpsState s, int mode) {
+    /** The RCU and (several-thread) PER_CPU checks: they need the thread's object, and may call. */
+    private static boolean allowed(OpsState s, int mode) {
+        final ThreadGuard g = ThreadGuard.ofCurrentThread(); // REFUSED while it is being made: both checks refuse
         return ((mode & RCU) == 0 || (Rcu.watching && g.watching))
                 && ((mode & PER_CPU_MANY) == 0 || g.perCpuEnabled(s.perCpuId));
     }
@@ -118,36 +117,37 @@ final class Dispatch {
         }
     }
 
-    /** Takes the guard for a whole chain ({@link #CHAIN_GUARD}). {@return the guard, or null on recursion} */
-    static ThreadGuard enterChain() {
-        final ThreadGuard g = ThreadGuard.current();
-        if (g.busy) {
-            return null; // recursion: every ops of the chain would refuse
+    /**
+     * Runs {@code chain} (the ops of one method, all guarded) under one recursion guard
+     * ({@link #CHAIN_GUARD}), as the kernel's list function does. A method rather than
+     * {@code guardWithTest}: this branch's profile is shared and trained both ways in warm-up, while
+     * a combinator's profile starts empty per method and the JIT would make "recursion" a trap.
+     * {@code chain} is a constant bound into the call site, so it is inlined here.
+     */
+    static void guarded(java.lang.invoke.MethodHandle chain) throws Throwable {
+        final int slot = ThreadGuard.hookSlot();
+        if (ThreadGuard.BUSY[slot]) {
+            return; // recursion: every ops of the chain would refuse
         }
-        g.busy = true;
-        return g;
-    }
-
-    /** Releases the guard taken by {@link #enterChain()}; runs as a finally. */
-    static void exitChain(Throwable failure, ThreadGuard g) {
-        g.busy = false;
-    }
-
-    static boolean entered(ThreadGuard g) {
-        return g != null;
+        ThreadGuard.BUSY[slot] = true;
+        try {
+            chain.invokeExact();
+        } finally {
+            ThreadGuard.BUSY[slot] = false;
+        }
     }
 
     /** Reports a RECURSION_SAFE callback's failure under the guard, so reporting cannot recurse. */
     private static void failedUnguarded(long ip, OpsState s, Throwable t) {
-        final ThreadGuard g = ThreadGuard.current();
-        if (g.busy) {
+        final int slot = ThreadGuard.slot();
+        if (ThreadGuard.BUSY[slot]) {
             return;
         }
-        g.busy = true;
+        ThreadGuard.BUSY[slot] = true;
         try {
             s.failed(ip, t);
         } finally {
-            g.busy = false;
+            ThreadGuard.BUSY[slot] = false;
         }
     }
 

@@ -62,9 +62,7 @@ public final class Registry implements Backend {
     private static final MethodHandle REGS_NOP = MethodHandles.empty(REGS_SITE_TYPE);
     private static final MethodHandle NEW_REGS;
     private static final MethodHandle REGS_RESULT;
-    private static final MethodHandle ENTER_CHAIN;
-    private static final MethodHandle EXIT_CHAIN;
-    private static final MethodHandle ENTERED;
+    private static final MethodHandle GUARDED;
 
     static {
         try {
@@ -74,10 +72,7 @@ public final class Registry implements Backend {
             NEW_REGS = l.findStatic(RegsImpl.class, "make", MethodType.methodType(RegsImpl.class, long.class,
                     String.class, Object.class, long[].class, Object[].class));
             REGS_RESULT = l.findVirtual(RegsImpl.class, "result", MethodType.methodType(Object.class));
-            ENTER_CHAIN = l.findStatic(Dispatch.class, "enterChain", MethodType.methodType(ThreadGuard.class));
-            EXIT_CHAIN = l.findStatic(Dispatch.class, "exitChain",
-                    MethodType.methodType(void.class, Throwable.class, ThreadGuard.class));
-            ENTERED = l.findStatic(Dispatch.class, "entered", MethodType.methodType(boolean.class, ThreadGuard.class));
+            GUARDED = l.findStatic(Dispatch.class, "guarded", MethodType.methodType(void.class, MethodHandle.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -519,6 +514,7 @@ public final class Registry implements Backend {
         new BitSet().clone();
         Quiescence.class.getName();
         Hooks.enter(0L);
+        ThreadGuard.trainSlot();
         // The hook path itself: a class first loaded from inside a hooked call (HashMap.get runs
         // during class loading) would be a ClassCircularityError.
         OpsState s = new OpsState(FtraceOps.of(new WarmUpFunc()).withFlags(Flag.PARENT_IP, Flag.PER_CPU));
@@ -547,19 +543,27 @@ public final class Registry implements Backend {
         OpsState dead = new OpsState(FtraceOps.of(new WarmUpFunc()).withFlags(Flag.RECURSION_SAFE));
         dead.pin(dead.ref.get());
         s.live = true;
-        // The same for the PER_CPU check against the only enabled thread: this thread and another.
+        // The same for the PER_CPU check against the only enabled thread: this thread and another;
+        // and for the recursion guard, free and held, alone and for a chain (Dispatch.guarded).
+        MethodHandle chain = MethodHandles.empty(SITE_TYPE);
         for (int i = 0; i < 40_000; i++) {
             Dispatch.call(dead.func, 0L, dead.ops, dead, null, 0);
             Dispatch.call(funcs[i % 3], 0L, s.ops, s, null, 0);
             s.perCpuOnly = (i & 1) == 0 ? Thread.currentThread() : null;
             Dispatch.call(funcs[(i + 1) % 3], 0L, s.ops, s, null, Dispatch.PER_CPU);
+            boolean held = (i & 1) == 0 && ThreadGuard.enterJftrace();
+            Dispatch.call(funcs[(i + 2) % 3], 0L, s.ops, s, null, Dispatch.GUARD);
+            try {
+                Dispatch.guarded(chain);
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            if ((i & 1) == 0) {
+                ThreadGuard.leaveJftrace(held);
+            }
         }
         s.perCpuOnly = null;
         s.live = false;
-        ThreadGuard entered = Dispatch.enterChain();
-        if (Dispatch.entered(entered)) {
-            Dispatch.exitChain(null, entered);
-        }
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);
         new ListTarget(new Trampoline[0]).enterRegs(0L, null, new long[0], new Object[0]);
@@ -599,6 +603,7 @@ public final class Registry implements Backend {
         warmUpLinking();
         Rcu.start();
         ThreadGuard.addLiveThreads();
+        ThreadGuard.startSweeper();
     }
 
     /**
@@ -873,7 +878,8 @@ public final class Registry implements Backend {
         if (e.length == 0) {
             return NOP;
         }
-        boolean chainGuard = e.length > 1;
+        // All guarded: the guard is taken once, in Dispatch.guarded, whose lookup has no call or trap.
+        boolean chainGuard = true;
         for (OpsState s : e) {
             chainGuard &= !s.has(Flag.RECURSION_SAFE);
         }
@@ -887,10 +893,7 @@ public final class Registry implements Backend {
         if (!chainGuard) {
             return h;
         }
-        // guard = enterChain(); if (guard != null) try { h() } finally { exitChain(guard) }
-        MethodHandle body = MethodHandles.tryFinally(MethodHandles.dropArguments(h, 0, ThreadGuard.class), EXIT_CHAIN);
-        MethodHandle test = MethodHandles.guardWithTest(ENTERED, body, MethodHandles.empty(body.type()));
-        return MethodHandles.foldArguments(test, ENTER_CHAIN);
+        return MethodHandles.insertArguments(GUARDED, 0, h); // Dispatch.guarded(h)
     }
 
     /**

@@ -6,19 +6,142 @@ import java.lang.invoke.VarHandle;
 /**
  * The per-thread recursion guard of callbacks (the kernel's {@code trace_test_and_set_recursion}),
  * found without running any JDK bytecode: {@code Thread.currentThread()} is an intrinsic, the thread
- * id a field read, the table jftrace's own. A {@code ThreadLocal}
- * would run {@code ThreadLocal.get}, which a user may hook: the lookup would then recurse before
- * the guard could refuse it.
+ * id a field read, the table jftrace's own. A {@code ThreadLocal} would run {@code ThreadLocal.get},
+ * which a user may hook: the lookup would then recurse before the guard could refuse it.
  *
- * <p>Readers take no lock (see {@link #slots}). Writers (a thread's first hooked call) hold the
- * class lock and publish a fresh table; a rebuild drops the guards of dead threads.
+ * <p>A thread owns one slot of a table of constant size: {@link #OWNERS}{@code [slot]} is the
+ * thread, {@link #BUSY}{@code [slot]} says whether it runs a guarded callback. {@link #hookSlot()} finds
+ * or claims the slot with loads, compares and one compare-and-set, and nothing else: no call, no
+ * allocation, no array bounds check (the arrays are constants), and every branch is trained both
+ * ways in warm-up ({@link #trainSlot()}). Any call or uncommon trap in a hooked method makes the
+ * JIT give it a full frame and a stack bang, which costs about 3.5 ns per call on the machines we
+ * measured (bench rows limitCheck and limitBranch), more than the rest of the guard.
+ *
+ * <p>Slots of threads that died are freed by {@link #sweep()} (when hooks change, and every second
+ * while threads keep claiming). A thread that finds no free slot near its home (a table crowded
+ * by more live threads than {@value #DEFAULT_SLOTS} / 4) shares {@link #OVERFLOW}: its guarded
+ * callbacks still never recurse, but two such threads in callbacks at once make one skip its
+ * callback; those calls are counted ({@link #overflowed}) and reported once. The table size is
+ * the system property {@code jftrace.threadSlots} (a power of two), for programs with more threads.
+ *
+ * <p>The per-thread state that only some ops need (RCU's "watching", PER_CPU counters) lives in a
+ * {@link ThreadGuard} object, made on the first use ({@link #ofCurrentThread()}); those checks may
+ * call.
  */
 final class ThreadGuard {
-    /** True while this thread runs a guarded callback; only its own thread reads or writes it. */
-    boolean busy;
+    static final int DEFAULT_SLOTS = 1 << 14;
+    private static final int SLOTS = slotsProperty();
+    private static final int MASK = SLOTS - 1;
+    /** The slot shared by threads that found no slot of their own: index SLOTS, past every home. */
+    static final int OVERFLOW = SLOTS;
+    /** How many slots from its home a thread looks at. */
+    private static final int PROBES = 8;
+
+    /** The thread owning each slot, or null; claimed by compare-and-set, freed by {@link #sweep()}. */
+    private static final Thread[] OWNERS = new Thread[SLOTS + 1];
+    /** True while the slot's thread runs a guarded callback; only that thread writes it (but see OVERFLOW). */
+    static final boolean[] BUSY = new boolean[SLOTS + 1];
+    /** The per-thread objects, by slot; made by {@link #ofCurrentThread()} when first needed. */
+    private static final ThreadGuard[] GUARDS = new ThreadGuard[SLOTS + 1];
+    private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(Thread[].class);
+
+    /** Guarded calls made on {@link #OVERFLOW} (a plain counter: an estimate under races). */
+    static long overflowed;
+    /** Slots claimed since the last sweep: the sweeper's cue. */
+    private static int claims;
+
+    private static int slotsProperty() {
+        int n = Integer.getInteger("jftrace.threadSlots", DEFAULT_SLOTS);
+        return n >= 64 && Integer.bitCount(n) == 1 ? n : DEFAULT_SLOTS;
+    }
+
+    /**
+     * Reads {@code Thread.tid} (a plain field load once compiled). The id is a better hash than
+     * {@code System.identityHashCode}, whose intrinsic keeps a runtime call (for objects without a
+     * hash in their header) in every hooked method. Not {@code Thread.getId()}: a subclass may
+     * override it, and a hooked override would recurse here. Needs {@code java.lang} open to
+     * jftrace (the agent opens it); else null and identity hashes.
+     */
+    private static final VarHandle TID = threadIdHandle();
+
+    private static VarHandle threadIdHandle() {
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "tid", long.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@return whether thread ids (rather than identity hashes) place threads: java.lang was opened in time} */
+    static boolean usesThreadIds() {
+        return TID != null;
+    }
+
+    /** {@return the home slot of {@code t}} Fibonacci hashing: consecutive ids land far apart, so a pool does not cluster. */
+    private static int home(Thread t) {
+        final long id = TID != null ? (long) TID.get(t) : System.identityHashCode(t);
+        return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & MASK;
+    }
+
+    /**
+     * {@return the calling thread's slot, claimed if it had none} For the hook path
+     * ({@link Dispatch#guarded}), which inlines it: call-free and trap-free once trained (see the
+     * class comment), and so keep it. Its loops are short counted loops, which the JIT unrolls
+     * without a safepoint poll: a poll in a loop this deep inside inlined frames made the JIT size
+     * the method's deoptimization frames past half a kilobyte, and bang the stack for that (as
+     * costly as a trap). A claim that loses a race is not a branch of its own either: the second
+     * search does not find the thread, which takes the overflow slot for this one call.
+     */
+    static int hookSlot() {
+        final Thread t = Thread.currentThread();
+        final int home = home(t);
+        if (OWNERS[home] == t) {
+            return home;
+        }
+        int free = -1;
+        for (int k = 1; k < PROBES; k++) {
+            final int i = (home + k) & MASK;
+            final Thread o = OWNERS[i];
+            if (o == t) {
+                return i;
+            }
+            if (o == null && free < 0) {
+                free = i;
+            }
+        }
+        if (OWNERS[home] == null) {
+            free = home;
+        }
+        if (free >= 0) {
+            // "& MASK" changes nothing but lets the JIT drop the bounds check (a trap)
+            OWNER.compareAndSet(OWNERS, free & MASK, (Thread) null, t);
+            claims++;
+        }
+        for (int k = 0; k < PROBES; k++) {
+            final int i = (home + k) & MASK;
+            if (OWNERS[i] == t) {
+                return i;
+            }
+        }
+        overflowed++;
+        return OVERFLOW;
+    }
+
+    /** {@return the calling thread's slot, claimed if it had none} For jftrace's own code and the rarer hook paths: may call. */
+    static int slot() {
+        final Thread t = Thread.currentThread();
+        final int home = home(t);
+        return OWNERS[home] == t ? home : hookSlot();
+    }
+
+    // ---------------------------------------------------------------- the per-thread object
 
     /** Whether RCU ops may run on this thread ({@link Rcu}); fixed when the guard is made. */
     final boolean watching;
+
+    /** The thread this guard belongs to. */
+    private final Thread thread;
 
     /**
      * PER_CPU counters of this thread, by ops' per-CPU id, stored as (counter - 1): the kernel's
@@ -26,6 +149,11 @@ final class ThreadGuard {
      * disabled and -1 means enabled. Only the owning thread reads or writes it.
      */
     private int[] perCpu = new int[0];
+
+    private ThreadGuard(Thread thread, boolean watching) {
+        this.thread = thread;
+        this.watching = watching;
+    }
 
     boolean perCpuEnabled(int id) {
         final int[] c = perCpu;
@@ -47,72 +175,44 @@ final class ThreadGuard {
         return perCpu[id] == -1;
     }
 
-    /** The thread this guard belongs to; a table slot holds it for as long as the thread lives. */
-    private final Thread thread;
-
     /**
-     * Open-addressing table of guards, indexed from the thread's id. Written only under the class
-     * lock, always as a fresh copy. Deliberately not volatile, so that the JIT may share one lookup
-     * between the several ops of a hooked method: a reader that sees an old table, or a slot not yet
-     * visible, misses and takes {@link #slowPath}, which looks again under the lock. A guard's
-     * {@code thread} is final, so a guard seen through a racy read is always fully built.
-     */
-    private static ThreadGuard[] slots = new ThreadGuard[256];
-
-    /**
-     * Direct-mapped cache in front of {@link #slots}: {@code HOME[id & HOME_MASK]} holds the guard of
-     * the first live thread with that home. A final array of constant length saves the hot path
-     * the table and length loads and the bounds check (about 1 ns of a 2 ns lookup, measured).
-     * Written under the class lock; readers check the guard's thread.
-     */
-    private static final ThreadGuard[] HOME = new ThreadGuard[4096];
-    private static final int HOME_MASK = 4095;
-    private static int count;
-    /** The thread inside {@link #slowPath}: its nested hooked calls (from JDK code it runs) are refused. */
-    private static Thread inserting;
-
-    /**
-     * Reads {@code Thread.tid} (a plain field load once compiled). The id is a better hash than
-     * {@code System.identityHashCode}, whose intrinsic keeps a runtime call (for objects without a
-     * hash in their header) in every hooked method. Not
-     * {@code Thread.getId()}: a subclass may override it, and a hooked override would recurse here.
-     * Needs {@code java.lang} open to jftrace (the agent opens it); else null and identity hashes.
-     */
-    private static final VarHandle TID = threadIdHandle();
-
-    private static VarHandle threadIdHandle() {
-        try {
-            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
-                    .findVarHandle(Thread.class, "tid", long.class);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** {@return whether thread ids (rather than identity hashes) index the table: java.lang was opened in time} */
-    static boolean usesThreadIds() {
-        return TID != null;
-    }
-
-    private static int hash(Thread t) {
-        return TID != null ? (int) (long) TID.get(t) : System.identityHashCode(t);
-    }
-
-    private ThreadGuard(Thread thread, boolean watching) {
-        this.thread = thread;
-        this.watching = watching;
-    }
-
-    /**
-     * What {@link #current()} returns on a thread whose guard is being made: always busy, never
-     * watching, no PER_CPU enabled, so every check refuses. A shared object rather than null keeps
-     * one never-taken test out of every guarded hooked call.
+     * What {@link #ofCurrentThread()} returns while the thread's object is being made, and to
+     * threads on {@link #OVERFLOW}: never watching, no PER_CPU enabled, so those checks refuse.
      */
     static final ThreadGuard REFUSED = new ThreadGuard(null, false);
 
-    static {
-        REFUSED.busy = true;
+    /** The thread whose object {@link #make} is making: its nested hooked calls (from JDK code it runs) are refused. */
+    private static Thread inserting;
+
+    /** {@return the calling thread's object, made if needed} The RCU and PER_CPU checks, and jftrace's own code. */
+    static ThreadGuard ofCurrentThread() {
+        final int slot = slot();
+        final ThreadGuard g = GUARDS[slot];
+        final Thread t = Thread.currentThread();
+        if (g != null && g.thread == t) {
+            return g;
+        }
+        return slot == OVERFLOW ? REFUSED : make(slot, t);
     }
+
+    private static synchronized ThreadGuard make(int slot, Thread t) {
+        if (inserting == t) {
+            return REFUSED;
+        }
+        inserting = t;
+        try {
+            ThreadGuard g = GUARDS[slot];
+            if (g == null || g.thread != t) {
+                g = new ThreadGuard(t, !Rcu.shutdownInProgress() && Rcu.watchingByName(t));
+                GUARDS[slot] = g;
+            }
+            return g;
+        } finally {
+            inserting = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- jftrace's own work
 
     /**
      * Marks the calling thread busy while jftrace itself works (transforming a class, changing
@@ -121,159 +221,132 @@ final class ThreadGuard {
      * code either. {@return the previous state, for {@link #leaveJftrace}}
      */
     static boolean enterJftrace() {
-        ThreadGuard g = ofCurrentThread();
-        boolean was = g.busy;
-        g.busy = true;
+        final int slot = slot();
+        final boolean was = BUSY[slot];
+        BUSY[slot] = true;
         return was;
     }
 
     static void leaveJftrace(boolean previous) {
-        ThreadGuard g = ofCurrentThread();
-        if (g != REFUSED) {
-            g.busy = previous;
-        }
+        BUSY[slot()] = previous;
     }
+
+    // ---------------------------------------------------------------- upkeep
 
     /**
-     * {@return the calling thread's guard, or {@link #REFUSED} while it is being created} For hook
-     * sites only: jftrace's own code calls {@link #ofCurrentThread()}. The JIT compiles the miss
-     * branch below as an uncommon trap only if its profile never saw it taken; otherwise the miss
-     * path is a real call, which forces the hooked method's live values onto the stack (measured:
-     * about 0.9 ns per call). Guards are therefore made ahead for every live thread
-     * ({@link #addLiveThreads}) when hooks change, and no other caller shares this profile.
-     */
-    static ThreadGuard current() {
-        final Thread t = Thread.currentThread();
-        final ThreadGuard g = HOME[hash(t) & HOME_MASK];
-        if (g != null && g.thread == t) {
-            return g;
-        }
-        return probe(t);
-    }
-
-    /** {@return the calling thread's guard, made if needed} For jftrace's own code (see {@link #current()}). */
-    static ThreadGuard ofCurrentThread() {
-        return probe(Thread.currentThread());
-    }
-
-    /**
-     * The thread is not in its home slot: a collision, or not in this (possibly stale) table. A
-     * published table is at most half full, so the probe ends without the lock.
-     */
-    private static ThreadGuard probe(Thread t) {
-        final ThreadGuard[] s = slots;
-        final ThreadGuard g = s[find(s, t)];
-        return g != null ? g : slowPath(t);
-    }
-
-    private static synchronized ThreadGuard slowPath(Thread t) {
-        if (inserting == t) {
-            return REFUSED;
-        }
-        inserting = t;
-        try {
-            ThreadGuard g = slots[find(slots, t)];
-            if (g == null) {
-                add(new Thread[] {t}, 1);
-                g = slots[find(slots, t)];
-            }
-            return g;
-        } finally {
-            inserting = null;
-        }
-    }
-
-    /**
-     * Makes the guards of all live platform threads that have none yet, so that their first hooked
-     * call does not take the miss path (see {@link #current()}). Called when hooks change.
+     * Frees the slots of threads that died and claims slots for all live platform threads, so that
+     * their first hooked call finds its home taken. Called when hooks change.
      */
     static synchronized void addLiveThreads() {
-        final Thread self = Thread.currentThread();
-        if (inserting == self) {
-            return;
+        sweep();
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root != null && root.getParent() != null) {
+            root = root.getParent();
         }
-        inserting = self;
-        try {
-            ThreadGroup root = self.getThreadGroup();
-            while (root != null && root.getParent() != null) {
-                root = root.getParent();
-            }
-            if (root == null) {
-                return; // this thread has terminated
-            }
-            Thread[] all = new Thread[root.activeCount() * 2 + 16];
-            int n = root.enumerate(all, true);
-            int missing = 0;
-            for (int k = 0; k < n; k++) {
-                if (slots[find(slots, all[k])] == null) {
-                    all[missing++] = all[k];
-                }
-            }
-            add(all, missing);
-        } finally {
-            inserting = null;
+        if (root == null) {
+            return; // this thread has terminated
         }
-    }
-
-    /** Makes and publishes the guards of the first {@code n} of {@code threads}, which have none. Under the class lock. */
-    private static void add(Thread[] threads, int n) {
-        if (n == 0) {
-            return;
-        }
-        ThreadGuard[] s = withRoomFor(slots, n);
-        boolean shutdown = Rcu.shutdownInProgress();
+        Thread[] all = new Thread[root.activeCount() * 2 + 16];
+        int n = root.enumerate(all, true);
         for (int k = 0; k < n; k++) {
-            ThreadGuard g = new ThreadGuard(threads[k], !shutdown && Rcu.watchingByName(threads[k]));
-            s[find(s, threads[k])] = g;
-            cacheHome(g);
-        }
-        count += n;
-        slots = s; // publish; the lock's release orders it before any later slowPath's read
-    }
-
-    /** Puts {@code g} in its {@link #HOME} slot unless a live thread holds it. Under the class lock. */
-    private static void cacheHome(ThreadGuard g) {
-        final int i = hash(g.thread) & HOME_MASK;
-        final ThreadGuard old = HOME[i];
-        if (old == null || !old.thread.isAlive()) {
-            HOME[i] = g; // a racy reader sees null, the old guard or g: all checked by thread
+            claimFor(all[k]);
         }
     }
 
-    /** {@return a copy of {@code s} (rebuilt without dead threads if needed) with room for {@code more} guards} */
-    private static ThreadGuard[] withRoomFor(ThreadGuard[] s, int more) {
-        return (count + more) * 2 > s.length ? rebuild(s, more) : s.clone();
-    }
-
-    /** {@return the slot of {@code t} in {@code s}, or of the first free slot on its probe sequence} */
-    private static int find(ThreadGuard[] s, Thread t) {
-        final int mask = s.length - 1;
-        int i = hash(t) & mask;
-        while (s[i] != null && s[i].thread != t) {
-            i = (i + 1) & mask;
-        }
-        return i;
-    }
-
-    /** A fresh table without the guards of dead threads, at most half full with {@code more} more guards. */
-    private static ThreadGuard[] rebuild(ThreadGuard[] old, int more) {
-        int alive = 0;
-        for (ThreadGuard g : old) {
-            if (g != null && g.thread.isAlive()) {
-                alive++;
+    /** Claims a slot for {@code t} (another thread, or this one) as {@link #slot()} would. */
+    private static void claimFor(Thread t) {
+        final int home = home(t);
+        int free = -1;
+        for (int k = 0; k < PROBES; k++) {
+            final int i = (home + k) & MASK;
+            if (OWNERS[i] == t) {
+                return;
+            }
+            if (free < 0 && OWNERS[i] == null) {
+                free = i;
             }
         }
-        int size = old.length;
-        while ((alive + more) * 2 > size) {
-            size *= 2;
+        if (free >= 0) {
+            OWNER.compareAndSet(OWNERS, free, (Thread) null, t); // lost to the thread itself: it has one then
         }
-        ThreadGuard[] s = new ThreadGuard[size];
-        for (ThreadGuard g : old) {
-            if (g != null && g.thread.isAlive()) {
-                s[find(s, g.thread)] = g;
+    }
+
+    /** Frees the slots of dead threads. A dead thread cannot be using its slot, so no race with its owner. */
+    static synchronized void sweep() {
+        claims = 0;
+        for (int i = 0; i < SLOTS; i++) {
+            final Thread t = OWNERS[i];
+            if (t != null && !t.isAlive()) {
+                GUARDS[i] = null;
+                BUSY[i] = false;
+                OWNER.setRelease(OWNERS, i, (Thread) null); // after the resets above, for the next claimer
             }
         }
-        count = alive;
-        return s;
+    }
+
+    /**
+     * Starts the daemon that frees dead threads' slots once a second while threads keep claiming
+     * new ones (a program that churns threads without ever changing hooks would otherwise fill the
+     * table), and reports once when calls were guarded on {@link #OVERFLOW}.
+     */
+    static void startSweeper() {
+        Thread sweeper = new Thread(ThreadGuard::sweepForever, "jftrace-sweeper");
+        sweeper.setDaemon(true);
+        sweeper.start();
+    }
+
+    private static void sweepForever() {
+        boolean reported = false;
+        while (true) {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            final boolean was = enterJftrace(); // JDK code run here (isAlive) may be hooked
+            try {
+                if (claims > 0) {
+                    sweep();
+                }
+                if (overflowed > 0 && !reported) {
+                    reported = true;
+                    Log.warn("more threads than the recursion guard's table places well (" + SLOTS + " slots): "
+                            + overflowed + " guarded calls so far shared one slot, and some callbacks were skipped; "
+                            + "start the JVM with -Djftrace.threadSlots=" + (SLOTS * 4), null);
+                }
+            } finally {
+                leaveJftrace(was);
+            }
+        }
+    }
+
+    /**
+     * Runs every branch of {@link #hookSlot()} both ways on this thread, so that the JIT compiles them
+     * all (see the class comment). Borrows slots near this thread's home with placeholder threads
+     * (never started, so never alive) and frees them after. Before any hook exists (warm-up).
+     */
+    static synchronized void trainSlot() {
+        final Thread self = Thread.currentThread();
+        final int home = home(self);
+        final Thread[] saved = new Thread[PROBES + 1];
+        for (int k = 0; k <= PROBES; k++) {
+            saved[k] = OWNERS[(home + k) & MASK];
+        }
+        final Thread placeholder = new Thread("jftrace-placeholder");
+        for (int round = 0; round < 170; round++) { // ten times per window: enough to train, few next to real hits
+            final int taken = round % (PROBES + 1); // slots home .. home+taken-1 are someone else's
+            for (int k = 0; k <= PROBES; k++) {
+                OWNERS[(home + k) & MASK] = k < taken ? placeholder : null;
+            }
+            for (int again = 0; again < 3; again++) {
+                hookSlot(); // claims (or overflows) the first time, finds after
+            }
+        }
+        for (int k = 0; k <= PROBES; k++) {
+            OWNERS[(home + k) & MASK] = saved[k];
+        }
+        overflowed = 0;
+        claims = 0;
+        slot();
     }
 }
