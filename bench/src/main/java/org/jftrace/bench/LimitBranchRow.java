@@ -12,9 +12,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Row "limitBranch": the method whose source starts with a hand-written test of a never-set flag
- * ({@link TargetLimitBranch}): what any entry hook that tests something costs on this JVM and CPU,
- * whatever the hook mechanism. Not hooked by jftrace.
+ * Row "limitBranch": {@link TargetLimitBranch}, whose hand-written test at entry has a rare branch
+ * that set-up takes one call in eight, so the JIT compiles it without a trap. Compare with row
+ * limitCheck (the same test never taken: an uncommon trap, hence a full frame and a stack bang).
+ * Not hooked by jftrace.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -2,10 +2,23 @@ package org.jftrace.bench;
 
 import org.openjdk.jmh.annotations.CompilerControl;
 
-/** Scratch: a trained rare branch without a call. */
+/**
+ * The limitBranch row's target: like {@link TargetLimitCheck}, its first statement tests a flag,
+ * but the rare branch calls nothing and was taken during set-up ({@link LimitBranchRow}), so the
+ * JIT compiles it as a branch instead of an uncommon trap. The method then stays free of calls and
+ * traps, and keeps the frame of a leaf: the least a hook that tests something can cost. jftrace's
+ * recursion guard is built to this shape (see {@code ThreadGuard} in the core).
+ *
+ * <p>Every {@code Target*} class has the same {@link #compute} body (only the limit rows add one
+ * hand-written first statement), so that each row has a method of its own, with its own hook state
+ * and its own JIT profile, in the same JVM. {@code compute} is never inlined into the benchmark loop.
+ */
 public final class TargetLimitBranch {
+    /** The function name as jftrace's filters and enabled_functions spell it. */
     public static final String METHOD = "org.jftrace.bench.TargetLimitBranch.compute(int,int)";
+    /** Set only during set-up, so that the branch below has a profile both ways. */
     public static boolean armed;
+    /** Counts the calls that found {@link #armed} set. */
     public static int rare;
 
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)

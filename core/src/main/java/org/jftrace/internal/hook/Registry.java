@@ -89,6 +89,14 @@ public final class Registry implements Backend {
     private final List<OpsState> registered = new ArrayList<>();
     /** Loaded classes that cannot be scanned (no class file found); not retried. */
     private final Map<Class<?>, Boolean> unscannable = new WeakHashMap<>();
+    /**
+     * Class files read by {@link #prefetch} before a caller takes the registry lock; taken (and
+     * removed) by {@link #scanLoaded}. Reading a class file runs the class loader's and the JDK's
+     * zip code, which hold their own locks; doing it under the registry lock deadlocked against a
+     * thread that loaded a class while holding one of those (our transformer then waits for the
+     * registry lock): seen with the JDK's Common-Cleaner closing a jar while a lookup read it.
+     */
+    private final Map<Class<?>, byte[]> prefetched = Collections.synchronizedMap(new WeakHashMap<>());
     private final Map<Long, Integer> callSiteLines = Collections.synchronizedMap(new HashMap<>());
     private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
     private Thread transforming;
@@ -171,6 +179,11 @@ public final class Registry implements Backend {
             throw new FtraceException(Errno.EINVAL, ops.name() + " has IPMODIFY without SAVE_REGS: IPMODIFY "
                     + "changes the ip in regs, so add SAVE_REGS");
         }
+        FilterList wanted;
+        synchronized (this) {
+            wanted = state(ops).filter;
+        }
+        prefetch(name -> wanted.isEmpty() || wanted.mayMatchClass(name));
         synchronized (this) {
             OpsState s = state(ops);
             if (s.registered) {
@@ -263,9 +276,10 @@ public final class Registry implements Backend {
             return;
         }
         Glob glob = Glob.parse(buf);
+        FilterList.Entry entry = new FilterList.Entry(glob, pending);
+        prefetch(entry::mayMatchClass);
         synchronized (this) {
             OpsState s = state(ops);
-            FilterList.Entry entry = new FilterList.Entry(glob, pending);
             ensureScanned(entry);
             if (!pending && !matchesAnyLoaded(entry)) {
                 throw new FtraceException(Errno.EINVAL, "pattern \"" + glob.text()
@@ -417,6 +431,7 @@ public final class Registry implements Backend {
         String cls = fname.substring(0, dot);
         String method = fname.substring(dot + 1);
         List<MethodRecord> found = new ArrayList<>();
+        prefetch(cls::equals);
         synchronized (this) {
             ensureScannedClass(cls);
             for (ClassRecord c : table.classes()) {
@@ -446,6 +461,7 @@ public final class Registry implements Backend {
     private List<FunctionInfo> doAvailableFilterFunctions() {
         checkAlive();
         List<FunctionInfo> out = new ArrayList<>();
+        prefetch(name -> true);
         synchronized (this) {
             ensureScanned((FilterList) null);
             for (ClassRecord c : table.classes()) {
@@ -583,7 +599,7 @@ public final class Registry implements Backend {
         }
     }
 
-    /** Throws on every other call, so that warm-up runs the failure path too. */
+    /** Throws on one call in sixteen, so that warm-up runs the failure path too. */
     private static final class WarmUpFunc implements org.jftrace.FtraceFunc {
         private int calls;
 
@@ -592,7 +608,7 @@ public final class Registry implements Backend {
             if (regs != null && regs.argCount() > 0) {
                 regs.arg(0);
             }
-            if ((calls++ & 1) == 1) {
+            if ((calls++ & 15) == 15) { // rarely: the failure path trained, but cold (not inlined)
                 throw new IllegalStateException("warm-up");
             }
         }
@@ -1177,6 +1193,46 @@ public final class Registry implements Backend {
         }
     }
 
+    /**
+     * Reads, without the registry lock, the class files of loaded classes that {@code wanted}
+     * accepts and the table lacks, and adds them to the table in batches under the lock, so that
+     * the caller's own scan under the lock finds them there.
+     */
+    private void prefetch(java.util.function.Predicate<String> wanted) {
+        List<Class<?>> batch = new ArrayList<>();
+        for (Class<?> k : inst.getAllLoadedClasses()) {
+            String name = k.getName();
+            if (k.isArray() || k.isPrimitive() || k.isHidden() || !wanted.test(name)
+                    || table.find(k.getClassLoader(), name) != null || prefetched.containsKey(k)) {
+                continue;
+            }
+            synchronized (this) {
+                if (unscannable.containsKey(k)) {
+                    continue;
+                }
+            }
+            if (Notrace.classReason(name) == null && inst.isModifiableClass(k)) {
+                byte[] bytes = readClassFile(k);
+                if (bytes != null) {
+                    prefetched.put(k, bytes);
+                    batch.add(k);
+                }
+            }
+            if (batch.size() == BATCH) { // a few hundred class files at a time in memory, not every one
+                scanPrefetched(batch);
+                batch.clear();
+            }
+        }
+        scanPrefetched(batch);
+    }
+
+    private synchronized void scanPrefetched(List<Class<?>> batch) {
+        for (Class<?> k : batch) {
+            scanLoaded(k, k.getName());
+            prefetched.remove(k); // if scanLoaded had no use for it
+        }
+    }
+
     private void ensureScannedClass(String className) {
         for (Class<?> k : inst.getAllLoadedClasses()) {
             if (k.getName().equals(className)) {
@@ -1208,7 +1264,10 @@ public final class Registry implements Backend {
         if (unscannable.containsKey(k) || !inst.isModifiableClass(k)) {
             return;
         }
-        byte[] bytes = readClassFile(k);
+        byte[] bytes = prefetched.remove(k);
+        if (bytes == null) {
+            bytes = readClassFile(k); // loaded after the prefetch: rare
+        }
         if (bytes == null) {
             unscannable.put(k, Boolean.TRUE);
             return;
@@ -1427,9 +1486,14 @@ public final class Registry implements Backend {
         Class<?> k = caller.getDeclaringClass();
         ClassRecord c = table.find(k.getClassLoader(), k.getName());
         if (c == null) {
+            byte[] bytes = readClassFile(k); // before the lock (see prefetched)
+            if (bytes != null) {
+                prefetched.put(k, bytes);
+            }
             synchronized (this) {
                 scanLoaded(k, k.getName(), true);
             }
+            prefetched.remove(k);
             c = table.find(k.getClassLoader(), k.getName());
             if (c == null) {
                 return 0L;

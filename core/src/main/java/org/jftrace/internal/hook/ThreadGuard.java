@@ -128,11 +128,40 @@ final class ThreadGuard {
         return OVERFLOW;
     }
 
-    /** {@return the calling thread's slot, claimed if it had none} For jftrace's own code and the rarer hook paths: may call. */
+    /**
+     * {@return the calling thread's slot, claimed if it had none} For jftrace's own code and the
+     * hook paths that may call anyway. Not {@link #hookSlot()}: its unrolled search, inlined into
+     * {@code Dispatch.call} by the JIT, made that method's compiled code too large to be inlined
+     * into hooked methods (InlineSmallCode); the search here is a plain call when needed.
+     */
     static int slot() {
         final Thread t = Thread.currentThread();
         final int home = home(t);
-        return OWNERS[home] == t ? home : hookSlot();
+        return OWNERS[home] == t ? home : search(t, home);
+    }
+
+    /** {@link #hookSlot()}'s search and claim, as an ordinary method. */
+    private static int search(Thread t, int home) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            int free = -1;
+            for (int k = 0; k < PROBES; k++) {
+                final int i = (home + k) & MASK;
+                final Thread o = OWNERS[i];
+                if (o == t) {
+                    return i;
+                }
+                if (o == null && free < 0) {
+                    free = i;
+                }
+            }
+            if (free < 0) {
+                break;
+            }
+            OWNER.compareAndSet(OWNERS, free, (Thread) null, t);
+            claims++;
+        }
+        overflowed++;
+        return OVERFLOW;
     }
 
     // ---------------------------------------------------------------- the per-thread object
@@ -184,11 +213,22 @@ final class ThreadGuard {
     /** The thread whose object {@link #make} is making: its nested hooked calls (from JDK code it runs) are refused. */
     private static Thread inserting;
 
-    /** {@return the calling thread's object, made if needed} The RCU and PER_CPU checks, and jftrace's own code. */
+    /**
+     * {@return the calling thread's object, made if needed} The RCU and PER_CPU checks, and
+     * jftrace's own code. The thread's home slot first: one load and a compare when it is there.
+     */
     static ThreadGuard ofCurrentThread() {
-        final int slot = slot();
-        final ThreadGuard g = GUARDS[slot];
         final Thread t = Thread.currentThread();
+        final int home = home(t);
+        final ThreadGuard g = GUARDS[home];
+        if (g != null && g.thread == t) {
+            return g;
+        }
+        return ofSlot(t, OWNERS[home] == t ? home : search(t, home));
+    }
+
+    private static ThreadGuard ofSlot(Thread t, int slot) {
+        final ThreadGuard g = GUARDS[slot];
         if (g != null && g.thread == t) {
             return g;
         }
@@ -284,6 +324,11 @@ final class ThreadGuard {
         }
     }
 
+    /** {@return the thread owning {@code slot}, or null} For tests and diagnostics. */
+    static Thread owner(int slot) {
+        return OWNERS[slot];
+    }
+
     /**
      * Starts the daemon that frees dead threads' slots once a second while threads keep claiming
      * new ones (a program that churns threads without ever changing hooks would otherwise fill the
@@ -322,7 +367,8 @@ final class ThreadGuard {
 
     /**
      * Runs every branch of {@link #hookSlot()} both ways on this thread, so that the JIT compiles them
-     * all (see the class comment). Borrows slots near this thread's home with placeholder threads
+     * all (see the class comment), and checks each answer: a wrong one throws, and the agent does
+     * not start. Borrows slots near this thread's home with placeholder threads
      * (never started, so never alive) and frees them after. Before any hook exists (warm-up).
      */
     static synchronized void trainSlot() {
@@ -333,13 +379,28 @@ final class ThreadGuard {
             saved[k] = OWNERS[(home + k) & MASK];
         }
         final Thread placeholder = new Thread("jftrace-placeholder");
-        for (int round = 0; round < 170; round++) { // ten times per window: enough to train, few next to real hits
+        // Hits first: the JVM profiles branches only once a method ran a few hundred times.
+        for (int k = 0; k <= PROBES; k++) {
+            OWNERS[(home + k) & MASK] = null;
+        }
+        for (int i = 0; i < 2_000; i++) {
+            hookSlot();
+        }
+        // Five times per window: the JIT compiles a branch only once it was reached 40 times (the
+        // claim is reached once per round), and the fewer misses next to real hits, the rarer the
+        // JIT deems the miss path (it then keeps the hooked method's own values in registers).
+        for (int round = 0; round < 5 * (PROBES + 1); round++) {
             final int taken = round % (PROBES + 1); // slots home .. home+taken-1 are someone else's
             for (int k = 0; k <= PROBES; k++) {
                 OWNERS[(home + k) & MASK] = k < taken ? placeholder : null;
             }
+            final int expected = taken < PROBES ? (home + taken) & MASK : OVERFLOW;
             for (int again = 0; again < 3; again++) {
-                hookSlot(); // claims (or overflows) the first time, finds after
+                final int got = hookSlot(); // claims (or overflows) the first time, finds after
+                if (got != expected) {
+                    throw new IllegalStateException("recursion guard self-test: slot " + got + ", expected "
+                            + expected + " (home " + home + ", " + taken + " taken)");
+                }
             }
         }
         for (int k = 0; k <= PROBES; k++) {
