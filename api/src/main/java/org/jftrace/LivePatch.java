@@ -20,6 +20,9 @@ import org.jftrace.internal.api.BackendHolder;
  * p.undo();
  * }</pre>
  * From outside the JVM: {@code java -jar jftrace-agent.jar PID patch TARGET REPLACEMENT [JAR]}.
+ *
+ * <p>The patch is an IPMODIFY ops whose callback is a {@link RedirectFunc}: while it is the only ops
+ * on the method, the method is linked straight to the replacement (no callback per call).
  */
 public final class LivePatch {
     private static final Map<Long, LivePatch> ACTIVE = new LinkedHashMap<>();
@@ -56,7 +59,7 @@ public final class LivePatch {
                         + "); undo that patch first");
             }
             BackendHolder.get().checkReplacement(t, r);
-            FtraceOps ops = FtraceOps.of(new Redirect(r))
+            FtraceOps ops = FtraceOps.of(RedirectFunc.to(r))
                     .withFlags(FtraceOps.Flag.SAVE_REGS, FtraceOps.Flag.IPMODIFY, FtraceOps.Flag.RECURSION_SAFE)
                     .withName("livepatch " + target + " -> " + replacement);
             Ftrace.ftraceSetFilterIp(ops, t, false, true);
@@ -112,19 +115,5 @@ public final class LivePatch {
     @Override
     public String toString() {
         return target + " -> " + replacement;
-    }
-
-    /** The callback: always the same new ip. */
-    private static final class Redirect implements FtraceFunc {
-        private final long replacementIp;
-
-        Redirect(long replacementIp) {
-            this.replacementIp = replacementIp;
-        }
-
-        @Override
-        public void call(long ip, long parentIp, FtraceOps op, Regs regs) {
-            regs.setIp(replacementIp);
-        }
     }
 }

@@ -31,6 +31,8 @@ final class MethodRecord {
     volatile java.lang.invoke.MutableCallSite redirectSite;
     /** The redirect that {@link #redirectSite} tests for, or null; written under this record's lock. */
     Redirects.Redirect cachedRedirect;
+    /** The redirect the regs site returns as a constant (a lone RedirectFunc, see Redirects.direct), or null; under the registry lock. */
+    Redirects.Redirect direct;
     /** {@link RegsImpl#sortsOf} of the descriptor, made when the method first gets a regs hook. */
     private volatile String argSorts;
     /** Parameter classes, resolved the first time a callback rewrites an argument. */

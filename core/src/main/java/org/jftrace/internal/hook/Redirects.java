@@ -9,6 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import org.jftrace.Errno;
 import org.jftrace.FtraceException;
+import org.jftrace.FtraceOps;
+import org.jftrace.RedirectFunc;
 
 /**
  * IPMODIFY targets: checks that a replacement fits a traced method (checked when the ip is set,
@@ -121,7 +123,8 @@ final class Redirects {
         return r.invoke(receiver, prims, refs);
     }
 
-    private static void learn(MethodRecord m, Redirect r) {
+    /** Makes method {@code m}'s redirect site call {@code r} as a constant, guarded by an identity test (its inline cache). */
+    static void learn(MethodRecord m, Redirect r) {
         synchronized (m) {
             java.lang.invoke.MutableCallSite site = m.redirectSite;
             if (m.cachedRedirect != null || site == null) {
@@ -157,13 +160,63 @@ final class Redirects {
             throw new FtraceException(Errno.EINVAL, "ip 0x" + Long.toHexString(ip) + " names no method; "
                     + "get it from Ftrace.lookupIp");
         }
-        Long key = ((long) traced.index << 32) | target.index;
+        Long key = key(traced, target);
         Redirect r = cache.get(key);
         if (r == null) {
             r = build(traced, target);
             cache.put(key, r);
         }
         return r;
+    }
+
+    /**
+     * {@return the redirect that method {@code m} is linked to directly, or null for its ordinary
+     * register-saving chain} Direct when the only ops on {@code m} is a {@link RedirectFunc} with
+     * IPMODIFY and no per-call condition (PER_CPU, RCU): its callback would pick the same replacement
+     * on every call, so the hook site returns that redirect as a constant and the JIT compiles the
+     * traced method into the replacement, with no path for another ip (such a path, a call or a
+     * trap, costs a method its frame-free prologue). The recursion guard has no callback to guard.
+     * Only an invoker already built counts (see {@link #prepare}): this runs under the registry lock,
+     * and building one reflects on classes. Without one the chain runs the callback, whose first
+     * call builds it; the method is linked directly at its next relink.
+     */
+    Redirect direct(MethodRecord m) {
+        OpsState[] e = m.enabled;
+        if (e.length != 1) {
+            return null;
+        }
+        OpsState s = e[0];
+        if (!(s.func instanceof RedirectFunc) || !s.has(FtraceOps.Flag.IPMODIFY) || s.has(FtraceOps.Flag.PER_CPU)
+                || s.has(FtraceOps.Flag.RCU)) {
+            return null;
+        }
+        long ip = ((RedirectFunc) s.func).ip();
+        MethodRecord target = registry.method(ip);
+        return target == null || target.ip() != ip ? null : cache.get(key(m, target));
+    }
+
+    /**
+     * {@return a regs-site target of {@code type} returning {@code r} whatever it is given} The
+     * arrays the hook filled are then read only by the replacement's invoker, and escape analysis
+     * removes them.
+     */
+    static MethodHandle directTarget(Redirect r, MethodType type) {
+        return MethodHandles.dropArguments(MethodHandles.constant(Object.class, r), 0, type.parameterList());
+    }
+
+    /** Builds, outside the registry lock, the invokers {@code f} needs on {@code methods}; a misfit is left to the callback to report per call. */
+    void prepare(RedirectFunc f, Iterable<MethodRecord> methods) {
+        for (MethodRecord m : methods) {
+            try {
+                find(m, f.ip());
+            } catch (RuntimeException | LinkageError misfit) {
+                // the callback reports it on each call, as setIp does
+            }
+        }
+    }
+
+    private static Long key(MethodRecord traced, MethodRecord target) {
+        return ((long) traced.index << 32) | target.index;
     }
 
     /** Checks a replacement without building its invoker; throws EINVAL with the reason. */

@@ -19,11 +19,13 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
+import java.util.function.Predicate;
 
 import org.jftrace.EnabledFunction;
 import org.jftrace.Errno;
@@ -32,6 +34,7 @@ import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
 import org.jftrace.FtraceOps.Flag;
 import org.jftrace.FunctionInfo;
+import org.jftrace.RedirectFunc;
 import org.jftrace.internal.api.Backend;
 import org.jftrace.internal.boot.HookTarget;
 import org.jftrace.internal.boot.Hooks;
@@ -87,8 +90,11 @@ public final class Registry implements Backend {
     private final Map<FtraceOps, OpsState> states = new WeakHashMap<>();
     /** Registered ops, newest first (the kernel's list order). */
     private final List<OpsState> registered = new ArrayList<>();
-    /** Loaded classes that cannot be scanned (no class file found); not retried. */
-    private final Map<Class<?>, Boolean> unscannable = new WeakHashMap<>();
+    /**
+     * Loaded classes that cannot be scanned (no class file found); not retried. Its own lock, not
+     * the registry's: {@link #prefetch} reads it for every candidate class without the registry lock.
+     */
+    private final Map<Class<?>, Boolean> unscannable = Collections.synchronizedMap(new WeakHashMap<>());
     /**
      * Class files read by {@link #prefetch} before a caller takes the registry lock; taken (and
      * removed) by {@link #scanLoaded}. Reading a class file runs the class loader's and the JDK's
@@ -183,7 +189,10 @@ public final class Registry implements Backend {
         synchronized (this) {
             wanted = state(ops).filter;
         }
-        prefetch(name -> wanted.isEmpty() || wanted.mayMatchClass(name));
+        prefetch(ClassMatch.of(wanted));
+        if (ops.func() instanceof RedirectFunc && ops.has(Flag.IPMODIFY) && !wanted.isEmpty()) {
+            prepareRedirect((RedirectFunc) ops.func(), wanted);
+        }
         synchronized (this) {
             OpsState s = state(ops);
             if (s.registered) {
@@ -194,7 +203,7 @@ public final class Registry implements Backend {
                 throw new FtraceException(Errno.EINVAL, ops.name() + " has IPMODIFY and an empty filter (every "
                         + "method): set a filter naming the methods it redirects first");
             }
-            ensureScanned(s.filter.isEmpty() ? null : s.filter);
+            ensureScanned(ClassMatch.of(s.filter));
             TrampolinePool.Slot slot = trampolines.take(Dispatch.modeOf(ops));
             try {
                 s.trampoline = (Trampoline) slot.constructor.invoke(ops.func(), ops, s);
@@ -220,6 +229,35 @@ public final class Registry implements Backend {
                 trampolines.giveBack(slot);
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Builds the invokers a {@link RedirectFunc} will be linked to on the methods of {@code filter}
+     * (see {@link Redirects#direct}), before the register takes the lock: building one reflects on
+     * the classes involved, which may load classes. A method added to the filter later is linked
+     * directly from the first relink after its first redirected call.
+     */
+    private void prepareRedirect(RedirectFunc f, FilterList filter) {
+        List<MethodRecord> methods = new ArrayList<>();
+        ClassMatch classes = ClassMatch.of(filter);
+        synchronized (this) {
+            for (ClassRecord c : table.classes()) {
+                if (c.notraceReason != null || !classes.test(c.name)) {
+                    continue;
+                }
+                for (MethodRecord m : c.methods) {
+                    if (m.traceable() && filter.contains(m)) {
+                        methods.add(m);
+                    }
+                }
+            }
+        }
+        boolean g = ThreadGuard.enterJftrace();
+        try {
+            redirects.prepare(f, methods);
+        } finally {
+            ThreadGuard.leaveJftrace(g);
         }
     }
 
@@ -277,10 +315,11 @@ public final class Registry implements Backend {
         }
         Glob glob = Glob.parse(buf);
         FilterList.Entry entry = new FilterList.Entry(glob, pending);
-        prefetch(entry::mayMatchClass);
+        ClassMatch entryClasses = ClassMatch.of(entry);
+        prefetch(entryClasses);
         synchronized (this) {
             OpsState s = state(ops);
-            ensureScanned(entry);
+            ensureScanned(entryClasses);
             if (!pending && !matchesAnyLoaded(entry)) {
                 throw new FtraceException(Errno.EINVAL, "pattern \"" + glob.text()
                         + "\" matches no traceable method of any loaded class; check the name "
@@ -433,7 +472,7 @@ public final class Registry implements Backend {
         List<MethodRecord> found = new ArrayList<>();
         prefetch(cls::equals);
         synchronized (this) {
-            ensureScannedClass(cls);
+            ensureScanned(cls::equals);
             for (ClassRecord c : table.classes()) {
                 if (!c.name.equals(cls)) {
                     continue;
@@ -461,9 +500,9 @@ public final class Registry implements Backend {
     private List<FunctionInfo> doAvailableFilterFunctions() {
         checkAlive();
         List<FunctionInfo> out = new ArrayList<>();
-        prefetch(name -> true);
+        prefetch(ClassMatch.ALL);
         synchronized (this) {
-            ensureScanned((FilterList) null);
+            ensureScanned(ClassMatch.ALL);
             for (ClassRecord c : table.classes()) {
                 if (c.notraceReason != null) {
                     continue;
@@ -491,7 +530,9 @@ public final class Registry implements Backend {
                         for (OpsState s : m.enabled) {
                             flags.addAll(s.flags);
                         }
-                        out.add(new EnabledFunction(m.info(), m.enabled.length, Collections.unmodifiableSet(flags)));
+                        Redirects.Redirect direct = c.instrumentedRegs.get(i) ? m.direct : null;
+                        out.add(new EnabledFunction(m.info(), m.enabled.length, Collections.unmodifiableSet(flags),
+                                direct == null ? null : direct.target.info()));
                     }
                 }
             }
@@ -524,7 +565,7 @@ public final class Registry implements Backend {
         g.mayMatchClass("java.util.HashMap");
         Notrace.classReason("java.util.HashMap");
         ThreadGuard.ofCurrentThread();
-        ThreadGuard.addLiveThreads();
+        ThreadGuard.sweep();
         new FilterList.Entry(g, false).toString();
         moduleName(Object.class.getModule(), null);
         new BitSet().clone();
@@ -618,7 +659,6 @@ public final class Registry implements Backend {
     public void ready() {
         warmUpLinking();
         Rcu.start();
-        ThreadGuard.addLiveThreads();
         ThreadGuard.startSweeper();
     }
 
@@ -694,10 +734,9 @@ public final class Registry implements Backend {
             }
         }
         List<ClassRecord> candidates = new ArrayList<>();
-        FilterList filter = changedOps.filter;
+        ClassMatch filter = ClassMatch.of(changedOps.filter);
         for (ClassRecord c : table.classes()) {
-            if (c.notraceReason == null && (filter.isEmpty() || filter.mayMatchClass(c.name)
-                    || changedOps.hookedClasses.contains(c))) {
+            if (c.notraceReason == null && (filter.test(c.name) || changedOps.hookedClasses.contains(c))) {
                 candidates.add(c);
             }
         }
@@ -717,8 +756,8 @@ public final class Registry implements Backend {
                 }
             }
         }
-        // Phase 2: commit, relink, retransform. Guards first, so hooked code never profiles a miss (ThreadGuard.current).
-        ThreadGuard.addLiveThreads();
+        // Phase 2: commit, relink, retransform. First free dead threads' guard slots, for the threads to come.
+        ThreadGuard.sweep();
         try {
             HookTarget[] staticTargets = null;
             java.util.Set<ClassRecord> toRetransform = new java.util.LinkedHashSet<>();
@@ -856,13 +895,19 @@ public final class Registry implements Backend {
                 regsSite = new MutableCallSite(REGS_SITE_TYPE);
                 m.regsSite = regsSite;
             }
-            if (regsSite != null) {
-                regsSite.setTarget(regsChain(m));
-            }
             if (m.redirectSite == null && wantsIpmodify(m.enabled)) {
                 m.redirectSite = new MutableCallSite(Redirects.generic(m)); // of type Redirects.siteType(m)
             } else if (m.redirectSite != null) {
                 Redirects.unlearn(m); // the redirecting ops may have changed: learn again
+            }
+            // A lone RedirectFunc: the regs site hands back its redirect as a constant, which the
+            // redirect site expects already, so the JIT sees one path: the replacement.
+            m.direct = regsSite != null ? redirects.direct(m) : null;
+            if (m.direct != null) {
+                Redirects.learn(m, m.direct);
+            }
+            if (regsSite != null) {
+                regsSite.setTarget(m.direct != null ? Redirects.directTarget(m.direct, REGS_SITE_TYPE) : regsChain(m));
             }
             return staticTargets;
         }
@@ -1170,24 +1215,14 @@ public final class Registry implements Backend {
     // ---------------------------------------------------------------- scanning loaded classes
 
     /**
-     * Makes sure every loaded class that {@code filter} may match (every class when null) is in
-     * the function table, reading its class file as a resource.
+     * Makes sure every loaded class whose name {@code wanted} accepts is in the function table,
+     * reading its class file as a resource. Under the lock, after {@link #prefetch} with the same
+     * test: this walk finds the classes loaded since, and is cheap when the test is (see ClassMatch).
      */
-    private void ensureScanned(FilterList filter) {
+    private void ensureScanned(Predicate<String> wanted) {
         for (Class<?> k : inst.getAllLoadedClasses()) {
             String name = k.getName();
-            if (filter != null && !filter.mayMatchClass(name)) {
-                continue;
-            }
-            scanLoaded(k, name);
-        }
-    }
-
-    /** Like {@link #ensureScanned(FilterList)} for the classes one entry may match, whatever its sign. */
-    private void ensureScanned(FilterList.Entry entry) {
-        for (Class<?> k : inst.getAllLoadedClasses()) {
-            String name = k.getName();
-            if (entry.mayMatchClass(name)) {
+            if (wanted.test(name)) {
                 scanLoaded(k, name);
             }
         }
@@ -1196,20 +1231,17 @@ public final class Registry implements Backend {
     /**
      * Reads, without the registry lock, the class files of loaded classes that {@code wanted}
      * accepts and the table lacks, and adds them to the table in batches under the lock, so that
-     * the caller's own scan under the lock finds them there.
+     * the caller's own scan under the lock finds them there. The name test comes first: it rejects
+     * nearly every class, and for a filter naming classes it is a set lookup.
      */
-    private void prefetch(java.util.function.Predicate<String> wanted) {
+    private void prefetch(Predicate<String> wanted) {
         List<Class<?>> batch = new ArrayList<>();
         for (Class<?> k : inst.getAllLoadedClasses()) {
             String name = k.getName();
-            if (k.isArray() || k.isPrimitive() || k.isHidden() || !wanted.test(name)
-                    || table.find(k.getClassLoader(), name) != null || prefetched.containsKey(k)) {
+            if (!wanted.test(name) || k.isArray() || k.isPrimitive() || k.isHidden()
+                    || table.find(k.getClassLoader(), name) != null || prefetched.containsKey(k)
+                    || unscannable.containsKey(k)) {
                 continue;
-            }
-            synchronized (this) {
-                if (unscannable.containsKey(k)) {
-                    continue;
-                }
             }
             if (Notrace.classReason(name) == null && inst.isModifiableClass(k)) {
                 byte[] bytes = readClassFile(k);
@@ -1233,11 +1265,78 @@ public final class Registry implements Backend {
         }
     }
 
-    private void ensureScannedClass(String className) {
-        for (Class<?> k : inst.getAllLoadedClasses()) {
-            if (k.getName().equals(className)) {
-                scanLoaded(k, className);
+    /**
+     * The classes a filter or one entry may have methods in ({@link FilterList#mayMatchClass}),
+     * as a name test for the walks over every loaded class. A glob run for each of thousands of
+     * classes, in both walks of every register, was most of jftrace's own cost of a register; a
+     * pattern without wildcards and an ip each name one class, so those are looked up in a set,
+     * and only the other patterns run their glob.
+     */
+    static final class ClassMatch implements Predicate<String> {
+        /** Every class: an empty filter means every method. */
+        static final ClassMatch ALL = new ClassMatch(true);
+
+        private final boolean all;
+        private final Set<String> names = new HashSet<>();
+        private final List<FilterList.Entry> globs = new ArrayList<>();
+
+        private ClassMatch(boolean all) {
+            this.all = all;
+        }
+
+        /** {@return the classes of {@code filter}'s positive entries; every class if it is empty} */
+        static ClassMatch of(FilterList filter) {
+            if (filter.isEmpty()) {
+                return ALL;
             }
+            ClassMatch m = new ClassMatch(false);
+            for (FilterList.Entry e : filter.entries) {
+                if (!e.negative) {
+                    m.add(e);
+                }
+            }
+            return m;
+        }
+
+        /** {@return the classes of one entry, whatever its sign} */
+        static ClassMatch of(FilterList.Entry e) {
+            ClassMatch m = new ClassMatch(false);
+            m.add(e);
+            return m;
+        }
+
+        private void add(FilterList.Entry e) {
+            String name = e.glob == null ? e.method.owner.name : literalClass(e.glob.literalName());
+            if (name != null) {
+                names.add(name);
+            } else {
+                globs.add(e);
+            }
+        }
+
+        /**
+         * {@return the class a literal function name's methods belong to, or null} What precedes
+         * its last '.', with a method name after it: the one class Glob.mayMatchClass accepts.
+         */
+        static String literalClass(String function) {
+            if (function == null) {
+                return null;
+            }
+            int dot = function.lastIndexOf('.');
+            return dot > 0 && dot < function.length() - 1 ? function.substring(0, dot) : null;
+        }
+
+        @Override
+        public boolean test(String className) {
+            if (all || names.contains(className)) {
+                return true;
+            }
+            for (FilterList.Entry e : globs) {
+                if (e.mayMatchClass(className)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

@@ -73,11 +73,6 @@ final class ThreadGuard {
         }
     }
 
-    /** {@return whether thread ids (rather than identity hashes) place threads: java.lang was opened in time} */
-    static boolean usesThreadIds() {
-        return TID != null;
-    }
-
     /** {@return the home slot of {@code t}} Fibonacci hashing: consecutive ids land far apart, so a pool does not cluster. */
     private static int home(Thread t) {
         final long id = TID != null ? (long) TID.get(t) : System.identityHashCode(t);
@@ -272,44 +267,6 @@ final class ThreadGuard {
     }
 
     // ---------------------------------------------------------------- upkeep
-
-    /**
-     * Frees the slots of threads that died and claims slots for all live platform threads, so that
-     * their first hooked call finds its home taken. Called when hooks change.
-     */
-    static synchronized void addLiveThreads() {
-        sweep();
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root != null && root.getParent() != null) {
-            root = root.getParent();
-        }
-        if (root == null) {
-            return; // this thread has terminated
-        }
-        Thread[] all = new Thread[root.activeCount() * 2 + 16];
-        int n = root.enumerate(all, true);
-        for (int k = 0; k < n; k++) {
-            claimFor(all[k]);
-        }
-    }
-
-    /** Claims a slot for {@code t} (another thread, or this one) as {@link #slot()} would. */
-    private static void claimFor(Thread t) {
-        final int home = home(t);
-        int free = -1;
-        for (int k = 0; k < PROBES; k++) {
-            final int i = (home + k) & MASK;
-            if (OWNERS[i] == t) {
-                return;
-            }
-            if (free < 0 && OWNERS[i] == null) {
-                free = i;
-            }
-        }
-        if (free >= 0) {
-            OWNER.compareAndSet(OWNERS, free, (Thread) null, t); // lost to the thread itself: it has one then
-        }
-    }
 
     /** Frees the slots of dead threads. A dead thread cannot be using its slot, so no race with its owner. */
     static synchronized void sweep() {

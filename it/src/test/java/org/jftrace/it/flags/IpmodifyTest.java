@@ -9,11 +9,13 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
+import org.jftrace.EnabledFunction;
 import org.jftrace.Errno;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.FtraceOps;
 import org.jftrace.LivePatch;
+import org.jftrace.RedirectFunc;
 import org.junit.jupiter.api.Test;
 
 /** IPMODIFY: redirects, its registration rules, and the live-patch helper, in-process. */
@@ -48,6 +50,82 @@ class IpmodifyTest {
         assertEquals(-22, redirected, "depositTwice(self, 3, 2): balance 10 + 12, negated");
         assertEquals(22, acct.balance);
         assertEquals(28, acct.deposit(3, 2), "after unregister the original body runs again");
+    }
+
+    /** {@return the enabled_functions line of {@code name} (a name without parameters, one overload), or null} */
+    private static String line(String name) {
+        for (EnabledFunction e : Ftrace.enabledFunctions()) {
+            if (e.function().name().equals(name)) {
+                return e.toString();
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void aLoneRedirectFuncIsLinkedDirectlyAndTheChainTakesOverWhenAnotherOpsJoins() {
+        String fixSignature = Ftrace.lookup(Ftrace.lookupIp(FIX)).orElseThrow().signature();
+        FlagTargets.Account acct = new FlagTargets.Account("a", 10);
+        FtraceOps patch = FtraceOps.of(RedirectFunc.to(FIX)).withName("direct")
+                .withFlags(FtraceOps.Flag.SAVE_REGS, FtraceOps.Flag.IPMODIFY);
+        List<Long> traced = Collections.synchronizedList(new ArrayList<>());
+        FtraceOps tracer = FtraceOps.of((ip, p, op, regs) -> traced.add(ip)).withName("tracer");
+        Ftrace.ftraceSetFilter(patch, DEPOSIT, true);
+        Ftrace.ftraceSetFilter(tracer, DEPOSIT, true);
+        Ftrace.registerFtraceFunction(patch);
+        try {
+            assertTrue(line(DEPOSIT).endsWith(" (1) R I D\tdirect-->" + fixSignature), line(DEPOSIT));
+            // hot enough for the JIT to compile the directly linked method: every call redirected
+            long expected = 10;
+            for (int i = 0; i < 50_000; i++) {
+                expected += 2 * 3 * 2;
+                assertEquals(-expected, acct.deposit(3, 2));
+            }
+            // a second ops: the chain runs the callback again, the redirect still happens, the tracer sees each call
+            Ftrace.registerFtraceFunction(tracer);
+            assertTrue(line(DEPOSIT).endsWith(" (2) R I"), line(DEPOSIT));
+            expected += 12;
+            assertEquals(-expected, acct.deposit(3, 2));
+            assertEquals(1, traced.size());
+            Ftrace.unregisterFtraceFunction(tracer);
+            assertTrue(line(DEPOSIT).endsWith(" D\tdirect-->" + fixSignature), line(DEPOSIT));
+            expected += 12;
+            assertEquals(-expected, acct.deposit(3, 2));
+            assertEquals(1, traced.size());
+        } finally {
+            if (Ftrace.isRegistered(tracer)) {
+                Ftrace.unregisterFtraceFunction(tracer);
+            }
+            Ftrace.unregisterFtraceFunction(patch);
+        }
+        // unlinked: the compiled redirect is gone at once, the original body runs (balance + 6, returned as is)
+        long expected = acct.balance;
+        for (int i = 0; i < 1_000; i++) {
+            expected += 6;
+            assertEquals(expected, acct.deposit(3, 2));
+        }
+        assertEquals(null, line(DEPOSIT));
+    }
+
+    @Test
+    void aRedirectFuncThatCannotWorkIsNotLinkedAndReportsPerCallAsSetIpDoes() {
+        FlagTargets.Account acct = new FlagTargets.Account("a", 1);
+        FtraceOps misfit = FtraceOps.of(RedirectFunc.to("org.jftrace.it.flags.FlagTargets$Fixes.wrong"))
+                .withName("misfit").withFlags(FtraceOps.Flag.SAVE_REGS, FtraceOps.Flag.IPMODIFY);
+        FtraceOps noIpmodify = FtraceOps.of(RedirectFunc.to(FIX)).withName("noIpmodify")
+                .withFlags(FtraceOps.Flag.SAVE_REGS);
+        for (FtraceOps ops : List.of(misfit, noIpmodify)) {
+            Ftrace.ftraceSetFilter(ops, DEPOSIT, true);
+            Ftrace.registerFtraceFunction(ops);
+            try {
+                assertFalse(line(DEPOSIT).contains("direct-->"), line(DEPOSIT));
+                long before = acct.balance;
+                assertEquals(before + 6, acct.deposit(3, 2), ops.name() + ": the original body runs");
+            } finally {
+                Ftrace.unregisterFtraceFunction(ops);
+            }
+            assertEquals(1, Ftrace.callbackErrors(ops), ops.name() + ": the refused setIp is counted");
+        }
     }
 
     @Test
