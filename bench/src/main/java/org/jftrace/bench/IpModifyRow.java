@@ -31,17 +31,13 @@ public class IpModifyRow extends Inputs {
     public void setup() {
         Hooking.requireAgent();
         target = new TargetIpModify();
-        int original = target.compute(a, b);
-        int expected = IpReplacement.compute(target, a, b);
-        Hooking.check(original != expected, "ipModify: the replacement must differ from the original");
-        long ip = Ftrace.lookupIp(IpReplacement.METHOD);
-        ops = FtraceOps.of(new FlagFuncs.Redirect(ip)).withName("ipModify")
-                .withFlags(FtraceOps.Flag.IPMODIFY, FtraceOps.Flag.SAVE_REGS, FtraceOps.Flag.RECURSION_SAFE);
-        Hooking.register(ops, TargetIpModify.METHOD);
-        Hooking.expectLine(TargetIpModify.METHOD, 1, FtraceOps.Flag.IPMODIFY, FtraceOps.Flag.SAVE_REGS);
-        int got = target.compute(a, b);
-        Hooking.check(got == expected, "ipModify: the call was not redirected: got " + got + ", replacement gives "
-                + expected + ", original " + original + "; callback errors " + Ftrace.callbackErrors(ops));
+        IpReplacement.checkRedirect("ipModify", target, a, b, () -> {
+            long ip = Ftrace.lookupIp(IpReplacement.METHOD); // once the check above has loaded its class
+            ops = FtraceOps.of(new FlagFuncs.Redirect(ip)).withName("ipModify")
+                    .withFlags(FtraceOps.Flag.IPMODIFY, FtraceOps.Flag.SAVE_REGS, FtraceOps.Flag.RECURSION_SAFE);
+            Hooking.register(ops, TargetIpModify.METHOD);
+            Hooking.expectLine(TargetIpModify.METHOD, 1, FtraceOps.Flag.IPMODIFY, FtraceOps.Flag.SAVE_REGS);
+        }, () -> "callback errors " + Ftrace.callbackErrors(ops));
     }
 
     @TearDown(Level.Trial)

@@ -19,6 +19,22 @@ public final class IpReplacement {
     private IpReplacement() {
     }
 
+    /**
+     * The set-up check of the redirect rows: the replacement's result differs from the original's,
+     * {@code redirect} (which redirects {@code target.compute}) runs, and the call then returns the
+     * replacement's result. {@code details} is added to a failure's message.
+     */
+    static void checkRedirect(String row, TargetIpModify target, int a, int b, Runnable redirect,
+                              java.util.function.Supplier<String> details) {
+        int original = target.compute(a, b);
+        int expected = compute(target, a, b);
+        Hooking.check(original != expected, row + ": the replacement must differ from the original");
+        redirect.run();
+        int got = target.compute(a, b);
+        Hooking.check(got == expected, row + ": the call was not redirected: got " + got + ", replacement gives "
+                + expected + ", original " + original + "; " + details.get());
+    }
+
     public static int compute(TargetIpModify self, int a, int b) {
         int x = a * 31 + b;
         x ^= x >>> 7;

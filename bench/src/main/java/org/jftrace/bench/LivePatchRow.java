@@ -32,16 +32,12 @@ public class LivePatchRow extends Inputs {
     public void setup() {
         Hooking.requireAgent();
         target = new TargetIpModify();
-        int original = target.compute(a, b);
-        int expected = IpReplacement.compute(target, a, b);
-        Hooking.check(original != expected, "livePatch: the replacement must differ from the original");
-        patch = LivePatch.replace(TargetIpModify.METHOD, IpReplacement.METHOD);
-        String line = String.valueOf(Hooking.enabled(TargetIpModify.METHOD));
-        Hooking.check(line.contains("direct-->" + IpReplacement.METHOD), "livePatch: " + TargetIpModify.METHOD
-                + " is not linked directly to the replacement; enabled_functions says: " + line);
-        int got = target.compute(a, b);
-        Hooking.check(got == expected, "livePatch: the call was not redirected: got " + got + ", replacement gives "
-                + expected + ", original " + original);
+        IpReplacement.checkRedirect("livePatch", target, a, b, () -> {
+            patch = LivePatch.replace(TargetIpModify.METHOD, IpReplacement.METHOD);
+            String line = String.valueOf(Hooking.enabled(TargetIpModify.METHOD));
+            Hooking.check(line.contains("direct-->" + IpReplacement.METHOD), "livePatch: " + TargetIpModify.METHOD
+                    + " is not linked directly to the replacement; enabled_functions says: " + line);
+        }, () -> "enabled_functions: " + Hooking.enabled(TargetIpModify.METHOD));
     }
 
     @TearDown(Level.Trial)

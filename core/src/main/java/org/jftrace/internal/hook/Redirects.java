@@ -155,8 +155,8 @@ final class Redirects {
 
     /** {@return the invoker of {@code ip} standing in for {@code traced}} @throws FtraceException EINVAL if it does not fit */
     Redirect find(MethodRecord traced, long ip) {
-        MethodRecord target = registry.method(ip);
-        if (target == null || target.ip() != ip) {
+        MethodRecord target = methodAt(ip);
+        if (target == null) {
             throw new FtraceException(Errno.EINVAL, "ip 0x" + Long.toHexString(ip) + " names no method; "
                     + "get it from Ftrace.lookupIp");
         }
@@ -190,9 +190,14 @@ final class Redirects {
                 || s.has(FtraceOps.Flag.RCU)) {
             return null;
         }
-        long ip = ((RedirectFunc) s.func).ip();
-        MethodRecord target = registry.method(ip);
-        return target == null || target.ip() != ip ? null : cache.get(key(m, target));
+        MethodRecord target = methodAt(((RedirectFunc) s.func).ip());
+        return target == null ? null : cache.get(key(m, target));
+    }
+
+    /** {@return the method whose own ip is {@code ip}, or null (no method, or a call-site ip inside one)} */
+    private MethodRecord methodAt(long ip) {
+        MethodRecord m = registry.method(ip);
+        return m != null && m.ip() == ip ? m : null;
     }
 
     /**

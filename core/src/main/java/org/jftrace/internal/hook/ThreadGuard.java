@@ -219,7 +219,7 @@ final class ThreadGuard {
         if (g != null && g.thread == t) {
             return g;
         }
-        return ofSlot(t, OWNERS[home] == t ? home : search(t, home));
+        return ofSlot(t, slot());
     }
 
     private static ThreadGuard ofSlot(Thread t, int slot) {
