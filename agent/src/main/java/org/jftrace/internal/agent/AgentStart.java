@@ -5,13 +5,13 @@ import java.util.Map;
 import java.util.Set;
 
 import org.jftrace.internal.api.BackendHolder;
-import org.jftrace.internal.hook.HookTransformer;
-import org.jftrace.internal.hook.Registry;
+import org.jftrace.internal.runtime.CoreBackend;
 
 /**
  * Starts the core once the boot bridge is on the boot class path: warms up every class the
- * transformer and the hook path use (so none loads while a class is being transformed, pitfall
- * E2), then adds the transformer and publishes the backend. Called by reflection from
+ * transformer and the hook path use (a class loaded while a class is being transformed is missed or
+ * fails with ClassCircularityError), adds the transformer and publishes the backend. The agent's
+ * classes are jftrace's own code, never traced, wherever the agent jar is. Called by reflection from
  * {@link org.jftrace.agent.JftraceAgent}.
  */
 public final class AgentStart {
@@ -23,11 +23,9 @@ public final class AgentStart {
             throw new IllegalStateException("this JVM cannot retransform classes; jftrace needs it");
         }
         openThreadIds(inst);
-        Registry.warmUp();
-        Registry registry = new Registry(inst);
-        inst.addTransformer(new HookTransformer(registry), true);
-        BackendHolder.install(registry);
-        registry.ready();
+        CoreBackend core = CoreBackend.start(inst, AgentStart.class, org.jftrace.agent.JftraceAgent.class);
+        BackendHolder.install(core);
+        core.ready();
     }
 
     /**

@@ -1,0 +1,56 @@
+package org.jftrace.internal.dispatch;
+
+import java.lang.invoke.MutableCallSite;
+
+import org.jftrace.internal.functions.MethodRecord;
+
+/**
+ * What is hooked on one method (the kernel's {@code dyn_ftrace} flags and its trampoline): the ops
+ * enabled on it and the call sites its hooks link to. Made the first time the method is hooked and
+ * kept (its call sites are bound into the class's bytecode); {@link #enabled} is written under the
+ * ops list's lock and published by relinking.
+ */
+public final class HookSite {
+    public final MethodRecord method;
+    /** The ops enabled on this method, newest-registered first. */
+    public LiveOps[] enabled = LiveOps.NONE;
+    /** The invokedynamic hook site's call site, type {@code ()void}. */
+    volatile MutableCallSite site;
+    /** The same for the hook that saves registers, type {@code (Object, long[], Object[])Object}. */
+    volatile MutableCallSite regsSite;
+    /** The redirect call site (see {@link Redirects#siteType}), made when an IPMODIFY ops is first enabled here. */
+    volatile MutableCallSite redirectSite;
+    /** The redirect that {@link #redirectSite} tests for, or null; written under this object's lock. */
+    Redirects.Redirect cachedRedirect;
+    /** The redirect the regs site returns as a constant (a lone RedirectFunc, see Redirects.direct), or null. */
+    public Redirects.Redirect direct;
+
+    HookSite(MethodRecord method) {
+        this.method = method;
+    }
+
+    /** {@return whether any of the enabled ops wants registers (SAVE_REGS, and so IPMODIFY)} */
+    public static boolean wantsRegs(LiveOps[] enabled) {
+        for (LiveOps s : enabled) {
+            if (s.has(org.jftrace.FtraceOps.Flag.SAVE_REGS)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@return whether any of the enabled ops has IPMODIFY} */
+    public static boolean wantsIpmodify(LiveOps[] enabled) {
+        for (LiveOps s : enabled) {
+            if (s.has(org.jftrace.FtraceOps.Flag.IPMODIFY)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public String toString() {
+        return method.toString();
+    }
+}

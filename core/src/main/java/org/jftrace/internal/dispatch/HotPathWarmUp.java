@@ -1,0 +1,107 @@
+package org.jftrace.internal.dispatch;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MutableCallSite;
+
+import org.jftrace.FtraceFunc;
+import org.jftrace.FtraceOps;
+import org.jftrace.FtraceOps.Flag;
+import org.jftrace.Regs;
+
+/**
+ * Runs the hook path before any hook exists, for two reasons: every class it uses is loaded then
+ * (a class first loaded from inside a hooked call, when HashMap.get runs during class loading, is a
+ * ClassCircularityError), and the JIT's shared profiles of {@link Dispatch#call} and the guard are
+ * trained both ways, so that no branch of theirs becomes an uncommon trap in a hooked method (a
+ * trap is a call, and a method with one loses its frameless prologue: measured +3.4 ns per call).
+ */
+public final class HotPathWarmUp {
+    private HotPathWarmUp() {
+    }
+
+    public static void run() {
+        ThreadGuard.ofCurrentThread();
+        ThreadGuard.sweep();
+        ThreadGuard.trainSlot();
+        MutableCallSite.syncAll(new MutableCallSite[] {new MutableCallSite(CallChains.SITE_TYPE)});
+        FtraceOps ops = FtraceOps.of(new WarmUpFunc()).withFlags(Flag.PARENT_IP, Flag.PER_CPU);
+        LiveOps s = new LiveOps(ops);
+        s.pin(ops);
+        s.live = true;
+        s.markReported();
+        ThreadGuard.ofCurrentThread().perCpuAdd(s.perCpuId, -1);
+        s.perCpuOnly = Thread.currentThread();
+        // Three callback classes: the callback call's type profile is megamorphic from the start, so
+        // a standalone compile of Dispatch.call never inlines a user's callback. Inlined that way it
+        // grew past the JIT's InlineSmallCode (measured: 2,880 bytes), and hooked methods then stopped
+        // inlining Dispatch.call: a real call per hooked call, and no escape analysis of the registers.
+        FtraceFunc[] funcs = {s.func, new WarmUpFunc2(), new WarmUpFunc3()};
+        for (int mode = 0; mode < 4 * Dispatch.MODES; mode++) { // with and without PER_CPU_MANY, CHAIN_GUARD
+            for (int i = 0; i < 3; i++) {
+                Dispatch.call(funcs[i], 0L, s.ops, s, null, mode);
+                RegsImpl regs = RegsImpl.make(0L, "IL", null, new long[2], new Object[2]);
+                Dispatch.call(funcs[i], 0L, s.ops, s, regs, mode);
+                regs.result();
+            }
+        }
+        ThreadGuard.ofCurrentThread().perCpuAdd(s.perCpuId, +1);
+        // Teach the shared profile of Dispatch.call that "not live" happens, and the PER_CPU check
+        // against the only enabled thread both ways, and the recursion guard free and held, alone
+        // and for a chain (Dispatch.guarded).
+        FtraceOps deadOps = FtraceOps.of(new WarmUpFunc()).withFlags(Flag.RECURSION_SAFE);
+        LiveOps dead = new LiveOps(deadOps);
+        dead.pin(deadOps);
+        MethodHandle chain = MethodHandles.empty(CallChains.SITE_TYPE);
+        for (int i = 0; i < 40_000; i++) {
+            Dispatch.call(dead.func, 0L, dead.ops, dead, null, 0);
+            Dispatch.call(funcs[i % 3], 0L, s.ops, s, null, 0);
+            s.perCpuOnly = (i & 1) == 0 ? Thread.currentThread() : null;
+            Dispatch.call(funcs[(i + 1) % 3], 0L, s.ops, s, null, Dispatch.PER_CPU);
+            boolean held = (i & 1) == 0 && ThreadGuard.enterJftrace();
+            Dispatch.call(funcs[(i + 2) % 3], 0L, s.ops, s, null, Dispatch.GUARD);
+            try {
+                Dispatch.guarded(chain);
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
+            if ((i & 1) == 0) {
+                ThreadGuard.leaveJftrace(held);
+            }
+        }
+        s.perCpuOnly = null;
+        s.live = false;
+        ParentIps.warmUp();
+        new ListTarget(new Trampoline[0]).enter(0L);
+        new ListTarget(new Trampoline[0]).enterRegs(0L, null, new long[0], new Object[0]);
+        Quiescence.class.getName();
+    }
+
+    /** Warm-up's other callback classes (see the type-profile note in run). */
+    private static final class WarmUpFunc2 implements FtraceFunc {
+        @Override
+        public void call(long ip, long parentIp, FtraceOps op, Regs regs) {
+        }
+    }
+
+    private static final class WarmUpFunc3 implements FtraceFunc {
+        @Override
+        public void call(long ip, long parentIp, FtraceOps op, Regs regs) {
+        }
+    }
+
+    /** Throws on one call in sixteen, so that warm-up runs the failure path too. */
+    private static final class WarmUpFunc implements FtraceFunc {
+        private int calls;
+
+        @Override
+        public void call(long ip, long parentIp, FtraceOps op, Regs regs) {
+            if (regs != null && regs.argCount() > 0) {
+                regs.arg(0);
+            }
+            if ((calls++ & 15) == 15) { // rarely: the failure path trained, but cold (not inlined)
+                throw new IllegalStateException("warm-up");
+            }
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package org.jftrace.internal.dispatch;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import org.jftrace.FtraceFunc;
+import org.jftrace.FtraceOps;
+import org.jftrace.internal.log.Log;
+
+/**
+ * What hooked calls read of one ops (the hot half of the kernel's {@code struct ftrace_ops}):
+ * whether it is live, its PER_CPU state, its error count, its trampoline and last redirect. The
+ * control plane's half (filters, registration) is {@code ops.OpsState}, which owns one of these.
+ *
+ * <p>Field names say who writes them and how: {@link #live} and {@link #perCpuMany} are volatile
+ * and read on every call; the ops and callback are held strongly only while registered.
+ */
+public final class LiveOps {
+    public static final LiveOps[] NONE = new LiveOps[0];
+
+    private static final VarHandle ERRORS;
+
+    static {
+        try {
+            ERRORS = MethodHandles.lookup().findVarHandle(LiveOps.class, "errors", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The ops and its callback, held strongly only while registered (hook sites bind them then).
+     * Otherwise the ops list holds the ops weakly, and a strong reference from here would keep it,
+     * its callback, its private data and their class loader alive for good.
+     */
+    public FtraceOps ops;
+    public FtraceFunc func;
+    public final Set<FtraceOps.Flag> flags;
+    public final String name;
+    /** Index of this ops' counter in each thread's PER_CPU array, or -1 without PER_CPU; reused once the ops is gone. */
+    public final int perCpuId;
+    private volatile boolean warnedNotPerCpu;
+
+    /**
+     * PER_CPU: the only thread whose counter is at 0, or null. Meaningful only while
+     * {@link #perCpuMany} is false; written under this object's lock. Plain: a thread's own enable or
+     * disable is what changes its answer, and it sees its own write; other threads' writes never
+     * change the answer for this thread.
+     */
+    public Thread perCpuOnly;
+    /** PER_CPU: two threads were enabled at once at some time; hook sites then look counters up. Sticky. */
+    public volatile boolean perCpuMany;
+    /** PER_CPU: the threads whose counter is at 0 (dead ones pruned on each change); under this object's lock. */
+    private final List<Thread> perCpuEnabled = new ArrayList<>();
+
+    /**
+     * True from the end of register until unregister starts. Trampolines read it after the hook
+     * site chose this ops; unregister clears it before its grace period, so a thread that picked
+     * up an old call-site target skips the callback (pairs with the stack scan in {@link Quiescence}).
+     */
+    public volatile boolean live;
+
+    /** The generated trampoline class and its instance, while registered; written under the ops list's lock. */
+    public TrampolinePool.Slot slot;
+    public Trampoline trampoline;
+
+    /**
+     * The last IPMODIFY target this ops' callback chose: a cache that any thread may write, not
+     * volatile (it is read on every redirected call; a {@code Redirect}'s fields are final, so a
+     * racy read sees a whole one, and a stale one only costs a look-up).
+     */
+    Redirects.Redirect lastRedirect;
+    /** {@code has(IPMODIFY)}, read on every redirected call. */
+    final boolean ipmodify;
+
+    @SuppressWarnings("unused") // updated through ERRORS
+    private volatile long errors;
+    private volatile boolean reported;
+
+    public LiveOps(FtraceOps ops) {
+        this.flags = ops.flags();
+        this.ipmodify = ops.has(FtraceOps.Flag.IPMODIFY);
+        this.name = ops.name();
+        if (ops.has(FtraceOps.Flag.PER_CPU)) {
+            this.perCpuId = PerCpuIds.claim(ops).id;
+        } else {
+            this.perCpuId = -1;
+        }
+    }
+
+    /** {@return the dispatch bits bound at link time (see {@link Dispatch#PER_CPU_MANY})} */
+    public int linkMode() {
+        return perCpuMany ? Dispatch.PER_CPU_MANY : 0;
+    }
+
+    /**
+     * Records that {@code t}'s counter went from enabled {@code was} to {@code now}.
+     * {@return true if this made the state switch to {@link #perCpuMany}: hook sites must be relinked}
+     */
+    public synchronized boolean perCpuChanged(Thread t, boolean was, boolean now) {
+        if (was == now) {
+            return false;
+        }
+        perCpuEnabled.removeIf(x -> x == t || !x.isAlive());
+        if (now) {
+            perCpuEnabled.add(t);
+        }
+        if (perCpuEnabled.size() > 1 && !perCpuMany) {
+            // perCpuOnly keeps the first thread until the sites are relinked: its calls go on meanwhile
+            perCpuMany = true;
+            return true;
+        }
+        perCpuOnly = perCpuEnabled.size() == 1 ? perCpuEnabled.get(0) : null;
+        return false;
+    }
+
+    /** Warns once that a per-CPU call was made on an ops without PER_CPU (the kernel ignores it too). */
+    public void warnNotPerCpu() {
+        if (!warnedNotPerCpu) {
+            warnedNotPerCpu = true;
+            Log.warn("ftrace_function_local_enable/disable on " + name + ", which has no PER_CPU flag: "
+                    + "no effect", null);
+        }
+    }
+
+    public boolean has(FtraceOps.Flag flag) {
+        return flags.contains(flag);
+    }
+
+    /** Holds the ops strongly: it is registered. */
+    public void pin(FtraceOps o) {
+        this.ops = o;
+        this.func = o.func();
+    }
+
+    /** Back to the weak reference only: unregistered, after the grace period. */
+    public void unpin() {
+        this.ops = null;
+        this.func = null;
+    }
+
+    /** Warm-up only: the first failure is not reported. */
+    void markReported() {
+        reported = true;
+    }
+
+    public long errors() {
+        return errors;
+    }
+
+    /** Counts a callback failure and reports the first one; runs inside the recursion guard. */
+    void failed(long ip, Throwable t) {
+        ERRORS.getAndAdd(this, 1L);
+        if (!reported) {
+            reported = true;
+            Log.warn("callback of " + name + " threw " + t + " at ip 0x" + Long.toHexString(ip)
+                    + "; counted, reported once, the traced method ran on", t);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,124 @@
+package org.jftrace.internal.dispatch;
+
+import java.lang.invoke.MutableCallSite;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.jftrace.internal.boot.HookTarget;
+import org.jftrace.internal.boot.Hooks;
+import org.jftrace.internal.functions.ClassRecord;
+import org.jftrace.internal.functions.FunctionTable;
+
+/**
+ * Points hook sites at their current ops lists (the kernel's {@code ftrace_update_ftrace_func} and
+ * trampoline updates): an invokedynamic site gets a new chain, a static-call site a new entry in the
+ * boot bridge's table. One {@link Batch} per change, under the ops list's lock: the static table is
+ * published once, and {@link MutableCallSite#syncAll} is called once for every call site changed.
+ */
+public final class Relinker {
+    private final FunctionTable table;
+    private final Redirects redirects;
+
+    public Relinker(FunctionTable table, Redirects redirects) {
+        this.table = table;
+        this.redirects = redirects;
+    }
+
+    /** One change's relinks; {@link #commit()} publishes them. */
+    public final class Batch {
+        private HookTarget[] staticTargets;
+        private final List<MutableCallSite> changed = new ArrayList<>();
+
+        /** Points site {@code h} (a method of {@code c}) at its current ops list. */
+        public void relink(ClassRecord c, HookSite h) {
+            if (c.usesIndy()) {
+                relinkIndy(h);
+            } else {
+                relinkStatic(h);
+            }
+        }
+
+        private void relinkIndy(HookSite h) {
+            boolean regs = HookSite.wantsRegs(h.enabled);
+            MutableCallSite site = h.site;
+            // The plain site exists for every hooked method: a regs hook that did not fit
+            // (SAVE_REGS_IF_SUPPORTED) falls back to it, and its callbacks then get null regs.
+            if (site == null && h.enabled.length > 0) {
+                site = new MutableCallSite(CallChains.SITE_TYPE);
+                h.site = site;
+            }
+            if (site != null) {
+                site.setTarget(CallChains.chain(h));
+                changed.add(site);
+            }
+            MutableCallSite regsSite = h.regsSite;
+            if (regsSite == null && regs) {
+                regsSite = new MutableCallSite(CallChains.REGS_SITE_TYPE);
+                h.regsSite = regsSite;
+            }
+            if (h.redirectSite == null && HookSite.wantsIpmodify(h.enabled)) {
+                h.redirectSite = new MutableCallSite(Redirects.generic(h)); // of type Redirects.siteType(m)
+            } else if (h.redirectSite != null) {
+                Redirects.unlearn(h); // the redirecting ops may have changed: learn again
+                changed.add(h.redirectSite);
+            }
+            // A lone RedirectFunc: the regs site hands back its redirect as a constant, which the
+            // redirect site expects already, so the JIT sees one path: the replacement.
+            h.direct = regsSite != null ? redirects.direct(h) : null;
+            if (h.direct != null) {
+                Redirects.learn(h, h.direct);
+            }
+            if (regsSite != null) {
+                regsSite.setTarget(h.direct != null ? Redirects.directTarget(h.direct, CallChains.REGS_SITE_TYPE)
+                        : CallChains.regsChain(h));
+                changed.add(regsSite);
+            }
+        }
+
+        private void relinkStatic(HookSite h) {
+            int index = h.method.index;
+            HookTarget[] t = staticTargets;
+            if (t == null) {
+                HookTarget[] cur = Hooks.targets();
+                t = Arrays.copyOf(cur, Math.max(cur.length, table.size() + 1024));
+            } else if (index >= t.length) {
+                t = Arrays.copyOf(t, Math.max(index + 1, t.length * 2));
+            }
+            LiveOps[] e = h.enabled;
+            if (e.length == 0) {
+                t[index] = null;
+            } else if (e.length == 1) {
+                t[index] = e[0].trampoline;
+            } else {
+                Trampoline[] list = new Trampoline[e.length];
+                for (int i = 0; i < e.length; i++) {
+                    list[i] = e[i].trampoline;
+                }
+                t[index] = new ListTarget(list);
+            }
+            staticTargets = t;
+        }
+
+        /**
+         * Publishes the batch: the static table in one volatile write, and every changed call site
+         * synchronised, so that no thread keeps running an old target (MutableCallSite's contract
+         * allows that until syncAll; pairs with the hooked code's next read of its call site).
+         */
+        public void commit() {
+            if (staticTargets != null) {
+                Hooks.setTargets(staticTargets);
+                staticTargets = null;
+            }
+            if (!changed.isEmpty()) {
+                MutableCallSite.syncAll(changed.toArray(new MutableCallSite[0]));
+                changed.clear();
+            }
+        }
+    }
+
+    /** {@return a new, empty batch} */
+    public Batch batch() {
+        return new Batch();
+    }
+}

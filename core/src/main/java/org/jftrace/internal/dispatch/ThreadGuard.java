@@ -1,0 +1,396 @@
+package org.jftrace.internal.dispatch;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+import org.jftrace.internal.log.Log;
+
+/**
+ * The per-thread recursion guard of callbacks (the kernel's {@code trace_test_and_set_recursion}),
+ * found without running any JDK bytecode: {@code Thread.currentThread()} is an intrinsic, the thread
+ * id a field read, the table jftrace's own. A {@code ThreadLocal} would run {@code ThreadLocal.get},
+ * which a user may hook: the lookup would then recurse before the guard could refuse it.
+ *
+ * <p>A thread owns one slot of a table of constant size: {@link #OWNERS}{@code [slot]} is the
+ * thread, {@link #BUSY}{@code [slot]} says whether it runs a guarded callback. {@link #hookSlot()} finds
+ * or claims the slot with loads, compares and one compare-and-set, and nothing else: no call, no
+ * allocation, no array bounds check (the arrays are constants), and every branch is trained both
+ * ways in warm-up ({@link #trainSlot()}). Any call or uncommon trap in a hooked method makes the
+ * JIT give it a full frame and a stack bang, which costs about 3.5 ns per call on the machines we
+ * measured (bench rows limitCheck and limitBranch), more than the rest of the guard.
+ *
+ * <p>Slots of threads that died are freed by {@link #sweep()} (when hooks change, and every second
+ * while threads keep claiming). A thread that finds no free slot near its home (a table crowded
+ * by more live threads than {@value #DEFAULT_SLOTS} / 4) shares {@link #OVERFLOW}: its guarded
+ * callbacks still never recurse, but two such threads in callbacks at once make one skip its
+ * callback; those calls are counted ({@link #overflowed}) and reported once. The table size is
+ * the system property {@code jftrace.threadSlots} (a power of two), for programs with more threads.
+ *
+ * <p>The per-thread state that only some ops need (RCU's "watching", PER_CPU counters) lives in a
+ * {@link ThreadGuard} object, made on the first use ({@link #ofCurrentThread()}); those checks may
+ * call.
+ */
+public final class ThreadGuard {
+    static final int DEFAULT_SLOTS = 1 << 14;
+    private static final int SLOTS = slotsProperty();
+    private static final int MASK = SLOTS - 1;
+    /** The slot shared by threads that found no slot of their own: index SLOTS, past every home. */
+    static final int OVERFLOW = SLOTS;
+    /** How many slots from its home a thread looks at. */
+    private static final int PROBES = 8;
+
+    /** The thread owning each slot, or null; claimed by compare-and-set, freed by {@link #sweep()}. */
+    private static final Thread[] OWNERS = new Thread[SLOTS + 1];
+    /** True while the slot's thread runs a guarded callback; only that thread writes it (but see OVERFLOW). */
+    static final boolean[] BUSY = new boolean[SLOTS + 1];
+    /** The per-thread objects, by slot; made by {@link #ofCurrentThread()} when first needed. */
+    private static final ThreadGuard[] GUARDS = new ThreadGuard[SLOTS + 1];
+    private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(Thread[].class);
+
+    /** Guarded calls made on {@link #OVERFLOW} (a plain counter: an estimate under races). */
+    static long overflowed;
+    /** Slots claimed since the last sweep: the sweeper's cue. */
+    private static int claims;
+
+    private static int slotsProperty() {
+        int n = Integer.getInteger("jftrace.threadSlots", DEFAULT_SLOTS);
+        return n >= 64 && Integer.bitCount(n) == 1 ? n : DEFAULT_SLOTS;
+    }
+
+    /**
+     * Reads {@code Thread.tid} (a plain field load once compiled). The id is a better hash than
+     * {@code System.identityHashCode}, whose intrinsic keeps a runtime call (for objects without a
+     * hash in their header) in every hooked method. Not {@code Thread.getId()}: a subclass may
+     * override it, and a hooked override would recurse here. Needs {@code java.lang} open to
+     * jftrace (the agent opens it); else null and identity hashes.
+     */
+    private static final VarHandle TID = threadIdHandle();
+
+    private static VarHandle threadIdHandle() {
+        try {
+            return MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup())
+                    .findVarHandle(Thread.class, "tid", long.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@return the home slot of {@code t}} Fibonacci hashing: consecutive ids land far apart, so a pool does not cluster. */
+    private static int home(Thread t) {
+        final long id = TID != null ? (long) TID.get(t) : System.identityHashCode(t);
+        return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & MASK;
+    }
+
+    /**
+     * {@return the calling thread's slot, claimed if it had none} For the hook path
+     * ({@link Dispatch#guarded}), which inlines it: call-free and trap-free once trained (see the
+     * class comment), and so keep it. Its loops are short counted loops, which the JIT unrolls
+     * without a safepoint poll: a poll in a loop this deep inside inlined frames made the JIT size
+     * the method's deoptimization frames past half a kilobyte, and bang the stack for that (as
+     * costly as a trap). A claim that loses a race is not a branch of its own either: the second
+     * search does not find the thread, which takes the overflow slot for this one call.
+     */
+    public static int hookSlot() {
+        final Thread t = Thread.currentThread();
+        final int home = home(t);
+        if (OWNERS[home] == t) {
+            return home;
+        }
+        int free = -1;
+        for (int k = 1; k < PROBES; k++) {
+            final int i = (home + k) & MASK;
+            final Thread o = OWNERS[i];
+            if (o == t) {
+                return i;
+            }
+            if (o == null && free < 0) {
+                free = i;
+            }
+        }
+        if (OWNERS[home] == null) {
+            free = home;
+        }
+        if (free >= 0) {
+            // "& MASK" changes nothing but lets the JIT drop the bounds check (a trap)
+            OWNER.compareAndSet(OWNERS, free & MASK, (Thread) null, t);
+            claims++;
+        }
+        for (int k = 0; k < PROBES; k++) {
+            final int i = (home + k) & MASK;
+            if (OWNERS[i] == t) {
+                return i;
+            }
+        }
+        overflowed++;
+        return OVERFLOW;
+    }
+
+    /**
+     * {@return the calling thread's slot, claimed if it had none} For jftrace's own code and the
+     * hook paths that may call anyway. Not {@link #hookSlot()}: its unrolled search, inlined into
+     * {@code Dispatch.call} by the JIT, made that method's compiled code too large to be inlined
+     * into hooked methods (InlineSmallCode); the search here is a plain call when needed.
+     */
+    public static int slot() {
+        final Thread t = Thread.currentThread();
+        final int home = home(t);
+        return OWNERS[home] == t ? home : search(t, home);
+    }
+
+    /** {@link #hookSlot()}'s search and claim, as an ordinary method. */
+    private static int search(Thread t, int home) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            int free = -1;
+            for (int k = 0; k < PROBES; k++) {
+                final int i = (home + k) & MASK;
+                final Thread o = OWNERS[i];
+                if (o == t) {
+                    return i;
+                }
+                if (o == null && free < 0) {
+                    free = i;
+                }
+            }
+            if (free < 0) {
+                break;
+            }
+            OWNER.compareAndSet(OWNERS, free, (Thread) null, t);
+            claims++;
+        }
+        overflowed++;
+        return OVERFLOW;
+    }
+
+    // ---------------------------------------------------------------- the per-thread object
+
+    /** Whether RCU ops may run on this thread ({@link Rcu}); fixed when the guard is made. */
+    final boolean watching;
+
+    /** The thread this guard belongs to. */
+    private final Thread thread;
+
+    /**
+     * PER_CPU counters of this thread, by ops' per-CPU id, stored as (counter - 1): the kernel's
+     * counter starts at 1 (disabled) and the callback runs at exactly 0, so a fresh 0 here means
+     * disabled and -1 means enabled. Only the owning thread reads or writes it.
+     */
+    private int[] perCpu = new int[0];
+
+    private ThreadGuard(Thread thread, boolean watching) {
+        this.thread = thread;
+        this.watching = watching;
+    }
+
+    public boolean perCpuEnabled(int id) {
+        final int[] c = perCpu;
+        return id < c.length && c[id] == -1;
+    }
+
+    /**
+     * Adds {@code delta} to this thread's counter of PER_CPU ops {@code id} (-1: local enable, +1:
+     * local disable). {@return whether the callback runs on this thread now (counter at exactly 0)}
+     */
+    public boolean perCpuAdd(int id, int delta) {
+        if (this == REFUSED) {
+            return false;
+        }
+        if (id >= perCpu.length) {
+            growPerCpu(id);
+        }
+        perCpu[id] += delta; // stored = counter - 1
+        return perCpu[id] == -1;
+    }
+
+    /**
+     * What {@link #ofCurrentThread()} returns while the thread's object is being made, and to
+     * threads on {@link #OVERFLOW}: never watching, no PER_CPU enabled, so those checks refuse.
+     */
+    static final ThreadGuard REFUSED = new ThreadGuard(null, false);
+
+    /** The thread whose object {@link #make} is making: its nested hooked calls (from JDK code it runs) are refused. */
+    private static Thread inserting;
+
+    /**
+     * {@return the calling thread's object, made if needed} The RCU and PER_CPU checks, and
+     * jftrace's own code. The thread's home slot first: one load and a compare when it is there.
+     */
+    public static ThreadGuard ofCurrentThread() {
+        final Thread t = Thread.currentThread();
+        final int home = home(t);
+        final ThreadGuard g = GUARDS[home];
+        if (g != null && g.thread == t) {
+            return g;
+        }
+        return ofSlot(t, slot());
+    }
+
+    private static ThreadGuard ofSlot(Thread t, int slot) {
+        final ThreadGuard g = GUARDS[slot];
+        if (g != null && g.thread == t) {
+            return g;
+        }
+        return slot == OVERFLOW ? REFUSED : make(slot, t);
+    }
+
+    private static synchronized ThreadGuard make(int slot, Thread t) {
+        if (inserting == t) {
+            return REFUSED;
+        }
+        inserting = t;
+        try {
+            ThreadGuard g = GUARDS[slot];
+            if (g == null || g.thread != t) {
+                g = new ThreadGuard(t, !Rcu.shutdownInProgress() && Rcu.watchingByName(t));
+                GUARDS[slot] = g;
+            }
+            return g;
+        } finally {
+            inserting = null;
+        }
+    }
+
+    /** Grows the counters under the class lock, so that a {@link #resetPerCpu} is not lost in the copy. */
+    private void growPerCpu(int id) {
+        synchronized (ThreadGuard.class) {
+            perCpu = java.util.Arrays.copyOf(perCpu, Math.max(id + 1, perCpu.length * 2));
+        }
+    }
+
+    /** {@return the length of this thread's PER_CPU counter array} For tests: it must not grow with every ops made. */
+    public int perCpuCapacity() {
+        return perCpu.length;
+    }
+
+    /**
+     * Resets every thread's counter of PER_CPU id {@code id}, whose ops is gone, for the next ops
+     * that gets the id. No thread can be using the id meanwhile: its ops was collected.
+     */
+    static synchronized void resetPerCpu(int id) {
+        for (ThreadGuard g : GUARDS) {
+            if (g != null && id < g.perCpu.length) {
+                g.perCpu[id] = 0;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- jftrace's own work
+
+    /**
+     * Marks the calling thread busy while jftrace itself works (transforming a class, changing
+     * hooks): the JDK code it runs may be hooked, and a guarded callback run from there could need
+     * the very class being loaded (ClassCircularityError). The kernel does not trace ftrace's own
+     * code either. {@return the previous state, for {@link #leaveJftrace}}
+     */
+    public static boolean enterJftrace() {
+        final int slot = slot();
+        final boolean was = BUSY[slot];
+        BUSY[slot] = true;
+        return was;
+    }
+
+    public static void leaveJftrace(boolean previous) {
+        BUSY[slot()] = previous;
+    }
+
+    // ---------------------------------------------------------------- upkeep
+
+    /** Frees the slots of dead threads. A dead thread cannot be using its slot, so no race with its owner. */
+    public static synchronized void sweep() {
+        claims = 0;
+        for (int i = 0; i < SLOTS; i++) {
+            final Thread t = OWNERS[i];
+            if (t != null && !t.isAlive()) {
+                GUARDS[i] = null;
+                BUSY[i] = false;
+                OWNER.setRelease(OWNERS, i, (Thread) null); // after the resets above, for the next claimer
+            }
+        }
+    }
+
+    /** {@return the thread owning {@code slot}, or null} For tests and diagnostics. */
+    static Thread owner(int slot) {
+        return OWNERS[slot];
+    }
+
+    /**
+     * Starts the daemon that frees dead threads' slots once a second while threads keep claiming
+     * new ones (a program that churns threads without ever changing hooks would otherwise fill the
+     * table), and reports once when calls were guarded on {@link #OVERFLOW}.
+     */
+    public static void startSweeper() {
+        Thread sweeper = new Thread(ThreadGuard::sweepForever, "jftrace-sweeper");
+        sweeper.setDaemon(true);
+        sweeper.start();
+    }
+
+    private static void sweepForever() {
+        boolean reported = false;
+        while (true) {
+            try {
+                Thread.sleep(1_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            final boolean was = enterJftrace(); // JDK code run here (isAlive) may be hooked
+            try {
+                if (claims > 0) {
+                    sweep();
+                }
+                if (overflowed > 0 && !reported) {
+                    reported = true;
+                    Log.warn("more threads than the recursion guard's table places well (" + SLOTS + " slots): "
+                            + overflowed + " guarded calls so far shared one slot, and some callbacks were skipped; "
+                            + "start the JVM with -Djftrace.threadSlots=" + (SLOTS * 4), null);
+                }
+            } finally {
+                leaveJftrace(was);
+            }
+        }
+    }
+
+    /**
+     * Runs every branch of {@link #hookSlot()} both ways on this thread, so that the JIT compiles them
+     * all (see the class comment), and checks each answer: a wrong one throws, and the agent does
+     * not start. Borrows slots near this thread's home with placeholder threads
+     * (never started, so never alive) and frees them after. Before any hook exists (warm-up).
+     */
+    public static synchronized void trainSlot() {
+        final Thread self = Thread.currentThread();
+        final int home = home(self);
+        final Thread[] saved = new Thread[PROBES + 1];
+        for (int k = 0; k <= PROBES; k++) {
+            saved[k] = OWNERS[(home + k) & MASK];
+        }
+        final Thread placeholder = new Thread("jftrace-placeholder");
+        // Hits first: the JVM profiles branches only once a method ran a few hundred times.
+        for (int k = 0; k <= PROBES; k++) {
+            OWNERS[(home + k) & MASK] = null;
+        }
+        for (int i = 0; i < 2_000; i++) {
+            hookSlot();
+        }
+        // Five times per window: the JIT compiles a branch only once it was reached 40 times (the
+        // claim is reached once per round), and the fewer misses next to real hits, the rarer the
+        // JIT deems the miss path (it then keeps the hooked method's own values in registers).
+        for (int round = 0; round < 5 * (PROBES + 1); round++) {
+            final int taken = round % (PROBES + 1); // slots home .. home+taken-1 are someone else's
+            for (int k = 0; k <= PROBES; k++) {
+                OWNERS[(home + k) & MASK] = k < taken ? placeholder : null;
+            }
+            final int expected = taken < PROBES ? (home + taken) & MASK : OVERFLOW;
+            for (int again = 0; again < 3; again++) {
+                final int got = hookSlot(); // claims (or overflows) the first time, finds after
+                if (got != expected) {
+                    throw new IllegalStateException("recursion guard self-test: slot " + got + ", expected "
+                            + expected + " (home " + home + ", " + taken + " taken)");
+                }
+            }
+        }
+        for (int k = 0; k <= PROBES; k++) {
+            OWNERS[(home + k) & MASK] = saved[k];
+        }
+        overflowed = 0;
+        claims = 0;
+        slot();
+    }
+}

@@ -1,0 +1,229 @@
+package org.jftrace.internal.patch;
+
+import java.security.ProtectionDomain;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.jftrace.FtraceOps.Flag;
+import org.jftrace.internal.bytecode.HookInstrumenter;
+import org.jftrace.internal.dispatch.HookSite;
+import org.jftrace.internal.dispatch.HookSites;
+import org.jftrace.internal.dispatch.LiveOps;
+import org.jftrace.internal.dispatch.Relinker;
+import org.jftrace.internal.dispatch.ThreadGuard;
+import org.jftrace.internal.functions.ClassDiscovery;
+import org.jftrace.internal.functions.ClassRecord;
+import org.jftrace.internal.functions.FunctionTable;
+import org.jftrace.internal.functions.MethodRecord;
+import org.jftrace.internal.functions.Notrace;
+import org.jftrace.internal.log.Log;
+import org.jftrace.internal.ops.OpsList;
+import org.jftrace.internal.ops.OpsState;
+
+/**
+ * The transformer's decisions, at class load and at retransformation: adds hooks to the methods of
+ * a class file whose ops list is not empty, or leaves it alone (returns null: the JVM keeps the
+ * offered bytes, and retransforming from them takes every earlier hook off). Never throws: failures
+ * go to the log, never into class loading.
+ *
+ * <p>A class that loads for the first time and that no registered ops may hook ({@link OpsList#mayHook},
+ * a published snapshot) is left alone without the ops list's lock: nearly every class load in the
+ * JVM takes that path, and none of them waits for a change in progress. Any other class takes the
+ * lock, so that it is hooked exactly as the state after the change says.
+ */
+public final class ClassHooker {
+    private final FunctionTable table;
+    private final HookSites hooks;
+    private final ClassDiscovery discovery;
+    private final Relinker relinker;
+    private final OpsList ops;
+    private final KillSwitch killSwitch;
+    /** The thread running a transform under the lock: a class its own work loads is left alone. */
+    private Thread transforming;
+
+    public ClassHooker(FunctionTable table, HookSites hooks, ClassDiscovery discovery, Relinker relinker, OpsList ops,
+                       KillSwitch killSwitch) {
+        this.table = table;
+        this.hooks = hooks;
+        this.discovery = discovery;
+        this.relinker = relinker;
+        this.ops = ops;
+        this.killSwitch = killSwitch;
+    }
+
+    /** The transform. {@return the hooked class file, or null to keep {@code bytes}} */
+    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
+                            ProtectionDomain pd, byte[] bytes) {
+        if (internalName == null || killSwitch.disabled()) {
+            return null;
+        }
+        String name = internalName.replace('/', '.');
+        if (Notrace.classReason(name) != null) {
+            return null;
+        }
+        if (redefined == null && !ops.mayHook(name) && table.find(loader, name) == null) {
+            return null; // the lock-free path: scanned lazily, if a later filter may match it
+        }
+        if (Notrace.isOwnCode(name, loader, pd)) {
+            return null;
+        }
+        boolean wasBusy = ThreadGuard.enterJftrace();
+        try {
+            synchronized (ops) {
+                return transformLocked(module, loader, name, redefined, pd, bytes);
+            }
+        } finally {
+            ThreadGuard.leaveJftrace(wasBusy);
+        }
+    }
+
+    private byte[] transformLocked(Module module, ClassLoader loader, String name, Class<?> redefined,
+                                   ProtectionDomain pd, byte[] bytes) {
+        if (transforming == Thread.currentThread()) {
+            return null; // a class loaded by our own transform: leave it alone
+        }
+        transforming = Thread.currentThread();
+        try {
+            ClassRecord c = table.find(loader, name);
+            if (c == null) {
+                if (!ops.mayHook(name)) {
+                    return null;
+                }
+                c = discovery.add(loader, name, bytes, module, pd, null);
+                if (c == null) {
+                    return null;
+                }
+                Relinker.Batch batch = relinker.batch();
+                for (MethodRecord m : c.methods()) {
+                    if (m.traceable()) {
+                        LiveOps[] enabled = HookPlanner.enabledOn(m, ops.registered());
+                        if (enabled.length > 0) {
+                            HookSite h = hooks.of(m);
+                            h.enabled = enabled;
+                            batch.relink(c, h);
+                            for (OpsState s : ops.registered()) {
+                                if (contains(enabled, s.live)) {
+                                    s.hookedClasses.add(c);
+                                }
+                            }
+                        }
+                    }
+                }
+                batch.commit();
+            }
+            if (redefined != null) {
+                c.learnClass(redefined);
+            }
+            return instrument(c, bytes);
+        } catch (Throwable t) {
+            Log.warn("cannot hook " + name + ", left unchanged: " + t, t);
+            return null;
+        } finally {
+            transforming = null;
+        }
+    }
+
+    private static boolean contains(LiveOps[] enabled, LiveOps s) {
+        for (LiveOps e : enabled) {
+            if (e == s) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private byte[] instrument(ClassRecord c, byte[] bytes) {
+        Map<String, Long> ips = new HashMap<>();
+        Set<String> withRegs = new HashSet<>();
+        BitSet set = new BitSet();
+        BitSet regsSet = new BitSet();
+        MethodRecord[] methods = c.methods();
+        for (int i = 0; i < methods.length; i++) {
+            MethodRecord m = methods[i];
+            LiveOps[] enabled = hooks.enabledOn(m);
+            if (enabled.length > 0) {
+                ips.put(m.name + m.descriptor, m.ip());
+                set.set(i);
+                if (HookSite.wantsRegs(enabled)) {
+                    withRegs.add(m.name + m.descriptor);
+                    regsSet.set(i);
+                }
+            }
+        }
+        if (ips.isEmpty()) {
+            c.instrumented = set;
+            c.instrumentedRegs = regsSet;
+            return null;
+        }
+        HookInstrumenter.Kind kind = c.usesIndy() ? HookInstrumenter.Kind.INDY : HookInstrumenter.Kind.STATIC;
+        byte[] out;
+        try {
+            out = HookInstrumenter.instrument(bytes, ips, withRegs, kind);
+        } catch (RuntimeException tooLarge) {
+            out = instrumentOneByOne(c, bytes, kind, ips, withRegs, set, regsSet);
+        }
+        c.instrumented = set;
+        c.instrumentedRegs = regsSet;
+        if (Log.hook()) {
+            Log.info("hooked " + set.cardinality() + " method(s) of " + c.name + " (" + kind + ")");
+        }
+        return out;
+    }
+
+    /**
+     * Most likely a method pushed past 64 KiB (regs hooks are the larger ones): per method,
+     * SAVE_REGS | SAVE_REGS_IF_SUPPORTED falls back to the plain hook (null regs); the rest is skipped.
+     * Updates {@code ips}, {@code withRegs} and the bit sets to what was hooked.
+     */
+    private byte[] instrumentOneByOne(ClassRecord c, byte[] bytes, HookInstrumenter.Kind kind, Map<String, Long> ips,
+                                      Set<String> withRegs, BitSet set, BitSet regsSet) {
+        MethodRecord[] methods = c.methods();
+        for (int i = 0; i < methods.length; i++) {
+            MethodRecord m = methods[i];
+            String key = m.name + m.descriptor;
+            if (!set.get(i)) {
+                continue;
+            }
+            Map<String, Long> one = Collections.singletonMap(key, m.ip());
+            if (withRegs.contains(key)) {
+                try {
+                    HookInstrumenter.instrument(bytes, one, withRegs, kind);
+                    continue;
+                } catch (RuntimeException e) {
+                    withRegs.remove(key);
+                    regsSet.clear(i);
+                    if (!regsOptional(hooks.enabledOn(m))) {
+                        ips.remove(key);
+                        set.clear(i);
+                        Log.warn("method " + m + " cannot get regs (" + e + "); skipped for its SAVE_REGS ops", null);
+                        continue;
+                    }
+                    Log.warn("method " + m + " cannot get regs (" + e + "); hooked with null regs "
+                            + "(SAVE_REGS_IF_SUPPORTED)", null);
+                }
+            }
+            try {
+                HookInstrumenter.instrument(bytes, one, kind);
+            } catch (RuntimeException e) {
+                ips.remove(key);
+                set.clear(i);
+                Log.warn("method " + m + " cannot carry a hook, skipped: " + e, null);
+            }
+        }
+        return ips.isEmpty() ? null : HookInstrumenter.instrument(bytes, ips, withRegs, kind);
+    }
+
+    /** {@return whether every SAVE_REGS ops in {@code enabled} also has SAVE_REGS_IF_SUPPORTED} */
+    private static boolean regsOptional(LiveOps[] enabled) {
+        for (LiveOps s : enabled) {
+            if (s.has(Flag.SAVE_REGS) && !s.has(Flag.SAVE_REGS_IF_SUPPORTED)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,130 @@
+package org.jftrace.internal.patch;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import org.jftrace.Errno;
+import org.jftrace.FtraceException;
+import org.jftrace.FtraceOps.Flag;
+import org.jftrace.internal.dispatch.HookSite;
+import org.jftrace.internal.dispatch.HookSites;
+import org.jftrace.internal.dispatch.LiveOps;
+import org.jftrace.internal.filter.ClassMatch;
+import org.jftrace.internal.functions.ClassRecord;
+import org.jftrace.internal.functions.FunctionTable;
+import org.jftrace.internal.functions.MethodRecord;
+import org.jftrace.internal.ops.OpsState;
+
+/**
+ * Which ops are enabled on which method (the kernel's {@code ftrace_hash} checks in
+ * {@code __ftrace_hash_rec_update}): pure functions of the function table, the registered ops and
+ * the hooks in place, so they are unit-tested without an agent. Nothing here changes state.
+ */
+public final class HookPlanner {
+    private HookPlanner() {
+    }
+
+    /**
+     * What one change must do: for each method whose ops list changes, the new list.
+     *
+     * @param candidates the classes the change may concern
+     * @param sites      the methods whose list changes
+     * @param lists      their new lists, in the same order
+     */
+    public record Plan(List<ClassRecord> candidates, List<MethodRecord> sites, List<LiveOps[]> lists) {
+    }
+
+    /**
+     * Plans a change of {@code changed} (registered, unregistered, or a list changed). Only the
+     * classes its filter may match (every class for an empty filter) and those it is hooked in now
+     * can change, since no other ops changed: that keeps a change on a large table cheap.
+     *
+     * @throws FtraceException EBUSY if a method would get two IPMODIFY ops (nothing was changed)
+     */
+    public static Plan plan(FunctionTable table, HookSites hooks, OpsState changed, List<OpsState> registered) {
+        changed.hookedClasses.removeIf(c -> !c.loaderAlive()); // its loader is gone: nothing left to unhook
+        List<ClassRecord> candidates = new ArrayList<>();
+        ClassMatch filter = ClassMatch.of(changed.filter);
+        for (ClassRecord c : table.classes()) {
+            if (c.notraceReason == null && (filter.test(c.name) || changed.hookedClasses.contains(c))) {
+                candidates.add(c);
+            }
+        }
+        List<MethodRecord> sites = new ArrayList<>();
+        List<LiveOps[]> lists = new ArrayList<>();
+        for (ClassRecord c : candidates) {
+            for (MethodRecord m : c.methods()) {
+                if (!m.traceable()) {
+                    continue;
+                }
+                LiveOps[] want = enabledOn(m, registered);
+                if (!Arrays.equals(want, hooks.enabledOn(m))) {
+                    checkOneIpmodify(m, want);
+                    sites.add(m);
+                    lists.add(want);
+                }
+            }
+        }
+        return new Plan(candidates, sites, lists);
+    }
+
+    /** {@return the registered ops whose filter selects {@code m} and whose notrace list does not, newest first} */
+    public static LiveOps[] enabledOn(MethodRecord m, List<OpsState> registered) {
+        LiveOps[] out = null;
+        int n = 0;
+        for (OpsState s : registered) {
+            // an empty filter means every method (the kernel's hash_contains_ip)
+            if ((s.filter.isEmpty() || s.filter.contains(m)) && !s.notrace.contains(m)) {
+                if (out == null) {
+                    out = new LiveOps[registered.size()];
+                }
+                out[n++] = s.live;
+            }
+        }
+        return n == 0 ? LiveOps.NONE : Arrays.copyOf(out, n);
+    }
+
+    /** EBUSY if {@code want} has two IPMODIFY ops (the kernel's {@code ftrace_hash_ipmodify_enable}). */
+    public static void checkOneIpmodify(MethodRecord m, LiveOps[] want) {
+        LiveOps owner = null;
+        for (LiveOps s : want) {
+            if (s.has(Flag.IPMODIFY)) {
+                if (owner != null) {
+                    throw new FtraceException(Errno.EBUSY, m + " is already redirected by " + owner.name
+                            + " (IPMODIFY); only one IPMODIFY ops per method: nothing was changed");
+                }
+                owner = s;
+            }
+        }
+    }
+
+    /** {@return whether the hooks the JVM runs for {@code c} differ from what its methods' ops lists ask} */
+    public static boolean shapeChanged(ClassRecord c, HookSites hooks) {
+        MethodRecord[] methods = c.methods();
+        for (int i = 0; i < methods.length; i++) {
+            MethodRecord m = methods[i];
+            if (!m.traceable()) {
+                continue;
+            }
+            LiveOps[] enabled = hooks.enabledOn(m);
+            boolean hook = enabled.length > 0;
+            if (hook != c.instrumented.get(i) || (hook && HookSite.wantsRegs(enabled) != c.instrumentedRegs.get(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@return whether {@code s} is enabled on a method of {@code c}} */
+    public static boolean hooks(ClassRecord c, HookSites hooks, OpsState s) {
+        for (MethodRecord m : c.methods()) {
+            for (LiveOps e : hooks.enabledOn(m)) {
+                if (e == s.live) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,218 @@
+package org.jftrace.internal.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.jftrace.EnabledFunction;
+import org.jftrace.Errno;
+import org.jftrace.FtraceException;
+import org.jftrace.FtraceOps;
+import org.jftrace.FtraceOps.Flag;
+import org.jftrace.RedirectFunc;
+import org.jftrace.internal.runtime.Targets.Alpha;
+import org.jftrace.internal.runtime.Targets.Beta;
+import org.jftrace.internal.runtime.Targets.Gamma;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The control plane's rules, without an agent: a core over a fixed set of classes whose
+ * "retransformation" runs the core's own transform. Register, unregister, filter edits with
+ * {@code !} and reset, pending patterns, IPMODIFY exclusivity, the EINVAL/EBUSY/ENOENT rules, and
+ * the class-load path that does not wait for a change in progress.
+ */
+class CoreBackendPlanningTest {
+    private static final String ALPHA = Alpha.class.getName();
+    private static final String BETA = Beta.class.getName();
+
+    private FakeClasses classes;
+    private CoreBackend core;
+
+    @BeforeEach
+    void newCore() {
+        classes = new FakeClasses(Alpha.class, Beta.class);
+        core = new CoreBackend(classes);
+        classes.core = core;
+    }
+
+    private static FtraceOps ops(Flag... flags) {
+        return FtraceOps.of((ip, parentIp, op, regs) -> { }).withFlags(flags);
+    }
+
+    /** {@return enabled_functions as "Class.method count"} sorted */
+    private List<String> enabled() {
+        List<String> out = new ArrayList<>();
+        for (EnabledFunction e : core.enabledFunctions()) {
+            String cls = e.function().className();
+            out.add(cls.substring(cls.lastIndexOf('$') + 1) + "." + e.function().methodName() + " " + e.opsCount());
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static Errno errno(Runnable r) {
+        return assertThrows(FtraceException.class, r::run).errno();
+    }
+
+    @Test
+    void registerHooksTheFilteredMethodsAndUnregisterTakesThemOff() {
+        FtraceOps a = ops(Flag.RECURSION_SAFE);
+        core.setFilter(a, ALPHA + ".one", false, false);
+        core.setFilter(a, ALPHA + ".t*", false, false);
+        assertEquals(List.of(), classes.drain(), "a filter on an unregistered ops changes no class");
+        core.register(a);
+        assertTrue(core.isRegistered(a));
+        assertEquals(List.of("Alpha.one 1", "Alpha.three 1", "Alpha.two 1"), enabled());
+        assertEquals(List.of("Alpha+hooks"), classes.drain(), "one class retransformed, once");
+        core.unregister(a);
+        assertFalse(core.isRegistered(a));
+        assertEquals(List.of(), enabled());
+        assertEquals(List.of("Alpha"), classes.drain(), "the last ops gone: original bytes back");
+        assertEquals(Errno.EBUSY, errno(() -> core.unregister(a)));
+    }
+
+    @Test
+    void twoOpsShareAMethodAndAnEmptyFilterMeansEveryMethod() {
+        FtraceOps a = ops();
+        FtraceOps all = ops(Flag.RECURSION_SAFE);
+        core.setFilter(a, BETA + ".run", false, false);
+        core.register(a);
+        core.register(all); // empty filter: every method
+        assertEquals(List.of("Alpha.<init> 1", "Alpha.one 1", "Alpha.three 1", "Alpha.two 1", "Beta.<init> 1", "Beta.run 2",
+                "Beta.walk 1"), enabled());
+        assertEquals(Errno.EBUSY, errno(() -> core.register(all)), "registered already");
+        core.setNotrace(all, ALPHA + ".*", false, false);
+        assertEquals(List.of("Beta.<init> 1", "Beta.run 2", "Beta.walk 1"), enabled(), "notrace wins over the filter");
+        core.unregister(all);
+        assertEquals(List.of("Beta.run 1"), enabled());
+        core.unregister(a);
+    }
+
+    @Test
+    void negationPrunesAndTheLastRemovalMeansEveryMethod() {
+        FtraceOps a = ops();
+        core.setFilter(a, ALPHA + ".one", false, false);
+        core.setFilter(a, ALPHA + ".two", false, false);
+        core.register(a);
+        core.setFilter(a, "!" + ALPHA + ".two", false, false);
+        assertEquals(List.of("Alpha.one 1"), enabled());
+        core.setFilter(a, "!" + ALPHA + ".one", false, false);
+        assertEquals(7, enabled().size(), "removing the last entry empties the filter: every method (kernel rule)");
+        core.setFilter(a, BETA + ".walk", true, false);
+        assertEquals(List.of("Beta.walk 1"), enabled(), "reset replaces the list");
+        core.setFilter(a, null, true, false);
+        assertEquals(7, enabled().size(), "a reset with no pattern clears the filter");
+        core.unregister(a);
+    }
+
+    @Test
+    void aPatternThatMatchesNothingIsEinvalAndChangesNothingNotEvenTheReset() {
+        FtraceOps a = ops();
+        core.setFilter(a, ALPHA + ".one", false, false);
+        core.register(a);
+        assertEquals(Errno.EINVAL, errno(() -> core.setFilter(a, ALPHA + ".nothing", true, false)));
+        assertEquals(Errno.EINVAL, errno(() -> core.setFilter(a, "", false, false)), "empty without reset");
+        assertEquals(Errno.EINVAL, errno(() -> core.setFilter(a, "java.util.[", false, false)), "malformed");
+        assertEquals(List.of("Alpha.one 1"), enabled());
+        core.unregister(a);
+    }
+
+    @Test
+    void aPendingPatternWaitsForItsClass() {
+        FtraceOps a = ops();
+        core.setFilter(a, Gamma.class.getName() + ".late", false, true);
+        core.register(a);
+        assertEquals(List.of(), enabled(), "nothing loaded matches yet");
+        classes.loaded.add(Gamma.class);
+        assertNotNull(classes.load(Gamma.class, false), "the class is hooked when it loads");
+        assertEquals(List.of("Gamma.late 1"), enabled());
+        assertNull(classes.load(Beta.class, false), "a class no pattern matches is left alone");
+        core.unregister(a);
+    }
+
+    @Test
+    void filterByIpAddsAndRemovesOneMethod() {
+        long one = core.lookupIp(ALPHA + ".one");
+        long two = core.lookupIp(ALPHA + ".two");
+        FtraceOps a = ops();
+        core.setFilterIp(a, one, false, false);
+        core.register(a);
+        assertEquals(List.of("Alpha.one 1"), enabled());
+        assertEquals(Errno.ENOENT, errno(() -> core.setFilterIp(a, two, true, false)), "not in the filter");
+        assertEquals(Errno.EINVAL, errno(() -> core.setFilterIp(a, one + 1, false, false)), "not a method's own ip");
+        assertEquals(Errno.EINVAL, errno(() -> core.setFilterIp(a, 0xFFFFFL << 16, false, false)), "no such method");
+        core.setFilterIp(a, two, false, false);
+        core.setFilterIp(a, one, true, false);
+        assertEquals(List.of("Alpha.two 1"), enabled());
+        core.unregister(a);
+        assertEquals(Errno.ENOENT, errno(() -> core.lookupIp(ALPHA + ".none")));
+    }
+
+    @Test
+    void oneIpmodifyOpsPerMethod() {
+        long one = core.lookupIp(ALPHA + ".one");
+        long two = core.lookupIp(ALPHA + ".two");
+        FtraceOps p = FtraceOps.of(RedirectFunc.to(one)).withFlags(Flag.SAVE_REGS, Flag.IPMODIFY);
+        FtraceOps q = FtraceOps.of(RedirectFunc.to(one)).withFlags(Flag.SAVE_REGS, Flag.IPMODIFY);
+        assertEquals(Errno.EINVAL, errno(() -> core.register(p)), "IPMODIFY with an empty filter");
+        assertEquals(Errno.EINVAL, errno(() -> core.register(ops(Flag.IPMODIFY))), "IPMODIFY without SAVE_REGS");
+        core.setFilterIp(p, two, false, false);
+        core.register(p);
+        assertEquals(Errno.EINVAL, errno(() -> core.setNotrace(p, ALPHA + ".one", false, false)), "no notrace list");
+        assertEquals(Errno.EINVAL, errno(() -> core.setFilterIp(p, two, true, false)), "never an empty filter");
+        core.setFilterIp(q, two, false, false);
+        assertEquals(Errno.EBUSY, errno(() -> core.register(q)), "a second IPMODIFY ops on Alpha.two");
+        assertFalse(core.isRegistered(q));
+        core.setFilterIp(q, two, false, true); // q now on another method? no: reset to two again
+        core.setFilter(q, ALPHA + ".three", true, false);
+        core.register(q);
+        assertEquals(Errno.EBUSY, errno(() -> core.setFilter(q, ALPHA + ".two", false, false)),
+                "a filter change that would overlap");
+        assertEquals(List.of("Alpha.three 1", "Alpha.two 1"), enabled(), "the failed change left both as they were");
+        core.unregister(q);
+        core.unregister(p);
+    }
+
+    @Test
+    void aClassNoOpsCanHookLoadsWhileAChangeHoldsTheLock() throws Exception {
+        FtraceOps a = ops();
+        core.setFilter(a, ALPHA + ".one", false, false);
+        classes.hold = new CountDownLatch(1);
+        classes.holding = new CountDownLatch(1);
+        Thread changer = new Thread(() -> core.register(a), "changer");
+        changer.start();
+        try {
+            assertTrue(classes.holding.await(30, TimeUnit.SECONDS), "the register reached its retransformation");
+            // The register holds the ops list's lock now. Beta matches no pattern: its load must not wait.
+            byte[][] out = new byte[1][];
+            Thread loader = new Thread(() -> out[0] = classes.load(Beta.class, false), "loader");
+            loader.start();
+            loader.join(30_000);
+            assertFalse(loader.isAlive(), "a class load that no pattern can match waited for the change");
+            assertNull(out[0]);
+            // Alpha does match: its load waits for the change, then is hooked as the final state says.
+            byte[][] hooked = new byte[1][];
+            Thread matching = new Thread(() -> hooked[0] = classes.load(Alpha.class, false), "matching");
+            matching.start();
+            matching.join(200);
+            assertTrue(matching.isAlive(), "a class the change may hook must wait for it");
+            classes.hold.countDown();
+            matching.join(30_000);
+            assertNotNull(hooked[0], "hooked once the change was done");
+        } finally {
+            classes.hold.countDown();
+            changer.join(30_000);
+        }
+        assertTrue(core.isRegistered(a));
+        core.unregister(a);
+    }
+}

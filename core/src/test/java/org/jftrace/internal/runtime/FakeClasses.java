@@ -1,0 +1,67 @@
+package org.jftrace.internal.runtime;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import org.jftrace.internal.functions.ClassDiscovery;
+import org.jftrace.internal.functions.LoadedClasses;
+
+/**
+ * Loaded classes for a core without an agent: a fixed list, and a retransformation that runs the
+ * core's own transform on each class file, as the JVM would, and records what it returned.
+ */
+final class FakeClasses implements LoadedClasses {
+    final List<Class<?>> loaded = Collections.synchronizedList(new ArrayList<>());
+    /** Each retransformed class and whether the transform hooked it (non-null bytes). */
+    final List<String> retransformed = Collections.synchronizedList(new ArrayList<>());
+    CoreBackend core;
+    /** When set, a retransformation waits for it: a change then holds the lock as long as a test wants. */
+    volatile CountDownLatch hold;
+    /** Counted down when a retransformation starts waiting on {@link #hold}. */
+    volatile CountDownLatch holding;
+
+    FakeClasses(Class<?>... classes) {
+        Collections.addAll(loaded, classes);
+    }
+
+    @Override
+    public Class<?>[] all() {
+        return loaded.toArray(new Class<?>[0]);
+    }
+
+    @Override
+    public boolean isModifiable(Class<?> k) {
+        return true;
+    }
+
+    @Override
+    public void retransform(Class<?>... classes) throws Throwable {
+        CountDownLatch h = hold;
+        if (h != null) {
+            holding.countDown();
+            h.await();
+        }
+        for (Class<?> k : classes) {
+            byte[] out = load(k, true);
+            retransformed.add(k.getSimpleName() + (out == null ? "" : "+hooks"));
+        }
+    }
+
+    /** Runs the transform on {@code k}'s class file, as a first load or a retransformation. */
+    byte[] load(Class<?> k, boolean redefine) {
+        byte[] bytes = ClassDiscovery.readClassFile(k);
+        return core.transform(k.getModule(), k.getClassLoader(), k.getName().replace('.', '/'), redefine ? k : null,
+                k.getProtectionDomain(), bytes);
+    }
+
+    /** {@return what was retransformed since the last call, and forgets it} */
+    List<String> drain() {
+        synchronized (retransformed) {
+            List<String> out = new ArrayList<>(retransformed);
+            retransformed.clear();
+            return out;
+        }
+    }
+}
