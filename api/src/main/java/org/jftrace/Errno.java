@@ -8,6 +8,9 @@ public enum Errno {
     EINVAL,
     /** The thing to remove is not there (an ip that is not in the filter). */
     ENOENT,
-    /** jftrace is not installed in this JVM, or disabled itself after an internal failure. */
+    /**
+     * jftrace is not installed in this JVM, or disabled itself after an internal failure (then, and
+     * only then, the call that reports it may have changed something; see {@link FtraceException}).
+     */
     ENODEV
 }

@@ -14,8 +14,10 @@ public interface FtraceFunc {
     /**
      * Called at the entry of a traced method.
      *
-     * @param ip       the traced method's id; {@link Ftrace#lookup(long)} resolves it
-     * @param parentIp the call site in the caller (caller's id plus bytecode index), or
+     * @param ip       the traced method's ip (opaque, stable for the life of the JVM);
+     *                 {@link Ftrace#lookup(long)} resolves it
+     * @param parentIp the call site in the caller (resolved by {@link Ftrace#lookup(long)} to the
+     *                 calling method, the bytecode index and the line), or
      *                 {@link Ftrace#UNKNOWN_IP} unless the ops has {@link FtraceOps.Flag#PARENT_IP}:
      *                 finding it walks the stack, which costs microseconds
      * @param op       the ops this callback was registered with

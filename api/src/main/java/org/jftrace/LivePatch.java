@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import org.jftrace.internal.api.BackendHolder;
-
 /**
  * Live patching on IPMODIFY (what kernel live patches do with ftrace): replaces a method by another
  * in the running JVM, until {@link #undo()}. The replacement gets the same arguments and its
@@ -21,31 +19,42 @@ import org.jftrace.internal.api.BackendHolder;
  * }</pre>
  * From outside the JVM: {@code java -jar jftrace-agent.jar PID patch TARGET REPLACEMENT [JAR]}.
  *
- * <p>The patch is an IPMODIFY ops whose callback is a {@link RedirectFunc}: while it is the only ops
+ * <p>A plain user of the public API: the patch is an IPMODIFY ops whose callback is a
+ * {@link RedirectFunc}, checked with {@link Ftrace#checkRedirect}, built with its filter ip by
+ * {@link FtraceOps#builder} and registered with {@link Ftrace#register}. While it is the only ops
  * on the method, the method is linked straight to the replacement (no callback per call).
+ *
+ * <p>The patches in force are kept here, by target: the attach commands {@code unpatch TARGET} and
+ * {@code patches} run in a JVM where no code holds the {@code LivePatch} that {@code patch} made, so
+ * they find it by the target's name; and a second patch of one target is refused naming the first.
  */
 public final class LivePatch {
+    /** The patches in force, by target ip, oldest first; guarded by itself. */
     private static final Map<Long, LivePatch> ACTIVE = new LinkedHashMap<>();
 
     private final String target;
     private final String replacement;
     private final long targetIp;
-    private final FtraceOps ops;
+    private final Registration registration;
 
-    private LivePatch(String target, String replacement, long targetIp, FtraceOps ops) {
+    private LivePatch(String target, String replacement, long targetIp, Registration registration) {
         this.target = target;
         this.replacement = replacement;
         this.targetIp = targetIp;
-        this.ops = ops;
+        this.registration = registration;
     }
 
     /**
      * Replaces method {@code target} by {@code replacement} (names as {@link Ftrace#lookupIp} takes
-     * them, with a parameter list where overloads exist). {@return the patch, to undo it}
+     * them, with a parameter list where overloads exist).
      *
+     * @param target      the method to replace, not {@code null}
+     * @param replacement the method that runs instead, not {@code null}
+     * @return the patch, to undo it
      * @throws FtraceException ENOENT if a method is not found; EINVAL if the replacement does not
      *                         fit (signature, constructor) or a name is ambiguous; EBUSY if the
-     *                         target is already patched or redirected by another IPMODIFY ops
+     *                         target is already patched or redirected by another IPMODIFY ops;
+     *                         ENODEV without the agent
      */
     public static LivePatch replace(String target, String replacement) {
         Objects.requireNonNull(target, "target");
@@ -58,19 +67,25 @@ public final class LivePatch {
                 throw new FtraceException(Errno.EBUSY, target + " is already patched (by " + existing.replacement
                         + "); undo that patch first");
             }
-            BackendHolder.get().checkReplacement(t, r);
-            FtraceOps ops = FtraceOps.of(RedirectFunc.to(r))
-                    .withFlags(FtraceOps.Flag.SAVE_REGS, FtraceOps.Flag.IPMODIFY, FtraceOps.Flag.RECURSION_SAFE)
-                    .withName("livepatch " + target + " -> " + replacement);
-            Ftrace.ftraceSetFilterIp(ops, t, false, true);
-            Ftrace.registerFtraceFunction(ops);
-            LivePatch p = new LivePatch(target, replacement, t, ops);
+            Ftrace.checkRedirect(t, r);
+            FtraceOps ops = FtraceOps.builder(RedirectFunc.to(r))
+                    .flags(FtraceOps.Flag.SAVE_REGS, FtraceOps.Flag.IPMODIFY, FtraceOps.Flag.RECURSION_SAFE)
+                    .name("livepatch " + target + " -> " + replacement)
+                    .filterIp(t)
+                    .build();
+            LivePatch p = new LivePatch(target, replacement, t, Ftrace.register(ops));
             ACTIVE.put(t, p);
             return p;
         }
     }
 
-    /** Undoes the patch of method {@code target}. {@return whether there was one} */
+    /**
+     * Undoes the patch of method {@code target}.
+     *
+     * @param target the patched method's name, not {@code null}
+     * @return whether there was one
+     * @throws FtraceException ENOENT if no loaded class has such a method; ENODEV without the agent
+     */
     public static boolean undo(String target) {
         long t = Ftrace.lookupIp(target);
         LivePatch p;
@@ -97,7 +112,7 @@ public final class LivePatch {
             if (ACTIVE.get(targetIp) != this) {
                 return;
             }
-            Ftrace.unregisterFtraceFunction(ops);
+            registration.close();
             ACTIVE.remove(targetIp);
         }
     }

@@ -3,7 +3,8 @@ package org.jftrace;
 /**
  * A callback that redirects every call it sees to one replacement: {@code regs.setIp(ip)} and
  * nothing else. Register it with {@link FtraceOps.Flag#IPMODIFY} and {@link FtraceOps.Flag#SAVE_REGS}
- * like any redirecting callback; {@link LivePatch} does.
+ * like any redirecting callback; {@link LivePatch} does. {@link Ftrace#checkRedirect} tells ahead
+ * whether the replacement fits the methods it will redirect.
  *
  * <p>Why a class of its own: jftrace knows what it will do. On a method where it is the only ops
  * enabled (and has neither {@link FtraceOps.Flag#PER_CPU} nor {@link FtraceOps.Flag#RCU}, which decide
