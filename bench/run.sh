@@ -4,9 +4,11 @@
 #   quick (default): 1 fork, 3 x 1 s warm-up, 5 x 1 s measurement per row (about 4 to 5 minutes per JDK)
 #   full:            2 forks, 5 x 2 s warm-up, 10 x 2 s measurement per row (about 25 minutes per JDK)
 #   smoke:           1 fork, 1 x 1 s per row, no warm-up: only checks that every row sets up and runs
+#                    (runs every row, then exits 1 if one failed its set-up check or errored)
 #   compare:         the same mode on JDK 17 ($JDK17, default /usr/lib/jvm/java-17-openjdk-amd64, else the
 #                    java on the PATH) and then on JDK 25 ($JDK25, default /usr/lib/jvm/temurin-25-jdk-amd64):
 #                    one table per JDK; the JFR method-tracing peer rows run on JDK 25 only.
+# REGEX selects the rows whose name (e.g. safe, limitBranch) or benchmark class.method it finds, ignoring case.
 # Uses $JAVA_HOME/bin/java if JAVA_HOME is set, else the java on the PATH. Builds the agent and the
 # benchmarks jar first (mvn -q -B package -DskipTests at the repository root) if either is missing.
 # JFTRACE_AGENT=/path/to/jftrace-agent.jar measures another agent build (e.g. a copy that a

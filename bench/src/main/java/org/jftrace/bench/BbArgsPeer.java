@@ -17,12 +17,12 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class BbArgsPeer extends Inputs {
-    TargetPeer target;
+    Target target;
 
     @Setup(Level.Trial)
     public void setup() {
         Peers.weave(Peers.ArgsAdvice.class);
-        target = new TargetPeer();
+        target = new Target();
         Peers.argSink = 0;
         target.compute(a, b);
         if (Peers.argSink != a + b) {

@@ -12,17 +12,17 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** Peer row "bbEmpty": Byte Buddy, an empty {@code @Advice.OnMethodEnter} woven into {@link TargetPeer#compute}. */
+/** Peer row "bbEmpty": Byte Buddy, an empty {@code @Advice.OnMethodEnter} woven into {@link Target#compute}. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class BbEmptyPeer extends Inputs {
-    TargetPeer target;
+    Target target;
 
     @Setup(Level.Trial)
     public void setup() {
         Peers.weave(Peers.EmptyAdvice.class);
-        target = new TargetPeer();
+        target = new Target();
     }
 
     @Benchmark

@@ -17,12 +17,12 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class BbTimingPeer extends Inputs {
-    TargetPeer target;
+    Target target;
 
     @Setup(Level.Trial)
     public void setup() {
         Peers.weave(Peers.TimingAdvice.class);
-        target = new TargetPeer();
+        target = new Target();
         long before = Peers.timedCalls;
         target.compute(a, b);
         if (Peers.timedCalls != before + 1) {

@@ -4,7 +4,7 @@ import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
 import org.jftrace.Regs;
 
-/** The callbacks of the flag rows (issue 4). */
+/** The callbacks of the flag rows (SAVE_REGS, IPMODIFY, PER_CPU variants of {@link Variant}). */
 public final class FlagFuncs {
     private FlagFuncs() {
     }

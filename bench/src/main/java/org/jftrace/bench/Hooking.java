@@ -5,6 +5,7 @@ import java.util.List;
 
 import org.jftrace.EnabledFunction;
 import org.jftrace.Ftrace;
+import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
 
 /**
@@ -28,6 +29,15 @@ public final class Hooking {
     public static FtraceOps emptyOps(String name, boolean safe) {
         FtraceOps ops = FtraceOps.of(new EmptyFunc()).withName(name);
         return safe ? ops.withFlags(FtraceOps.Flag.RECURSION_SAFE) : ops;
+    }
+
+    /**
+     * {@return a new ops of {@code func}, an {@link FtraceFunc}, named {@code name}, with exactly
+     * {@code flags}} The parameter is an Object so that {@link Variant}'s bodies, which the host JVM
+     * verifies without the jftrace API, never pass a bench class where a jftrace type is expected.
+     */
+    public static FtraceOps ops(Object func, String name, FtraceOps.Flag... flags) {
+        return FtraceOps.of((FtraceFunc) func).withName(name).withFlags(flags);
     }
 
     /** Sets {@code ops}' filter to exactly {@code method} and registers it. */

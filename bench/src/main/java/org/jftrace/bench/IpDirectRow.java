@@ -2,8 +2,6 @@ package org.jftrace.bench;
 
 import java.util.concurrent.TimeUnit;
 
-import org.jftrace.Ftrace;
-import org.jftrace.FtraceOps;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.CompilerControl;
@@ -13,23 +11,23 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * Row "ipDirect" (issue 4): the limit of row ipModify, a direct call of the static replacement
+ * Row "ipDirect": the limit of rows ipModify and livePatch, a direct call of the static replacement
  * {@link IpReplacement#compute} with the receiver first: one real (non-inlined) call whose body is
  * the replacement, as the traced method's body becomes the replacement in row ipModify. Nothing hooked.
+ * A class of its own because the measured call is not {@link Target#compute} but the replacement.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class IpDirectRow extends Inputs {
-    TargetIpModify target;
+    Target target;
 
     @Setup(Level.Trial)
     public void setup() {
-        target = new TargetIpModify();
-        Hooking.expectNotHooked(TargetIpModify.METHOD);
+        target = new Target();
+        Hooking.expectNotHooked(Target.METHOD);
         Hooking.expectNotHooked(IpReplacement.METHOD);
     }
 
@@ -40,7 +38,7 @@ public class IpDirectRow extends Inputs {
 
     /** The one real call of this row: the replacement may be inlined into it, not into the benchmark loop. */
     @CompilerControl(CompilerControl.Mode.DONT_INLINE)
-    static int callReplacement(TargetIpModify self, int a, int b) {
+    static int callReplacement(Target self, int a, int b) {
         return IpReplacement.compute(self, a, b);
     }
 }

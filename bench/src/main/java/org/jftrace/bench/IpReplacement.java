@@ -1,7 +1,7 @@
 package org.jftrace.bench;
 
 /**
- * The IPMODIFY replacement of {@link TargetIpModify#compute}: static, the receiver first, the same
+ * The IPMODIFY replacement of {@link Target#compute}: static, the receiver first, the same
  * arithmetic except the last operation ({@code - b} instead of {@code + b}), so that a set-up can
  * tell from the result which body ran. Row ipModify reaches it through the redirect, row ipDirect
  * calls it directly.
@@ -14,7 +14,7 @@ package org.jftrace.bench;
  */
 public final class IpReplacement {
     /** The function name as jftrace's lookupIp spells it. */
-    public static final String METHOD = "org.jftrace.bench.IpReplacement.compute(org.jftrace.bench.TargetIpModify,int,int)";
+    public static final String METHOD = "org.jftrace.bench.IpReplacement.compute(org.jftrace.bench.Target,int,int)";
 
     private IpReplacement() {
     }
@@ -24,7 +24,7 @@ public final class IpReplacement {
      * {@code redirect} (which redirects {@code target.compute}) runs, and the call then returns the
      * replacement's result. {@code details} is added to a failure's message.
      */
-    static void checkRedirect(String row, TargetIpModify target, int a, int b, Runnable redirect,
+    static void checkRedirect(String row, Target target, int a, int b, Runnable redirect,
                               java.util.function.Supplier<String> details) {
         int original = target.compute(a, b);
         int expected = compute(target, a, b);
@@ -35,7 +35,7 @@ public final class IpReplacement {
                 + expected + ", original " + original + "; " + details.get());
     }
 
-    public static int compute(TargetIpModify self, int a, int b) {
+    public static int compute(Target self, int a, int b) {
         int x = a * 31 + b;
         x ^= x >>> 7;
         return x - (a << 2) - b;

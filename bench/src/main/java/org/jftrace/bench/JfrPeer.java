@@ -8,13 +8,13 @@ import jdk.jfr.Recording;
 
 /**
  * Shared state of the JFR peer rows (JDK 25+): a recording of one JFR method-tracing event with a
- * filter on {@link TargetPeer#compute}; set-up and tear-down prove events were recorded, or throw.
+ * filter on {@link Target#compute}; set-up and tear-down prove events were recorded, or throw.
  */
 public abstract class JfrPeer extends Inputs {
     private final String row;
     private final String event;
     private final boolean stackTraces;
-    TargetPeer target;
+    Target target;
     Recording recording;
 
     protected JfrPeer(String row, String event, boolean stackTraces) {
@@ -25,7 +25,7 @@ public abstract class JfrPeer extends Inputs {
 
     @Setup(Level.Trial)
     public void setup() {
-        target = new TargetPeer();
+        target = new Target();
         recording = Peers.startJfr(event, stackTraces);
         for (int i = 0; i < 10; i++) {
             target.compute(a, b);

@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
-/** Peer row "jfrTiming" (JDK 25+): JFR {@code jdk.MethodTiming} with a filter on {@link TargetPeer#compute} (aggregated invocations and time, emitted at chunk end). */
+/** Peer row "jfrTiming" (JDK 25+): JFR {@code jdk.MethodTiming} with a filter on {@link Target#compute} (aggregated invocations and time, emitted at chunk end). */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

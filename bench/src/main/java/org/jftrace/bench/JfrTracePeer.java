@@ -9,7 +9,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.State;
 
-/** Peer row "jfrTrace" (JDK 25+): JFR {@code jdk.MethodTrace} with a filter on {@link TargetPeer#compute}, no stack trace (one event per call, threshold 0). */
+/** Peer row "jfrTrace" (JDK 25+): JFR {@code jdk.MethodTrace} with a filter on {@link Target#compute}, no stack trace (one event per call, threshold 0). */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -12,17 +12,17 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
-/** Peer row "peerNoHook": the baseline of the peer rows, {@link TargetPeer#compute} in a fork without any agent. */
+/** Peer row "peerNoHook": the baseline of the peer rows, {@link Target#compute} in a fork without any agent. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class NoAgentPeer extends Inputs {
-    TargetPeer target;
+    Target target;
 
     @Setup(Level.Trial)
     public void setup() {
         Peers.requireNoJftrace();
-        target = new TargetPeer();
+        target = new Target();
     }
 
     @Benchmark

@@ -21,8 +21,8 @@ import net.bytebuddy.matcher.ElementMatchers;
 import net.bytebuddy.utility.JavaModule;
 
 /**
- * Set-up helpers of the peer rows (issue 5, classes {@code *Peer}): each runs in its own fork
- * without the jftrace agent, on {@link TargetPeer#compute}. They touch no jftrace class (the API is
+ * Set-up helpers of the peer rows (classes {@code *Peer}, other tools for the same work): each runs in its own fork
+ * without the jftrace agent, on {@link Target#compute}. They touch no jftrace class (the API is
  * not on the fork's class path).
  */
 public final class Peers {
@@ -49,7 +49,7 @@ public final class Peers {
         }
     }
 
-    /** Byte Buddy: advice classes. Inlined into {@link TargetPeer#compute} by {@link Advice}. */
+    /** Byte Buddy: advice classes. Inlined into {@link Target#compute} by {@link Advice}. */
     public static final class EmptyAdvice {
         @Advice.OnMethodEnter
         public static void enter() {
@@ -79,12 +79,12 @@ public final class Peers {
 
     /**
      * Installs Byte Buddy's agent in this JVM (self-attach) and weaves {@code advice} into
-     * {@link TargetPeer#compute} (retransforming it if it is loaded); throws unless a listener saw
-     * the transformation of {@link TargetPeer}.
+     * {@link Target#compute} (retransforming it if it is loaded); throws unless a listener saw
+     * the transformation of {@link Target}.
      */
     public static void weave(Class<?> advice) {
-        weave(advice, TargetPeer.class);
-        new TargetPeer().compute(1, 2); // loads (and transforms) it if it was not loaded yet
+        weave(advice, Target.class);
+        new Target().compute(1, 2); // loads (and transforms) it if it was not loaded yet
     }
 
     /** Like {@link #weave(Class)} on {@code compute} of {@code target}, which must be loaded already. */
@@ -121,9 +121,9 @@ public final class Peers {
         }
     }
 
-    /** {@return a started JFR recording of {@code event} ("jdk.MethodTrace" or "jdk.MethodTiming") on TargetPeer.compute} */
+    /** {@return a started JFR recording of {@code event} ("jdk.MethodTrace" or "jdk.MethodTiming") on Target.compute} */
     public static Recording startJfr(String event, boolean stackTrace) {
-        return startJfr(event, stackTrace, TargetPeer.class);
+        return startJfr(event, stackTrace, Target.class);
     }
 
     /** Like {@link #startJfr(String, boolean)} on {@code compute} of {@code target}. */
@@ -150,11 +150,11 @@ public final class Peers {
     }
 
     /**
-     * {@return how many {@code event} events (MethodTiming: invocations) for TargetPeer.compute
+     * {@return how many {@code event} events (MethodTiming: invocations) for Target.compute
      * {@code r} holds now, counting stops at {@code enough}} (dumps it to a temp file)
      */
     public static long countJfr(Recording r, String event, long enough) {
-        return countJfr(r, event, enough, TargetPeer.class);
+        return countJfr(r, event, enough, Target.class);
     }
 
     /** Like {@link #countJfr(Recording, String, long)} for {@code compute} of {@code target}. */

@@ -5,10 +5,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.profile.GCProfiler;
@@ -27,52 +30,43 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs jftrace's benchmarks and prints a summary table.
  *
  * <pre>
- * java [-Djftrace.agent=PATH] -cp bench/target/benchmarks.jar org.jftrace.bench.RunBenchmarks [quick|full] [REGEX]
+ * java [-Djftrace.agent=PATH] -cp bench/target/benchmarks.jar org.jftrace.bench.RunBenchmarks [quick|full|smoke] [REGEX]
  * </pre>
  *
- * Every fork is started with {@code -javaagent:PATH} ({@code jftrace.agent}, by default
- * {@code agent/target/jftrace-agent.jar} relative to the working directory). Two JMH runs:
+ * The rows come from the catalogue ({@link RowSpec#catalog()}: the {@link Variant} constants measured
+ * by {@link HookRow}, and the {@link SoloRow} classes). Three JMH runs, each over the rows REGEX selects
+ * (found, ignoring case, in the row's name or in its benchmark's class.method name):
  * <ol>
- * <li>the hook-cost rows ({@code *Row} classes, one {@code @Benchmark} each), average time per call
- *     in ns, with the GC profiler;</li>
+ * <li>the rows that need the jftrace agent: every fork starts with {@code -javaagent:PATH}
+ *     ({@code jftrace.agent}, by default {@code agent/target/jftrace-agent.jar} relative to the
+ *     working directory); average time per call in ns, with the GC profiler;</li>
+ * <li>the peer rows, the same way in forks without the jftrace agent (JFR method tracing: JDK 25+ only);</li>
  * <li>the filter timings ({@code Filter*Timing}), single shots in ms, no warm-up iteration: the
  *     first shot of each fork is the cold one and is shown apart.</li>
  * </ol>
- * This class itself touches no jftrace class: the host JVM needs no agent. An optional REGEX narrows
- * both runs (JMH include syntax).
+ * A row whose set-up check fails throws, and so does a row whose hook did not apply. In quick and
+ * full mode the first such error ends the run; smoke mode runs every row, and then, as the other
+ * modes, exits with status 1 if a selected row or timing has no result. This class itself touches
+ * no jftrace class: the host JVM needs no agent and no jftrace API.
  */
 public final class RunBenchmarks {
-    private static final String ROWS = "org\\.jftrace\\.bench\\.\\w+Row\\.";
-    /** Peer rows (issue 5): forked without the jftrace agent. JFR method tracing needs JDK 25. */
-    private static final String PEERS = "org\\.jftrace\\.bench\\.\\w+Peer\\.";
-    private static final String PEERS_NO_JFR = "org\\.jftrace\\.bench\\.(?!Jfr)\\w+Peer\\.";
-    private static final String TIMINGS = "org\\.jftrace\\.bench\\.Filter\\w+Timing\\.";
+    /** The filter timings (not rows of the per-call table): class.method of each. */
+    static final List<String> TIMINGS = List.of(FilterEnableTiming.class.getName() + ".enable1000Classes",
+            FilterUnregisterTiming.class.getName() + ".unregister1000Classes");
 
     /** Run lengths of one mode. */
-    private static final class Plan {
-        final String name;
-        final int forks;
-        final int warmups;
-        final int warmupSeconds;
-        final int iterations;
-        final int iterationSeconds;
-        final int shots;
-
-        Plan(String name, int forks, int warmups, int warmupSeconds, int iterations, int iterationSeconds, int shots) {
-            this.name = name;
-            this.forks = forks;
-            this.warmups = warmups;
-            this.warmupSeconds = warmupSeconds;
-            this.iterations = iterations;
-            this.iterationSeconds = iterationSeconds;
-            this.shots = shots;
-        }
-
+    private record Plan(String name, int forks, int warmups, int warmupSeconds, int iterations, int iterationSeconds,
+                        int shots) {
         @Override
         public String toString() {
             return name + ": " + forks + " fork(s), " + warmups + " x " + warmupSeconds + " s warm-up, " + iterations
                     + " x " + iterationSeconds + " s measurement per row; filter timings: " + forks + " fork(s) x "
                     + shots + " single shots";
+        }
+
+        /** Smoke runs every row even after a failure, then reports each missing one. */
+        boolean failFast() {
+            return !name.equals("smoke");
         }
     }
 
@@ -89,26 +83,47 @@ public final class RunBenchmarks {
         } else if (modeName.equals("smoke")) { // checks that every row sets up and runs: numbers meaningless
             plan = new Plan("smoke", 1, 0, 1, 1, 1, 2);
         } else {
-            System.err.println("usage: RunBenchmarks [quick|full] [REGEX]   (unknown mode '" + modeName + "')");
+            System.err.println("usage: RunBenchmarks [quick|full|smoke] [REGEX]   (unknown mode '" + modeName + "')");
             System.exit(2);
             return;
         }
-        String only = args.length > 1 ? args[1] : null;
+        Pattern only = args.length > 1 ? Pattern.compile(args[1], Pattern.CASE_INSENSITIVE) : null;
+        int jdk = Runtime.version().feature();
+        List<RowSpec> catalog = RowSpec.catalog();
+        List<RowSpec> rows = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (RowSpec r : catalog) {
+            if (!r.runsOn(jdk)) {
+                skipped.add(r.name());
+            } else if (selects(only, r.name(), r.benchmark())) {
+                rows.add(r);
+            }
+        }
+        List<String> timings = new ArrayList<>();
+        for (String t : TIMINGS) {
+            if (selects(only, t.substring(t.lastIndexOf('.') + 1), t)) {
+                timings.add(t);
+            }
+        }
+        if (rows.isEmpty() && timings.isEmpty() && only != null && catalog.stream().noneMatch(
+                r -> selects(only, r.name(), r.benchmark()))) {
+            System.err.println("RunBenchmarks: REGEX '" + only + "' selects no row and no timing");
+            System.exit(2);
+        }
         Path agent = agentJar();
         List<String> forkArgList = new ArrayList<>(List.of("-javaagent:" + agent, "-XX:CompileCommand=quiet",
                 BootTarget.DONT_INLINE));
-        if (Runtime.version().feature() >= 23) {
+        if (jdk >= 23) {
             forkArgList.add("--sun-misc-unsafe-memory-access=allow"); // JMH 1.37 uses Unsafe: no warning per fork
         }
         String[] forkArgs = forkArgList.toArray(new String[0]);
         // Peer rows: no jftrace agent; Byte Buddy attaches its own agent to the fork (self-attach).
         List<String> peerArgList = new ArrayList<>(forkArgList.subList(1, forkArgList.size()));
         peerArgList.add("-Djdk.attach.allowAttachSelf=true");
-        if (Runtime.version().feature() >= 21) {
+        if (jdk >= 21) {
             peerArgList.add("-XX:+EnableDynamicAgentLoading"); // no warning for Byte Buddy's dynamic agent
         }
         String[] peerArgs = peerArgList.toArray(new String[0]);
-        boolean jfrMethodTracing = Runtime.version().feature() >= 25;
 
         System.out.println("# jftrace benchmarks, " + plan);
         System.out.println("# agent: " + agent + " (" + describe(agent) + ")");
@@ -116,16 +131,16 @@ public final class RunBenchmarks {
                 + " (" + System.getProperty("java.home") + "), " + Runtime.getRuntime().availableProcessors() + " CPUs");
         String loadBefore = loadAverage();
         System.out.println("# load average at start: " + loadBefore);
-        String jfrSkip = "# JFR method tracing rows (jfrTrace, jfrTraceStack, jfrTiming, recJfrTrace) skipped: jdk.MethodTrace and"
-                + " jdk.MethodTiming need JDK 25+, this is JDK " + Runtime.version().feature();
-        if (!jfrMethodTracing) {
+        String jfrSkip = "# JFR method tracing rows (" + String.join(", ", skipped) + ") skipped: jdk.MethodTrace and"
+                + " jdk.MethodTiming need JDK 25+, this is JDK " + jdk;
+        if (!skipped.isEmpty()) {
             System.out.println(jfrSkip);
         }
 
-        ChainedOptionsBuilder rows = perCall(plan, narrow(ROWS, only), forkArgs);
-        ChainedOptionsBuilder peers = perCall(plan, narrow(jfrMethodTracing ? PEERS : PEERS_NO_JFR, only), peerArgs);
-        ChainedOptionsBuilder timings = new OptionsBuilder()
-                .include(narrow(TIMINGS, only))
+        Collection<RunResult> rowResults = new ArrayList<>();
+        rowResults.addAll(run(perCall(plan, rows.stream().filter(r -> r.fork().agent()).toList(), forkArgs)));
+        rowResults.addAll(run(perCall(plan, rows.stream().filter(r -> !r.fork().agent()).toList(), peerArgs)));
+        Collection<RunResult> timingResults = run(timings.isEmpty() ? null : include(new OptionsBuilder(), timings)
                 .mode(Mode.SingleShotTime)
                 .timeUnit(TimeUnit.MILLISECONDS)
                 .forks(plan.forks)
@@ -134,10 +149,7 @@ public final class RunBenchmarks {
                 .measurementBatchSize(1)
                 .threads(1)
                 .jvmArgsAppend(forkArgs)
-                .shouldFailOnError(true);
-        Collection<RunResult> rowResults = new ArrayList<>(run(rows));
-        rowResults.addAll(run(peers));
-        Collection<RunResult> timingResults = run(timings);
+                .shouldFailOnError(plan.failFast()));
 
         System.out.println();
         System.out.println("# jftrace benchmarks, " + plan);
@@ -145,17 +157,73 @@ public final class RunBenchmarks {
         System.out.println("# agent: " + agent + " (" + describe(agent) + ")");
         System.out.println("# load average (1, 5, 15 min) at start: " + loadBefore + "; at end: " + loadAverage()
                 + " (other work on this machine inflates and scatters the figures)");
-        if (!jfrMethodTracing) {
+        if (!skipped.isEmpty()) {
             System.out.println(jfrSkip);
         }
-        printRows(rowResults);
+        Map<String, Check.Score> scores = scores(rowResults, catalog);
+        printRows(scores, catalog);
         printTimings(timingResults);
+
+        List<String> missing = new ArrayList<>();
+        for (RowSpec r : rows) {
+            if (!scores.containsKey(r.name())) {
+                missing.add(r.name());
+            }
+        }
+        for (String t : timings) {
+            if (timingResults.stream().noneMatch(r -> r.getParams().getBenchmark().equals(t))) {
+                missing.add(t.substring(t.lastIndexOf('.') + 1));
+            }
+        }
+        System.out.println();
+        if (!missing.isEmpty()) {
+            System.out.println("# FAILED: no result for " + String.join(", ", missing) + " (a set-up check failed or the"
+                    + " row errored: see the JMH output above)");
+            System.exit(1);
+        }
+        System.out.println("# complete: every selected row (" + rows.size() + ") and filter timing (" + timings.size()
+                + ") has a result");
     }
 
-    /** Options of a per-call group (rows, peers): average time per call with the GC profiler. */
-    private static ChainedOptionsBuilder perCall(Plan plan, String include, String[] jvmArgs) {
-        return new OptionsBuilder()
-                .include(include)
+    /** {@return true if {@code only} is null or found in one of {@code names}} */
+    static boolean selects(Pattern only, String... names) {
+        if (only == null) {
+            return true;
+        }
+        for (String n : names) {
+            if (only.matcher(n).find()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code options} including exactly the benchmarks {@code benchmarks} (class.method each). */
+    private static ChainedOptionsBuilder include(ChainedOptionsBuilder options, Collection<String> benchmarks) {
+        for (String b : new LinkedHashSet<>(benchmarks)) {
+            options.include("^" + Pattern.quote(b) + "$");
+        }
+        return options;
+    }
+
+    /** Options of a per-call group (rows, peers): average time per call with the GC profiler; null if no row. */
+    private static ChainedOptionsBuilder perCall(Plan plan, List<RowSpec> rows, String[] jvmArgs) {
+        if (rows.isEmpty()) {
+            return null;
+        }
+        List<String> benchmarks = new ArrayList<>();
+        List<String> variants = new ArrayList<>();
+        for (RowSpec r : rows) {
+            benchmarks.add(r.benchmark());
+            if (r.variant() != null) {
+                variants.add(r.variant());
+            }
+        }
+        ChainedOptionsBuilder options = include(new OptionsBuilder(), benchmarks);
+        if (!variants.isEmpty()) {
+            options.param("variant", variants.toArray(new String[0]));
+        }
+        return options
                 .mode(Mode.AverageTime)
                 .timeUnit(TimeUnit.NANOSECONDS)
                 .forks(plan.forks)
@@ -166,16 +234,14 @@ public final class RunBenchmarks {
                 .threads(1)
                 .jvmArgsAppend(jvmArgs)
                 .addProfiler(GCProfiler.class)
-                .shouldFailOnError(true);
+                .shouldFailOnError(plan.failFast());
     }
 
-    /** JMH ORs its includes: a REGEX given on the command line narrows a run by a look-ahead instead. */
-    private static String narrow(String group, String only) {
-        return only == null ? group : "^(?=.*" + group + ")(?=.*(?:" + only + "))";
-    }
-
-    /** Runs one group; a REGEX that selects nothing of it skips it. */
+    /** Runs one group; null (no benchmark selected) runs nothing. */
     private static Collection<RunResult> run(ChainedOptionsBuilder options) throws RunnerException {
+        if (options == null) {
+            return List.of();
+        }
         try {
             return new Runner(options.build()).run();
         } catch (NoBenchmarksException none) {
@@ -221,50 +287,39 @@ public final class RunBenchmarks {
         return p;
     }
 
-    /** One measured row of the summary. */
-    private static final class Row {
-        final String name;
-        final double score;
-        final double error;
-        final double alloc;
-
-        Row(String name, double score, double error, double alloc) {
-            this.name = name;
-            this.score = score;
-            this.error = error;
-            this.alloc = alloc;
-        }
-    }
-
-    private static void printRows(Collection<RunResult> results) {
-        if (results.isEmpty()) {
-            return;
-        }
-        Map<String, Row> byName = new LinkedHashMap<>();
+    /** {@return the measured rows by name} A parametrised row is named by its {@code variant}. */
+    private static Map<String, Check.Score> scores(Collection<RunResult> results, List<RowSpec> catalog) {
+        Map<String, Check.Score> byName = new LinkedHashMap<>();
         for (RunResult r : results) {
             String bench = r.getParams().getBenchmark();
-            String name = bench.substring(bench.lastIndexOf('.') + 1);
+            String variant = r.getParams().getParam("variant");
+            String name = bench.substring(bench.lastIndexOf('.') + 1) + (variant == null ? "" : ":" + variant);
+            for (RowSpec s : catalog) {
+                if (s.benchmark().equals(bench) && Objects.equals(s.variant(), variant)) {
+                    name = s.name();
+                }
+            }
             Result p = r.getPrimaryResult();
             Result alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
-            byName.put(name, new Row(name, p.getScore(), p.getScoreError(), alloc == null ? Double.NaN : alloc.getScore()));
+            byName.put(name, new Check.Score(name, p.getScore(), p.getScoreError(), alloc == null ? Double.NaN : alloc.getScore()));
         }
-        List<Row> ordered = new ArrayList<>();
-        for (String n : new String[] {"noHook", "limit", "limitCheck", "safe", "guarded", "threeOpsSafe", "threeOpsGuarded",
-                "unregistered", "bootNoHook", "bootSafe", "bootGuarded",
-                "saveRegsRead", "saveRegsSetArg", "ipDirect", "ipModify", "livePatch", "perCpu", "perCpuMany",
-                "peerNoHook", "bbEmpty", "bbTiming", "bbArgs", "jfrTrace", "jfrTraceStack", "jfrTiming",
-                "recNoHook", "recSafe", "recBbEmpty", "recJfrTrace"}) {
-            Row row = byName.remove(n);
-            if (row != null) {
-                ordered.add(row);
+        return byName;
+    }
+
+    private static void printRows(Map<String, Check.Score> scores, List<RowSpec> catalog) {
+        if (scores.isEmpty()) {
+            return;
+        }
+        Map<String, Check.Score> all = new LinkedHashMap<>();
+        Map<String, RowSpec> specs = new LinkedHashMap<>();
+        for (RowSpec s : catalog) {
+            specs.put(s.name(), s);
+            if (scores.containsKey(s.name())) {
+                all.put(s.name(), scores.get(s.name()));
             }
         }
-        ordered.addAll(byName.values()); // rows added later (peers) follow, against the same baselines
-        Map<String, Row> all = new LinkedHashMap<>();
-        for (Row row : ordered) {
-            all.put(row.name, row);
-        }
-        Row limit = all.get("limit");
+        all.putAll(scores); // rows missing from the catalogue follow, against noHook
+        Check.Score limit = all.get("limit");
 
         System.out.println();
         System.out.println("JDK " + System.getProperty("java.runtime.version") + ": cost of one call of a small method"
@@ -275,80 +330,30 @@ public final class RunBenchmarks {
         System.out.println();
         System.out.println("| row | ns/op | error | delta vs baseline (ns) | ratio to baseline | ratio to limit | gc.alloc.rate.norm (B/op) |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|");
-        for (Row row : ordered) {
-            Row base = all.get(row.name.startsWith("boot") ? "bootNoHook" : row.name.startsWith("rec") ? "recNoHook" : "noHook");
-            String delta = base == null ? "n/a" : fmt("%+.3f +- %.3f", row.score - base.score,
-                    Math.sqrt(row.error * row.error + base.error * base.error));
-            String ratioBase = base == null ? "n/a" : fmt("%.3f", row.score / base.score);
-            String ratioLimit = limit == null || row.name.startsWith("boot") || row.name.startsWith("rec") ? "n/a" : fmt("%.3f", row.score / limit.score);
-            System.out.println("| " + row.name + " | " + fmt("%.3f", row.score) + " | " + fmt("%.3f", row.error) + " | "
-                    + delta + " | " + ratioBase + " | " + ratioLimit + " | " + fmt("%.3f", row.alloc) + " |");
+        for (Check.Score row : all.values()) {
+            RowSpec spec = specs.get(row.name());
+            RowSpec.Section section = spec == null ? RowSpec.Section.BASELINE : spec.section();
+            Check.Score base = all.get(section.baseline);
+            String delta = base == null ? "n/a" : fmt("%+.3f +- %.3f", row.ns() - base.ns(),
+                    Math.sqrt(row.error() * row.error() + base.error() * base.error()));
+            String ratioBase = base == null ? "n/a" : fmt("%.3f", row.ns() / base.ns());
+            String ratioLimit = limit == null || !section.vsLimit() ? "n/a" : fmt("%.3f", row.ns() / limit.ns());
+            System.out.println("| " + row.name() + " | " + fmt("%.3f", row.ns()) + " | " + fmt("%.3f", row.error()) + " | "
+                    + delta + " | " + ratioBase + " | " + ratioLimit + " | " + fmt("%.3f", row.alloc()) + " |");
         }
 
         System.out.println();
         System.out.println("Targets (point estimates; see the errors above):");
-        target(all, "safe", "noHook", 0.5, "one empty RECURSION_SAFE callback adds at most 0.5 ns over no hook");
-        target(all, "safe", "limit", 0.5, "an empty jftrace callback is within 0.5 ns of the hand-written limit (issue 5)");
-        target(all, "safe", "limitCheck", 0.5, "(informative) the same over the hand-written flag test at entry (limitCheck)");
-        target(all, "guarded", "limitCheck", 0.5, "(informative) the recursion guard over the hand-written flag test at entry (limitCheck)");
-        target(all, "guarded", "safe", 3.0, "the default recursion guard adds at most 3 ns more than RECURSION_SAFE");
-        target(all, "threeOpsSafe", "noHook", 3.0, "three (RECURSION_SAFE) ops add at most 3 ns over no hook");
-        target(all, "threeOpsGuarded", "noHook", 3.0, "(informative) three guarded ops, same 3 ns bound");
-        Row un = all.get("unregistered");
-        Row no = all.get("noHook");
-        if (un != null && no != null) {
-            double ratio = un.score / no.score;
-            boolean overlap = Math.abs(un.score - no.score) <= un.error + no.error;
-            System.out.println("  " + (ratio <= 1.05 ? "MET   " : "MISSED") + " after unregister the method costs as never hooked: ratio "
-                    + fmt("%.3f", ratio) + " (bound 1.05; the two 99.9% intervals " + (overlap ? "overlap" : "do not overlap") + ")");
-        }
-        target(all, "bootSafe", "bootNoHook", 1.5, "(informative) static-call hook of a boot class, RECURSION_SAFE: ~1.5 ns expected");
-        target(all, "saveRegsRead", "noHook", 2.0, "SAVE_REGS (with RECURSION_SAFE) reading two arguments adds at most 2 ns over no hook");
-        redirectRatio(all, "livePatch", "IPMODIFY redirect to one replacement (RedirectFunc, as LivePatch makes it)");
-        redirectRatio(all, "ipModify", "IPMODIFY redirect by a general callback (setIp per call)");
-        target(all, "perCpu", "safe", 1.0, "the PER_CPU check (PER_CPU|RECURSION_SAFE) adds at most 1 ns over the empty RECURSION_SAFE row");
-        target(all, "perCpuMany", "safe", 1.0, "(informative) the same with two threads enabled (per-thread counter lookup)");
-        Row rd = all.get("saveRegsRead");
-        Row bba = all.get("bbArgs");
-        Row pno = all.get("peerNoHook");
-        if (rd != null && bba != null && no != null && pno != null) {
-            double ours = rd.score - no.score;
-            double theirs = bba.score - pno.score;
-            System.out.println("  " + (ours <= theirs / 2 ? "MET   " : "MISSED") + " SAVE_REGS reading two arguments costs at most half of"
-                    + " Byte Buddy's @AllArguments advice (issue 5): saveRegsRead - noHook = " + fmt("%.3f", ours)
-                    + " ns, bbArgs - peerNoHook = " + fmt("%.3f", theirs) + " ns");
-        }
-        // issue 5: every jftrace row allocates nothing per call once compiled
-        for (String n : new String[] {"safe", "guarded", "threeOpsSafe", "threeOpsGuarded", "unregistered", "bootSafe",
-                "bootGuarded", "saveRegsRead", "saveRegsSetArg", "ipModify", "livePatch", "perCpu", "perCpuMany", "recSafe"}) {
-            Row r = all.get(n);
-            if (r != null) {
-                System.out.println("  " + (r.alloc < 0.5 ? "MET   " : "MISSED") + " " + n + " allocates 0 B/op: gc.alloc.rate.norm = "
-                        + fmt("%.3f", r.alloc) + " B/op (bound: < 0.5, i.e. 0 once rounded)");
+        for (boolean allocation : new boolean[] {false, true}) { // the allocation lines last
+            for (RowSpec s : catalog) {
+                for (Check c : s.checks()) {
+                    String line = (c instanceof Check.ZeroAlloc) == allocation ? c.line(s.name(), all) : null;
+                    if (line != null) {
+                        System.out.println(line);
+                    }
+                }
             }
         }
-    }
-
-    /** The issue-4 bound: a redirected call costs at most 1.5x the direct call of the replacement (row ipDirect). */
-    private static void redirectRatio(Map<String, Row> all, String row, String what) {
-        Row r = all.get(row);
-        Row direct = all.get("ipDirect");
-        if (r != null && direct != null) {
-            double ratio = r.score / direct.score;
-            System.out.println("  " + (ratio <= 1.5 ? "MET   " : "MISSED") + " " + what + " costs at most 1.5x the direct call"
-                    + " of the replacement: " + row + " / ipDirect = " + fmt("%.3f", ratio) + " (bound 1.5)");
-        }
-    }
-
-    private static void target(Map<String, Row> all, String row, String base, double bound, String what) {
-        Row r = all.get(row);
-        Row b = all.get(base);
-        if (r == null || b == null) {
-            return;
-        }
-        double delta = r.score - b.score;
-        System.out.println("  " + (delta <= bound ? "MET   " : "MISSED") + " " + what + ": " + row + " - " + base + " = "
-                + fmt("%.3f", delta) + " ns (bound " + bound + " ns)");
     }
 
     private static void printTimings(Collection<RunResult> results) {
@@ -411,6 +416,6 @@ public final class RunBenchmarks {
     }
 
     private static String fmt(String f, Object... args) {
-        return String.format(Locale.ROOT, f, args);
+        return Check.fmt(f, args);
     }
 }

@@ -6,11 +6,8 @@ import org.openjdk.jmh.annotations.CompilerControl;
  * The limit row's target: its first statement is a hand-written {@code invokestatic} of an empty
  * static method ({@link LimitHook#enter()}), the least any bytecode entry hook can cost.
  *
- * <p>Every {@code Target*} class has the same {@link #compute} body (only {@link TargetLimit} and
- * {@link TargetLimitCheck} add one hand-written first statement), so that each row has a method of
- * its own, with its own hook state and its own JIT profile, in the same JVM. {@code compute} is
- * never inlined into the benchmark loop, so each call really enters it and runs its entry hook;
- * whatever the hook calls may be inlined into {@code compute}.
+ * <p>After that statement, {@link #compute} has {@link Target#compute}'s body. It is never inlined
+ * into the benchmark loop, so each call really enters it and runs its entry statement.
  */
 public final class TargetLimit {
     /** The function name as jftrace's filters and enabled_functions spell it. */

@@ -9,9 +9,8 @@ import org.openjdk.jmh.annotations.CompilerControl;
  * traps, and keeps the frame of a leaf: the least a hook that tests something can cost. jftrace's
  * recursion guard is built to this shape (see {@code ThreadGuard} in the core).
  *
- * <p>Every {@code Target*} class has the same {@link #compute} body (only the limit rows add one
- * hand-written first statement), so that each row has a method of its own, with its own hook state
- * and its own JIT profile, in the same JVM. {@code compute} is never inlined into the benchmark loop.
+ * <p>After that statement, {@link #compute} has {@link Target#compute}'s body. It is never inlined
+ * into the benchmark loop, so each call really enters it and runs its entry statement.
  */
 public final class TargetLimitBranch {
     /** The function name as jftrace's filters and enabled_functions spell it. */

@@ -9,11 +9,8 @@ import org.openjdk.jmh.annotations.CompilerControl;
  * C2 compiles the never-taken branch to an uncommon trap, so the method is no longer a frameless
  * leaf: it gets a full frame and a stack bang, as a method hooked by jftrace does.
  *
- * <p>Every {@code Target*} class has the same {@link #compute} body (only {@link TargetLimit} and
- * {@link TargetLimitCheck} add one hand-written first statement), so that each row has a method of
- * its own, with its own hook state and its own JIT profile, in the same JVM. {@code compute} is
- * never inlined into the benchmark loop, so each call really enters it and runs its entry hook;
- * whatever the hook calls may be inlined into {@code compute}.
+ * <p>After that statement, {@link #compute} has {@link Target#compute}'s body. It is never inlined
+ * into the benchmark loop, so each call really enters it and runs its entry statement.
  */
 public final class TargetLimitCheck {
     /** The function name as jftrace's filters and enabled_functions spell it. */

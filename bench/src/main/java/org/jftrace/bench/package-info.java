@@ -1,16 +1,18 @@
 /**
  * jftrace's JMH benchmarks: what a hook costs per call, and what enabling a filter costs.
  *
- * <p>A row of the per-call table is one {@code @State} class named {@code ...Row} with one
- * {@code @Benchmark} method (the row's name), plus, for a method of its own, one {@code Target...}
- * class with the common {@code compute(int, int)} body. Its {@code @Setup(Level.Trial)} installs
- * the hook and must throw unless the hook really fires ({@link org.jftrace.bench.Hooking}); its
- * {@code @TearDown(Level.Trial)} removes it. {@link org.jftrace.bench.RunBenchmarks} runs every
- * {@code *Row} class it finds and compares each row with {@code noHook} (or {@code bootNoHook}
- * for rows named {@code boot...}) and with {@code limit}. Peer rows (Byte Buddy advice, JFR
- * method tracing, ...) are added the same way.
+ * <p>A row of the per-call table is declared in one place. A hook row (the same method,
+ * {@link org.jftrace.bench.Target#compute}, with other hooks on it) is a constant of
+ * {@link org.jftrace.bench.Variant}: its section (place and baseline in the table), its targets, and
+ * its set-up, which installs the hooks and must throw unless they really act
+ * ({@link org.jftrace.bench.Hooking}). {@link org.jftrace.bench.HookRow} measures every constant, each in
+ * forks of its own ({@code @Param variant}). A row whose measured call differs (a hand-written
+ * prologue, a JDK method, a recursive method, a direct call, a fork without jftrace) is a class of
+ * its own with one {@code @Benchmark} method named as the row, plus one constant of
+ * {@link org.jftrace.bench.SoloRow}. {@link org.jftrace.bench.RunBenchmarks} runs the catalogue
+ * ({@link org.jftrace.bench.RowSpec#catalog()}) and prints it in that order.
  *
- * <p>The forks run with {@code -javaagent:} the jftrace agent; the jftrace API comes from the
- * agent jar, not from the benchmarks jar.
+ * <p>The forks run with {@code -javaagent:} the jftrace agent (peer rows without it); the jftrace
+ * API comes from the agent jar, not from the benchmarks jar.
  */
 package org.jftrace.bench;
