@@ -172,6 +172,9 @@ public final class Ftrace {
      * nothing until a class with a matching method loads (the kernel's {@code :mod:} cache). Same as
      * {@code ftraceSetFilter(ops, buf, FilterOption.PENDING)} (with {@code RESET} if {@code reset}).
      *
+     * @param ops   not {@code null}; registered or not, it stays so
+     * @param buf   the pattern; {@code null} or blank with {@code reset} clears the filter
+     * @param reset clear the filter first
      * @throws FtraceException EINVAL if the pattern is malformed; EBUSY as for ftraceSetFilter;
      *                         ENODEV without the agent
      */
@@ -219,6 +222,9 @@ public final class Ftrace {
      * nothing loaded yet. Same as {@code ftraceSetNotrace(ops, buf, FilterOption.PENDING)} (with
      * {@code RESET} if {@code reset}).
      *
+     * @param ops   not {@code null}; registered or not, it stays so
+     * @param buf   the pattern; {@code null} or blank with {@code reset} clears the notrace list
+     * @param reset clear the notrace list first
      * @throws FtraceException EINVAL if the pattern is malformed or the ops has IPMODIFY; ENODEV without the agent
      */
     public static void ftraceSetNotracePending(FtraceOps ops, String buf, boolean reset) {
@@ -319,6 +325,7 @@ public final class Ftrace {
      * {@return what {@code ip} (a method's ip or a parent ip) resolves to, or empty for an ip that
      * names nothing (such as {@link #UNKNOWN_IP})} Cheap: a table lookup, callable from a callback.
      *
+     * @param ip a method's ip or a parent ip
      * @throws FtraceException ENODEV without the agent
      */
     public static Optional<FunctionInfo> lookup(long ip) {

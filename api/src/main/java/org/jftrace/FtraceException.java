@@ -16,6 +16,8 @@ public final class FtraceException extends RuntimeException {
     private final Errno errno;
 
     /**
+     * An error without a cause.
+     *
      * @param errno   the kernel's errno name for the case, not {@code null}
      * @param message what went wrong and what to change, not {@code null}
      */
@@ -24,6 +26,8 @@ public final class FtraceException extends RuntimeException {
     }
 
     /**
+     * An error with the failure behind it (an internal failure that disabled jftrace, for ENODEV).
+     *
      * @param errno   the kernel's errno name for the case, not {@code null}
      * @param message what went wrong and what to change, not {@code null}
      * @param cause   the failure behind it, or {@code null}

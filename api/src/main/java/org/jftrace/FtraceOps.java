@@ -27,7 +27,7 @@ import java.util.Set;
  *     call itself threw: the copy would silently start from an empty filter.</li>
  * </ul>
  *
- * <p>The form that cannot lose its filter is the builder: {@link #build()} returns the one ops,
+ * <p>The form that cannot lose its filter is the builder: {@link Builder#build()} returns the one ops,
  * its filter and notrace lists already set, and that object is what you register.
  * <pre>{@code
  * FtraceOps ops = FtraceOps.builder((ip, parentIp, op, regs) -> hits.increment())
@@ -164,7 +164,11 @@ public final class FtraceOps {
         return flags;
     }
 
-    /** {@return whether {@code flag} is set} */
+    /**
+     * {@return whether {@code flag} is set}
+     *
+     * @param flag the flag to test
+     */
     public boolean has(Flag flag) {
         return flags.contains(flag);
     }

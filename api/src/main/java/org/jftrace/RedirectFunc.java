@@ -23,12 +23,21 @@ public final class RedirectFunc implements FtraceFunc {
         this.ip = ip;
     }
 
-    /** {@return a callback redirecting to the method of {@code ip}} (as {@link Ftrace#lookupIp} gives it) */
+    /**
+     * {@return a callback redirecting to the method of {@code ip}}
+     *
+     * @param ip the replacement's ip, as {@link Ftrace#lookupIp} gives it
+     */
     public static RedirectFunc to(long ip) {
         return new RedirectFunc(ip);
     }
 
-    /** {@return a callback redirecting to method {@code name}} @throws FtraceException ENOENT if no such method */
+    /**
+     * {@return a callback redirecting to method {@code name}}
+     *
+     * @param name the replacement's name, as {@link Ftrace#lookupIp} takes it
+     * @throws FtraceException ENOENT if no such method; ENODEV without the agent
+     */
     public static RedirectFunc to(String name) {
         return new RedirectFunc(Ftrace.lookupIp(name));
     }

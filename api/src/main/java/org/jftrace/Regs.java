@@ -43,6 +43,7 @@ public interface Regs {
      * {@return argument {@code index}, a primitive boxed in its box type ({@code Integer} for
      * {@code int} ...), a reference as it is (maybe {@code null})}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      */
     Object arg(int index);
@@ -50,6 +51,7 @@ public interface Regs {
     /**
      * {@return argument {@code index} of a {@code boolean} parameter}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if the parameter is not a {@code boolean}
      */
@@ -61,6 +63,7 @@ public interface Regs {
     /**
      * {@return argument {@code index} of a {@code byte} parameter}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if the parameter is not a {@code byte}
      */
@@ -72,6 +75,7 @@ public interface Regs {
     /**
      * {@return argument {@code index} of a {@code char} parameter}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if the parameter is not a {@code char}
      */
@@ -83,6 +87,7 @@ public interface Regs {
     /**
      * {@return argument {@code index} of a {@code short} or {@code byte} parameter, widened}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if the parameter is of another type
      */
@@ -95,6 +100,7 @@ public interface Regs {
      * {@return argument {@code index} of an {@code int}, {@code short}, {@code char} or {@code byte}
      * parameter, widened}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if the parameter is of another type
      */
@@ -107,6 +113,7 @@ public interface Regs {
      * {@return argument {@code index} of a {@code long}, {@code int}, {@code short}, {@code char} or
      * {@code byte} parameter, widened}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if the parameter is of another type
      */
@@ -120,6 +127,7 @@ public interface Regs {
      * {@return argument {@code index} of a {@code float} parameter, or of an integral or {@code char}
      * parameter widened (as Java widens {@code long} to {@code float}, which may round)}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if the parameter is a {@code double}, {@code boolean} or a reference
      */
@@ -136,6 +144,7 @@ public interface Regs {
      * {@return argument {@code index} of a {@code double} parameter, or of any other numeric or
      * {@code char} parameter widened}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if the parameter is a {@code boolean} or a reference
      */
@@ -154,6 +163,7 @@ public interface Regs {
      * {@return argument {@code index} of a parameter of a reference type (class, interface or
      * array), as it is: maybe {@code null}}
      *
+     * @param index the parameter's position, 0 for the first (the receiver is not counted)
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if the parameter is of a primitive type (read it with
      *                                   the typed read of that type, or boxed with {@link #arg})
@@ -167,6 +177,9 @@ public interface Regs {
      * Rewrites argument {@code index}: the method body (or the replacement, after an ip change) sees
      * {@code value}. A primitive parameter takes its box type ({@code Integer} for {@code int} ...).
      *
+     * @param index the parameter's position, 0 for the first
+     * @param value the new value: for a primitive parameter its box, not {@code null}; for a
+     *              reference parameter an instance of its type, or {@code null}
      * @throws IndexOutOfBoundsException for an index outside {@code [0, argCount())}
      * @throws FtraceException           EINVAL if {@code value} does not fit the parameter's type (nothing changes)
      */
@@ -180,6 +193,7 @@ public interface Regs {
      * method's own ip cancels a redirect. Look the replacement's ip up once
      * ({@link Ftrace#lookupIp}) and keep it; {@link Ftrace#checkRedirect} checks the fit ahead.
      *
+     * @param ip the replacement's ip, or the traced method's own to cancel a redirect
      * @throws FtraceException EINVAL if the ops lacks IPMODIFY, {@code ip} names no method, the
      *                         method is a constructor, or the signature does not fit (the original body runs)
      */
@@ -190,6 +204,7 @@ public interface Regs {
      * up on every call (a parse and a search of the function table); in a callback that runs per
      * call, look the ip up once and call {@link #setIp(long)}.
      *
+     * @param name the replacement's name, as {@link Ftrace#lookupIp} takes it
      * @throws FtraceException as {@link #setIp(long)}, and as {@link Ftrace#lookupIp} for the name
      */
     void setIp(String name);
