@@ -12,15 +12,16 @@ import org.jftrace.FtraceOps;
 /**
  * Target of {@link RegisterUnregisterStressTest}: {@code WORKERS} threads call the hooked methods of
  * {@link StressWork} in a loop while the main thread registers and unregisters one ops
- * {@code CYCLES} times (args: {@code safe|guarded [cycles]}).
+ * {@code cycles} times (args: {@code safe|guarded [cycles]}, 1,000 cycles if not given).
  *
  * <p>The main thread publishes {@link #epoch}: it is made odd right after register returned and even
  * right before unregister is called. A worker reads it before and after each call; when both reads
  * are the same odd value, the call started after register returned and ended before unregister
- * began, so SPEC 3.1 says the callback ran exactly once for it ({@code missed} counts 0, {@code dup}
- * counts 2 or more). No call may see the callback twice in any case. {@link #closed} is set right
- * after unregister returned and cleared right before the next register: a callback that sees it set,
- * on entry or on exit, ran after unregister returned (SPEC 3.2), counted in {@code late}.
+ * began, so the callback must have run exactly once for it: {@code missed} counts the calls without
+ * it, {@code dup} those with two or more. No call may see the callback twice in any case.
+ * {@link #closed} is set right after unregister returned and cleared right before the next register:
+ * a callback that sees it set, on entry or on exit, ran after unregister returned, which must never
+ * happen ({@code late}).
  */
 public final class StressTarget {
     static final int WORKERS = 8;
