@@ -12,7 +12,7 @@ import java.lang.invoke.MethodType;
  *     one method, so the JIT inlines straight into the callbacks (ftrace's per-ops trampolines).
  *     Used for classes of application loaders with class file version 51 or later.</li>
  * <li>{@code invokestatic} {@link #enter(long)}: one table load and a virtual call. Used for classes
- *     of the boot and platform loaders, whose code runs while call sites link (pitfall A2: an
+ *     of the boot and platform loaders, whose code runs while call sites link (an
  *     invokedynamic there would recurse into its own linking), and for class files older than 51.</li>
  * </ul>
  */
@@ -89,7 +89,7 @@ public final class Hooks {
 
     /**
      * Bootstrap method of invokedynamic hook sites: {@code ip} is a static argument. Never throws
-     * (pitfall A1: a failed bootstrap would break the traced method for good); on failure the site
+     * (a bootstrap that throws leaves the call site unlinked and breaks the traced method for good); on failure the site
      * becomes a no-op and the linker is told.
      */
     public static CallSite link(MethodHandles.Lookup caller, String name, MethodType type, long ip) {

@@ -3,7 +3,7 @@
  * loader, {@code java.base} included, calls into these classes; they call back into jftrace's core,
  * which lives in the agent's loader, through targets the core installs once.
  *
- * <p>Rules, from what real agents learned (shared notes, pitfalls A1-A4, E2, F2):
+ * <p>Rules, from what real agents learned hooking JDK classes:
  * <ul>
  * <li>Types on the boundary are JDK types only (primitives, Object): hooked classes resolve them.</li>
  * <li>No lambdas, no string concatenation by invokedynamic: this code runs while classes link.</li>

@@ -117,6 +117,116 @@ public final class RegsImpl implements Regs {
         }
     }
 
+    // Typed reads: no box, and the sort a constant once inlined (see sorts), so each folds to one case.
+
+    @Override
+    public boolean booleanArg(int index) {
+        if (sortAt(index) != 'Z') {
+            throw misread(index, "booleanArg");
+        }
+        return prims[index] != 0;
+    }
+
+    @Override
+    public byte byteArg(int index) {
+        if (sortAt(index) != 'B') {
+            throw misread(index, "byteArg");
+        }
+        return (byte) prims[index];
+    }
+
+    @Override
+    public char charArg(int index) {
+        if (sortAt(index) != 'C') {
+            throw misread(index, "charArg");
+        }
+        return (char) prims[index];
+    }
+
+    @Override
+    public short shortArg(int index) {
+        final char sort = sortAt(index);
+        if (sort != 'S' && sort != 'B') {
+            throw misread(index, "shortArg");
+        }
+        return (short) prims[index];
+    }
+
+    @Override
+    public int intArg(int index) {
+        final char sort = sortAt(index);
+        if (!integral(sort)) {
+            throw misread(index, "intArg");
+        }
+        return sort == 'C' ? (char) prims[index] : (int) prims[index];
+    }
+
+    @Override
+    public long longArg(int index) {
+        final char sort = sortAt(index);
+        if (sort == 'J') {
+            return prims[index];
+        }
+        if (!integral(sort)) {
+            throw misread(index, "longArg");
+        }
+        return sort == 'C' ? (char) prims[index] : (int) prims[index];
+    }
+
+    @Override
+    public float floatArg(int index) {
+        final char sort = sortAt(index);
+        if (sort == 'F') {
+            return Float.intBitsToFloat((int) prims[index]);
+        }
+        if (sort == 'J') {
+            return prims[index];
+        }
+        if (!integral(sort)) {
+            throw misread(index, "floatArg");
+        }
+        return sort == 'C' ? (char) prims[index] : (int) prims[index];
+    }
+
+    @Override
+    public double doubleArg(int index) {
+        final char sort = sortAt(index);
+        if (sort == 'D') {
+            return Double.longBitsToDouble(prims[index]);
+        }
+        if (sort == 'F') {
+            return Float.intBitsToFloat((int) prims[index]);
+        }
+        if (sort == 'J') {
+            return prims[index];
+        }
+        if (!integral(sort)) {
+            throw misread(index, "doubleArg");
+        }
+        return sort == 'C' ? (char) prims[index] : (int) prims[index];
+    }
+
+    @Override
+    public Object refArg(int index) {
+        if (sortAt(index) != 'L') {
+            throw misread(index, "refArg");
+        }
+        return refs[index];
+    }
+
+    private static boolean integral(char sort) {
+        return sort == 'I' || sort == 'S' || sort == 'C' || sort == 'B';
+    }
+
+    /** A typed read of a parameter of another type: EINVAL naming the type and the read that fits. */
+    private FtraceException misread(int index, String read) {
+        final char sort = sortAt(index);
+        String type = sort == 'L' ? "reference" : primitiveName(sort);
+        String fits = sort == 'L' ? "refArg" : primitiveName(sort) + "Arg";
+        return new FtraceException(Errno.EINVAL, "argument " + index + " of " + method() + " is a " + type
+                + " parameter: " + read + " cannot read it; use " + fits + " (or arg for a box)");
+    }
+
     @Override
     public void setArg(int index, Object value) {
         final char sort = sortAt(index);

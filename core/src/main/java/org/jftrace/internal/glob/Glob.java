@@ -10,6 +10,9 @@ import org.jftrace.FtraceException;
  * names: a parsed, immutable glob over a function name, optionally narrowed to an overload by its
  * parameter list and to a module or jar by {@code :mod:}.
  *
+ * <p>Why one class past 500 lines: the grammar below, its parser and its matcher change together,
+ * and a good part of the file is the grammar's documentation with examples.
+ *
  * <h2>Syntax</h2>
  *
  * A pattern, with surrounding whitespace trimmed, is

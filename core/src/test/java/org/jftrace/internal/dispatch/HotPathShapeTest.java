@@ -44,6 +44,9 @@ class HotPathShapeTest {
         assertUnder(regs, "arg", FREQ_INLINE_SIZE);
         assertUnder(regs, "setArg", FREQ_INLINE_SIZE);
         assertUnder(regs, "rawBits", FREQ_INLINE_SIZE);
+        assertUnder(regs, "intArg", FREQ_INLINE_SIZE);
+        assertUnder(regs, "doubleArg", FREQ_INLINE_SIZE);
+        assertUnder(regs, "refArg", FREQ_INLINE_SIZE);
         assertUnder(regs, "result", 35); // MaxInlineSize: inlined even where the chain is not hot yet
         assertUnder(guard, "hookSlot", FREQ_INLINE_SIZE);
         assertUnder(guard, "slot", 35);

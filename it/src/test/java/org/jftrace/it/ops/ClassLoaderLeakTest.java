@@ -12,6 +12,7 @@ import java.util.function.IntSupplier;
 
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceOps;
+import org.jftrace.RedirectFunc;
 import org.junit.jupiter.api.Test;
 
 /** SPEC 3.12: no class loader is kept alive after its ops are gone (hooked classes of a dropped loader can unload). */
@@ -48,6 +49,41 @@ class ClassLoaderLeakTest {
         return new WeakReference<>(loader);
     }
 
+    /**
+     * Like {@link #hookAndDropThrowawayLoader}, with the two flags that resolve the loader's classes:
+     * a SAVE_REGS callback that rewrites a reference argument (its parameter type is checked) and
+     * an IPMODIFY redirect to a replacement in the same loader (its invoker holds the replacement).
+     */
+    private static WeakReference<ClassLoader> rewriteRedirectAndDrop() throws Exception {
+        URL dir = ClassLoaderLeakTest.class.getProtectionDomain().getCodeSource().getLocation();
+        URLClassLoader loader = new URLClassLoader(new URL[] {dir}, ClassLoader.getPlatformClassLoader());
+        Class<?> k = Class.forName(TARGET, true, loader);
+        Object target = k.getDeclaredConstructor().newInstance();
+        java.lang.reflect.Method same = k.getMethod("same", k);
+
+        FtraceOps rewrite = FtraceOps.of((ip, parentIp, op, regs) -> regs.setArg(0, regs.receiver()))
+                .withFlags(FtraceOps.Flag.SAVE_REGS);
+        Ftrace.ftraceSetFilter(rewrite, TARGET + ".same", false);
+        long seven = Ftrace.lookupIp(TARGET + ".seven");
+        FtraceOps redirect = FtraceOps.of(RedirectFunc.to(seven))
+                .withFlags(FtraceOps.Flag.SAVE_REGS, FtraceOps.Flag.IPMODIFY);
+        Ftrace.ftraceSetFilter(redirect, TARGET + ".getAsInt", false);
+        Ftrace.registerFtraceFunction(rewrite);
+        Ftrace.registerFtraceFunction(redirect);
+        try {
+            Object other = k.getDeclaredConstructor().newInstance();
+            assertEquals(1, same.invoke(target, other), "setArg put the receiver in place of the argument");
+            assertEquals(7, ((IntSupplier) target).getAsInt(), "the call was redirected to seven");
+            assertEquals(0L, Ftrace.callbackErrors(rewrite));
+        } finally {
+            Ftrace.unregisterFtraceFunction(redirect);
+            Ftrace.unregisterFtraceFunction(rewrite);
+        }
+        assertEquals(5, ((IntSupplier) target).getAsInt(), "the original body runs after unregister");
+        loader.close();
+        return new WeakReference<>(loader);
+    }
+
     private static boolean collected(WeakReference<?> ref) throws InterruptedException {
         for (int i = 0; i < 50 && ref.get() != null; i++) {
             System.gc();
@@ -68,5 +104,13 @@ class ClassLoaderLeakTest {
     void loaderReferencedByDroppedOpsIsCollected() throws Exception {
         WeakReference<ClassLoader> ref = hookAndDropThrowawayLoader(true);
         assertTrue(collected(ref), "jftrace keeps a dropped ops (and what its private data references) alive");
+    }
+
+    @Test
+    // SAVE_REGS setArg on a reference parameter and an IPMODIFY redirect resolve the loader's classes;
+    // neither may keep them once the ops are gone
+    void loaderOfRewrittenAndRedirectedClassesIsCollected() throws Exception {
+        WeakReference<ClassLoader> ref = rewriteRedirectAndDrop();
+        assertTrue(collected(ref), "jftrace keeps the loader of a class whose argument it rewrote or that it redirected");
     }
 }

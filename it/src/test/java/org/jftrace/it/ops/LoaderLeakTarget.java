@@ -14,4 +14,14 @@ public final class LoaderLeakTarget implements IntSupplier {
     public int getAsInt() {
         return 5;
     }
+
+    /** A reference parameter of the throwaway loader's own type: a SAVE_REGS setArg resolves it. */
+    public int same(LoaderLeakTarget other) {
+        return other == this ? 1 : 0;
+    }
+
+    /** A replacement for {@link #getAsInt} in the throwaway loader: an IPMODIFY redirect's invoker holds it. */
+    public static int seven(LoaderLeakTarget self) {
+        return 7;
+    }
 }
