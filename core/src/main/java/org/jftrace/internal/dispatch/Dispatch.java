@@ -111,6 +111,9 @@ public final class Dispatch {
 
     /** A callback threw: counted on the ops and reported once, under the guard (held already unless RECURSION_SAFE). */
     private static void failed(long ip, LiveOps s, Throwable t, int mode) {
+        if (t instanceof StackOverflowError) {
+            s.stackOverflow(ip, (StackOverflowError) t); // before anything that needs stack
+        }
         if ((mode & GUARD) != 0) {
             s.failed(ip, t);
         } else {

@@ -75,6 +75,13 @@ public final class HotPathWarmUp {
         new ListTarget(new Trampoline[0]).enter(0L);
         new ListTarget(new Trampoline[0]).enterRegs(0L, null, new long[0], new Object[0]);
         Quiescence.class.getName();
+        // What a callback's StackOverflowError makes dispatch read (LiveOps.stackOverflow): a JDK class
+        // first initialised near the stack's end fails its initialiser, and stays broken for the JVM.
+        for (StackTraceElement f : new StackOverflowError().getStackTrace()) {
+            f.getClassName();
+        }
+        s.slot = null;
+        s.stackOverflow(0L, new StackOverflowError());
     }
 
     /** Warm-up's other callback classes (see the type-profile note in run). */

@@ -161,6 +161,39 @@ public final class LiveOps {
         }
     }
 
+    /**
+     * A callback threw StackOverflowError. If the stack shows this ops' trampoline
+     * {@value #RUNAWAY_FRAMES} times or more, its callback re-entered itself through traced methods
+     * without end (a RECURSION_SAFE callback that calls what it traces): the ops stops calling its
+     * callback, as the kernel's ftrace_bug stops what cannot go on, and the program runs on.
+     * Unwinding frames then skip the callback instead of recursing again (each level would, and a
+     * callback making two traced calls turns that into an exponential hang). A program's own deep
+     * recursion that overflows inside a callback shows the trampoline once, and changes nothing.
+     */
+    void stackOverflow(long ip, StackOverflowError e) {
+        TrampolinePool.Slot sl = slot;
+        if (!live || sl == null) {
+            return;
+        }
+        String trampoline = sl.type().getName();
+        int frames = 0;
+        for (StackTraceElement f : e.getStackTrace()) {
+            if (trampoline.equals(f.getClassName())) {
+                frames++;
+            }
+        }
+        if (frames >= RUNAWAY_FRAMES) {
+            live = false;
+            Log.warn("callback of " + name + " re-entered itself through traced methods until the stack overflowed "
+                    + "(at ip 0x" + Long.toHexString(ip) + "): its callback is off from now on, the program runs on; "
+                    + "unregister it, and let a callback that calls traced methods keep the recursion guard (drop "
+                    + "RECURSION_SAFE) or notrace what it calls", null);
+        }
+    }
+
+    /** How many of an ops' own trampoline frames on an overflowed stack mean runaway recursion. */
+    static final int RUNAWAY_FRAMES = 32;
+
     @Override
     public String toString() {
         return name;
