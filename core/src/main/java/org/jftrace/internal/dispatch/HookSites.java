@@ -32,6 +32,17 @@ public final class HookSites {
         return index > 0 && index < t.length ? t[index] : null;
     }
 
+    /**
+     * Forgets the hook site of a method whose class was unloaded (the function table forgot it).
+     * Any thread: a race with a growth of the array only keeps a dead site a while longer.
+     */
+    public void forget(int index) {
+        HookSite[] t = byIndex;
+        if (index > 0 && index < t.length) {
+            t[index] = null;
+        }
+    }
+
     /** {@return the ops enabled on {@code m} now (none if it was never hooked)} */
     public LiveOps[] enabledOn(MethodRecord m) {
         HookSite s = get(m.index);

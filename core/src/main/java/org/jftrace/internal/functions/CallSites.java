@@ -51,6 +51,14 @@ public final class CallSites {
         return 0L;
     }
 
+    /** Forgets the call-site lines of methods that are gone from the table. */
+    public void purge() {
+        FunctionTable table = discovery.table();
+        synchronized (lines) {
+            lines.keySet().removeIf(ip -> table.methodOfIp(ip) == null);
+        }
+    }
+
     /** {@return the source line of call site {@code ip}, or -1} */
     public int line(long ip) {
         Integer line = lines.get(ip);

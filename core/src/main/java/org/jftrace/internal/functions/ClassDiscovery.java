@@ -41,6 +41,9 @@ public final class ClassDiscovery {
     private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
     /** Loaded classes that cannot be scanned (no class file found); not retried. Its own lock. */
     private final Map<Class<?>, Boolean> unscannable = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Classes whose class file {@link #captureFromJvm} waits for: {@link #WANTED}, then the bytes. */
+    private final Map<Class<?>, Object> capturing = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Object WANTED = new Object();
     /** Class files read by {@link #prefetch}, taken by {@link #scanLoaded}. */
     private final Map<Class<?>, byte[]> prefetched = Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -61,6 +64,7 @@ public final class ClassDiscovery {
      */
     public void prefetch(Predicate<String> wanted) {
         List<Class<?>> batch = new ArrayList<>();
+        List<Class<?>> fromJvm = new ArrayList<>();
         for (Class<?> k : classes.all()) {
             if (!wanted.test(k.getName()) || !needsScan(k)) {
                 continue;
@@ -71,15 +75,76 @@ public final class ClassDiscovery {
                     prefetched.put(k, bytes);
                     batch.add(k);
                 } else {
-                    unscannable.put(k, Boolean.TRUE);
+                    fromJvm.add(k);
                 }
             }
             if (batch.size() == BATCH) {
                 scanBatch(batch);
                 batch.clear();
             }
+            if (fromJvm.size() == BATCH) {
+                scanBatch(captureFromJvm(fromJvm));
+                fromJvm.clear();
+            }
         }
         scanBatch(batch);
+        scanBatch(captureFromJvm(fromJvm));
+    }
+
+    /**
+     * Gets the current class files of classes that have none to read (defined from bytes: proxies,
+     * generated classes, script engines) from the JVM itself: a retransformation hands each class's
+     * class file to the transformer, which keeps it ({@link #captured}) and changes nothing. With no
+     * lock held. A class the JVM does not hand over is reported once, by name, and never traced.
+     * {@return the classes whose class file is now prefetched}
+     */
+    private List<Class<?>> captureFromJvm(List<Class<?>> ks) {
+        if (ks.isEmpty()) {
+            return ks;
+        }
+        for (Class<?> k : ks) {
+            capturing.put(k, WANTED);
+        }
+        try {
+            try {
+                classes.retransform(ks.toArray(new Class<?>[0]));
+            } catch (Throwable batchFailure) {
+                for (Class<?> k : ks) { // one class the JVM refuses fails the batch: one by one
+                    try {
+                        classes.retransform(k);
+                    } catch (Throwable t) {
+                        // reported below, as not handed over
+                    }
+                }
+            }
+        } finally {
+            List<Class<?>> got = new ArrayList<>();
+            for (Class<?> k : ks) {
+                Object bytes = capturing.remove(k);
+                if (bytes instanceof byte[]) {
+                    prefetched.put(k, (byte[]) bytes);
+                    got.add(k);
+                } else {
+                    unscannable.put(k, Boolean.TRUE);
+                    Log.warn("class " + k.getName() + " has no class file to read and the JVM did not hand it "
+                            + "over: it cannot be traced", null);
+                }
+            }
+            ks = got;
+        }
+        return ks;
+    }
+
+    /**
+     * Called by the transformer first: keeps the class file the JVM offers for {@code redefined}
+     * when {@link #captureFromJvm} asked for it. {@return true if it was kept (the transform then
+     * changes nothing)}
+     */
+    public boolean captured(Class<?> redefined, byte[] bytes) {
+        if (redefined == null || capturing.isEmpty()) {
+            return false;
+        }
+        return capturing.replace(redefined, WANTED, bytes);
     }
 
     private boolean needsScan(Class<?> k) {

@@ -25,6 +25,10 @@ public final class FunctionTable {
     private final Map<String, ClassRecord> bootClasses = new HashMap<>();
     /** Every class record, in the order they were added; dead loaders' records are purged lazily. */
     private final List<ClassRecord> all = new ArrayList<>();
+    /** Told each index the table forgets, for what is kept per method elsewhere (hook sites). */
+    private volatile java.util.function.IntConsumer onForget = i -> { };
+    /** Classes added since the last purge: a purge every so many adds keeps a loader churn bounded. */
+    private int addsSincePurge;
 
     public synchronized ClassRecord find(ClassLoader loader, String name) {
         Map<String, ClassRecord> m = loader == null ? bootClasses : byLoader.get(loader);
@@ -59,6 +63,9 @@ public final class FunctionTable {
         m.put(rec.name, rec);
         all.add(rec);
         byIndex = table; // publish after filling: readers see complete records
+        if (++addsSincePurge > Math.max(1024, all.size() / 2)) {
+            purgeUnloaded();
+        }
         return rec;
     }
 
@@ -74,16 +81,51 @@ public final class FunctionTable {
         return index > Integer.MAX_VALUE ? null : method((int) index);
     }
 
-    /** {@return a snapshot of the live class records} */
+    /** {@return a snapshot of the live class records} Forgets the records of unloaded classes first. */
     public synchronized List<ClassRecord> classes() {
-        for (int i = all.size() - 1; i >= 0; i--) {
-            if (!all.get(i).loaderAlive()) {
-                all.remove(i);
-            }
-        }
+        purgeUnloaded();
         return new ArrayList<>(all);
     }
 
+    /**
+     * Forgets the records of classes whose loader was collected (their classes are unloaded): out of
+     * the list, and their methods out of the index, so that a churn of class loaders does not grow
+     * the table. Ids are never reused, since a trace may still hold one: {@link #method} then answers
+     * null, as for an id never given.
+     */
+    private void purgeUnloaded() {
+        addsSincePurge = 0;
+        MethodRecord[] table = byIndex;
+        int kept = 0;
+        for (int i = 0; i < all.size(); i++) {
+            ClassRecord c = all.get(i);
+            if (c.loaderAlive()) {
+                all.set(kept++, c);
+                continue;
+            }
+            for (MethodRecord m : c.methods) {
+                table[m.index] = null;
+                onForget.accept(m.index);
+            }
+        }
+        all.subList(kept, all.size()).clear();
+    }
+
+    /** Sets what is told of each forgotten method index (once, when the core starts). */
+    public void onForget(java.util.function.IntConsumer listener) {
+        onForget = listener;
+    }
+
+    /** {@return the number of method records held (live classes' methods)} */
+    public synchronized int records() {
+        int n = 0;
+        for (ClassRecord c : all) {
+            n += c.methods.length;
+        }
+        return n;
+    }
+
+    /** {@return the number of ids ever given (the highest index)} */
     public synchronized int size() {
         return nextIndex - 1;
     }

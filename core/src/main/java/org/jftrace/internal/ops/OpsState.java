@@ -2,7 +2,7 @@ package org.jftrace.internal.ops;
 
 import java.lang.ref.WeakReference;
 import java.util.Collections;
-import java.util.IdentityHashMap;
+import java.util.WeakHashMap;
 import java.util.Set;
 
 import org.jftrace.FtraceOps;
@@ -25,8 +25,11 @@ public final class OpsState {
     public boolean registered;
     public FilterList filter = FilterList.EMPTY;
     public FilterList notrace = FilterList.EMPTY;
-    /** Classes with a method this ops is enabled on. */
-    public final Set<ClassRecord> hookedClasses = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * Classes with a method this ops is enabled on. Weak: the function table holds the records of
+     * live classes, and one it forgot (its class unloaded) must not stay here.
+     */
+    public final Set<ClassRecord> hookedClasses = Collections.newSetFromMap(new WeakHashMap<>());
 
     public OpsState(FtraceOps ops) {
         this.ref = new WeakReference<>(ops);

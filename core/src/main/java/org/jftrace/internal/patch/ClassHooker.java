@@ -42,6 +42,8 @@ public final class ClassHooker {
     private final Relinker relinker;
     private final OpsList ops;
     private final KillSwitch killSwitch;
+    /** Classes added since unloaded ones were last dropped from the ops' hooked classes; under the lock. */
+    private int addsSinceForget;
     /** The thread running a transform under the lock: a class its own work loads is left alone. */
     private Thread transforming;
 
@@ -58,7 +60,7 @@ public final class ClassHooker {
     /** The transform. {@return the hooked class file, or null to keep {@code bytes}} */
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
                             ProtectionDomain pd, byte[] bytes) {
-        if (internalName == null || killSwitch.disabled()) {
+        if (internalName == null || killSwitch.disabled() || discovery.captured(redefined, bytes)) {
             return null;
         }
         String name = internalName.replace('/', '.');
@@ -94,6 +96,7 @@ public final class ClassHooker {
                     return null;
                 }
                 c = discovery.add(loader, name, bytes, module, pd, null);
+                forgetUnloaded(); // adding may have made the table forget unloaded classes
                 if (c == null) {
                     return null;
                 }
@@ -124,6 +127,21 @@ public final class ClassHooker {
             return null;
         } finally {
             transforming = null;
+        }
+    }
+
+    /** Classes the table forgot, forgotten in each ops' hooked classes too, once in a while. Under the lock. */
+    private void forgetUnloaded() {
+        if (++addsSinceForget < 1024) {
+            return;
+        }
+        addsSinceForget = 0;
+        for (OpsState s : ops.registered()) {
+            for (java.util.Iterator<ClassRecord> it = s.hookedClasses.iterator(); it.hasNext();) {
+                if (!it.next().loaderAlive()) {
+                    it.remove(); // no lambda: this runs inside a transform
+                }
+            }
         }
     }
 

@@ -48,6 +48,7 @@ public final class HookApplier {
      */
     public void apply(OpsState changed) {
         HookPlanner.Plan plan = HookPlanner.plan(table, hooks, changed, ops.registered());
+        forgetUnloaded();
         ThreadGuard.sweep(); // free dead threads' guard slots, for the threads to come
         try {
             Relinker.Batch batch = relinker.batch();
@@ -74,6 +75,13 @@ public final class HookApplier {
             throw e;
         } catch (Throwable t) {
             throw killSwitch.bug("applying hook changes failed", t, ops.registered());
+        }
+    }
+
+    /** Forgets the unloaded classes among each ops' hooked classes (their hook sites went with their records). Under the lock. */
+    void forgetUnloaded() {
+        for (OpsState s : ops.registered()) {
+            s.hookedClasses.removeIf(c -> !c.loaderAlive());
         }
     }
 

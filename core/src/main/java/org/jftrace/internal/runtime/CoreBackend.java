@@ -83,6 +83,7 @@ public final class CoreBackend implements Backend {
         applier = new HookApplier(table, hooks, relinker, new Retransformer(classes, discovery), ops, killSwitch);
         hooker = new ClassHooker(table, hooks, discovery, relinker, ops, killSwitch);
         queries = new FunctionQueries(table, hooks, callSites, ops, this::scannedThen);
+        table.onForget(hooks::forget); // what is hooked on a method goes with the method's record
         HookContext.install(table, redirects, callSites, reflection);
         Hooks.setLinker(new SiteLinker(hooks));
     }
@@ -283,6 +284,7 @@ public final class CoreBackend implements Backend {
             slot = s.live.slot;
             s.live.slot = null;
         }
+        callSites.purge(); // call-site lines of unloaded classes
         // Grace period outside the lock: a callback being waited for may itself call jftrace.
         Quiescence.await(slot.type().getName());
         synchronized (ops) {

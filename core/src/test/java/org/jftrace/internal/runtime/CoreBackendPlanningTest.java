@@ -139,6 +139,48 @@ class CoreBackendPlanningTest {
         core.unregister(a);
     }
 
+    /** A class defined from bytes: no class file to read, as a proxy or a generated class. */
+    private static Class<?> defineFromBytes(String name) throws Exception {
+        org.objectweb.asm.ClassWriter cw = new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
+        cw.visit(org.objectweb.asm.Opcodes.V11, org.objectweb.asm.Opcodes.ACC_PUBLIC | org.objectweb.asm.Opcodes.ACC_SUPER,
+                name.replace('.', '/'), null, "java/lang/Object", null);
+        org.objectweb.asm.MethodVisitor mv = cw.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC
+                | org.objectweb.asm.Opcodes.ACC_STATIC, "run", "()V", null, null);
+        mv.visitCode();
+        mv.visitInsn(org.objectweb.asm.Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        byte[] bytes = cw.toByteArray();
+        ClassLoader loader = new ClassLoader(CoreBackendPlanningTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> findClass(String n) throws ClassNotFoundException {
+                if (!n.equals(name)) {
+                    throw new ClassNotFoundException(n);
+                }
+                return defineClass(n, bytes, 0, bytes.length);
+            }
+        };
+        Class<?> k = loader.loadClass(name);
+        FAKE_JVM_COPIES.put(k, bytes);
+        return k;
+    }
+
+    private static final java.util.Map<Class<?>, byte[]> FAKE_JVM_COPIES = new java.util.HashMap<>();
+
+    @Test
+    void aClassDefinedFromBytesBeforeRegisterIsHooked() throws Exception {
+        Class<?> k = defineFromBytes("org.jftrace.internal.runtime.gen.FromBytes");
+        classes.loaded.add(k);
+        classes.definedFromBytes.put(k, FAKE_JVM_COPIES.get(k));
+        FtraceOps a = ops();
+        core.setFilter(a, k.getName() + ".run", false, false); // was EINVAL: "matches nothing"
+        core.register(a);
+        assertEquals(List.of(k.getName() + ".run 1"), enabled());
+        assertTrue(classes.drain().contains("FromBytes+hooks"), "retransformed with its hook");
+        core.unregister(a);
+    }
+
     @Test
     void filterByIpAddsAndRemovesOneMethod() {
         long one = core.lookupIp(ALPHA + ".one");

@@ -17,6 +17,8 @@ final class FakeClasses implements LoadedClasses {
     /** Each retransformed class and whether the transform hooked it (non-null bytes). */
     final List<String> retransformed = Collections.synchronizedList(new ArrayList<>());
     CoreBackend core;
+    /** Classes defined from bytes (no class file to read), with the bytes the JVM would hand over. */
+    final java.util.Map<Class<?>, byte[]> definedFromBytes = new java.util.concurrent.ConcurrentHashMap<>();
     /** When set, a retransformation waits for it: a change then holds the lock as long as a test wants. */
     volatile CountDownLatch hold;
     /** Counted down when a retransformation starts waiting on {@link #hold}. */
@@ -52,6 +54,9 @@ final class FakeClasses implements LoadedClasses {
     /** Runs the transform on {@code k}'s class file, as a first load or a retransformation. */
     byte[] load(Class<?> k, boolean redefine) {
         byte[] bytes = ClassDiscovery.readClassFile(k);
+        if (bytes == null) {
+            bytes = definedFromBytes.get(k); // the JVM hands over the current class file
+        }
         return core.transform(k.getModule(), k.getClassLoader(), k.getName().replace('.', '/'), redefine ? k : null,
                 k.getProtectionDomain(), bytes);
     }
