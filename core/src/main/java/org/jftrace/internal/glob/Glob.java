@@ -33,6 +33,11 @@ import org.jftrace.FtraceException;
  *       {@code [^...]}, and a {@code ]} right after the opening bracket (and negation) is literal.
  *       {@code \} escapes the next character ({@code \*} is a literal star, {@code \[} a literal
  *       bracket). {@code <}, {@code >} and {@code $} are ordinary characters.
+ *       A character is a Unicode code point, in the pattern and in the names: {@code ?} matches
+ *       one code point, so a character outside the BMP such as {@code U+1F600} (a surrogate pair,
+ *       two Java {@code char}s) is one character for {@code ?} and {@code [...]}, a range may
+ *       name such characters, and {@code *} never stops inside a pair. An unpaired surrogate
+ *       counts as one character.
  *   <li>{@code PARAMGLOB}, if present, picks overloads. It is matched against the Java parameter
  *       list without its parentheses, written as source types separated by commas with no spaces:
  *       {@code int,java.lang.String}, {@code java.lang.Object}, the empty string (no parameters),
@@ -69,9 +74,33 @@ import org.jftrace.FtraceException;
  * }</pre>
  *
  * A malformed pattern makes {@link #parse} throw {@link FtraceException} with {@link Errno#EINVAL}
- * and a message that quotes the pattern, gives the 1-based column of the problem and says what to
- * change. Only {@code :mod:} is supported of the kernel's filter commands ({@code :traceon},
- * {@code :snapshot} and the others are rejected).
+ * and a message that quotes the pattern, gives the 1-based column of the problem (counted in
+ * {@code char}s) and says what to change. Only {@code :mod:} is supported of the kernel's filter
+ * commands ({@code :traceon}, {@code :snapshot} and the others are rejected). A pattern longer
+ * than {@link #MAX_LENGTH} (4096) {@code char}s, after trimming, is malformed too: the kernel
+ * reads each {@code set_ftrace_filter} pattern into a buffer of {@code FTRACE_BUFF_MAX} bytes (one
+ * symbol name plus room for wildcards, a few hundred bytes) and rejects a longer one with
+ * {@code EINVAL}; a Java function name with a parameter list is longer than a kernel symbol, so
+ * the limit here is a page, room for a long literal signature, and it bounds the memory and the
+ * parse time of one pattern.
+ *
+ * <h2>Cost of matching</h2>
+ *
+ * Stars cut a glob into star-free segments; each matches a fixed number of characters. With
+ * {@code n} the length of the name and {@code L} the longest segment that holds a {@code ?} or a
+ * class, {@link #matches matches} compares at most {@code 3n + 2 + n * L} glob tokens with
+ * characters of the name, whatever the length of the glob (and the same for a parameter list or
+ * a module against its glob): the first segment is anchored at the start and the last at the
+ * end of the name, the segments between are found left to right, each at the earliest place
+ * after the one before (the earliest place is never worse), a literal segment by
+ * Knuth-Morris-Pratt (at most two comparisons per character it passes) and a segment with
+ * {@code ?} or a class by trying each start (at most its length per start). It gives up before
+ * looking at the name when the name is shorter than the characters the segments need, and
+ * before each segment when the rest of the name is, so a pattern of many stars such as
+ * {@code *a*a*a...*b} costs a few steps per name, not one per star. For the usual patterns,
+ * literals and stars, matching is linear in the name. {@link #mayMatchClass} has the same bound,
+ * with {@code n} the length of the class name plus one, and stops as soon as the class name is
+ * used up. Parsing is linear in the pattern.
  *
  * <p>Instances are immutable and thread-safe; {@link #equals}, {@link #hashCode} and
  * {@link #toString} are those of {@link #text()}. Matching uses no regular expressions and
@@ -79,6 +108,12 @@ import org.jftrace.FtraceException;
  * streams: it runs inside a java agent where {@code invokedynamic} on its path is forbidden.
  */
 public final class Glob {
+
+    /**
+     * The longest pattern {@link #parse} accepts, in {@code char}s after trimming: a page, as the
+     * class documentation explains.
+     */
+    public static final int MAX_LENGTH = 4096;
 
     private static final byte LIT = 0;
     private static final byte ANY = 1;
@@ -123,7 +158,23 @@ public final class Glob {
         if (text == null) {
             throw new NullPointerException("text");
         }
-        return new Parser(text.trim()).parse();
+        String t = text.trim();
+        if (t.length() > MAX_LENGTH) {
+            throw tooLong(t);
+        }
+        return new Parser(t).parse();
+    }
+
+    /** The error for a pattern over {@link #MAX_LENGTH}; it quotes only the pattern's start. */
+    private static FtraceException tooLong(String t) {
+        int cut = 40;
+        if (Character.isHighSurrogate(t.charAt(cut - 1))) {
+            cut--;
+        }
+        return new FtraceException(Errno.EINVAL, "malformed filter \"" + t.substring(0, cut)
+                + "...\" at column " + (MAX_LENGTH + 1) + ": the pattern is " + t.length()
+                + " characters long, over the limit of " + MAX_LENGTH + " characters; shorten it,"
+                + " or give several patterns separately");
     }
 
     /** {@return whether the pattern starts with {@code !}, i.e. removes what it matches} */
@@ -170,7 +221,12 @@ public final class Glob {
      * @throws NullPointerException if {@code functionName} is {@code null}
      */
     public boolean matches(String functionName, String parameterList, String module) {
-        if (!name.matches(functionName, 0, functionName.length())) {
+        return matches(functionName, parameterList, module, null);
+    }
+
+    /** {@link #matches(String, String, String)} that adds its comparisons to {@code steps}. */
+    boolean matches(String functionName, String parameterList, String module, Steps steps) {
+        if (!name.matches(functionName, 0, functionName.length(), steps)) {
             return false;
         }
         if (params != null) {
@@ -186,7 +242,7 @@ public final class Glob {
                     to = close;
                 }
             }
-            if (!params.matches(parameterList, from, to)) {
+            if (!params.matches(parameterList, from, to, steps)) {
                 return false;
             }
         }
@@ -195,8 +251,9 @@ public final class Glob {
                 return false;
             }
             int length = module.length();
-            if (!this.module.matches(module, 0, length)
-                    && !(module.endsWith(".jar") && this.module.matches(module, 0, length - 4))) {
+            if (!this.module.matches(module, 0, length, steps)
+                    && !(module.endsWith(".jar")
+                            && this.module.matches(module, 0, length - 4, steps))) {
                 return false;
             }
         }
@@ -214,7 +271,29 @@ public final class Glob {
      * @return {@code false} if no method of the class can match
      */
     public boolean mayMatchClass(String className) {
-        return name.mayMatchMethodOf(className);
+        return name.mayMatchMethodOf(className, null);
+    }
+
+    /** {@link #mayMatchClass(String)} that adds its comparisons to {@code steps}. */
+    boolean mayMatchClass(String className, Steps steps) {
+        return name.mayMatchMethodOf(className, steps);
+    }
+
+    /**
+     * For tests: the {@code L} of the class documentation for NAMEGLOB, the length of its longest
+     * segment that holds a {@code ?} or a class (0 if none).
+     */
+    int longestWildSegment() {
+        return name.longestWildSegment();
+    }
+
+    /**
+     * For tests: counts the comparisons of a pattern token with a character that matching makes,
+     * the quantity the class documentation bounds. Matching without one ({@code null}) counts
+     * nothing.
+     */
+    static final class Steps {
+        long count;
     }
 
     @Override
@@ -235,31 +314,93 @@ public final class Glob {
 
     /**
      * A compiled glob: an array of tokens, each of which but {@code STAR} consumes exactly one
-     * character. Consecutive stars are collapsed into one.
+     * character (code point). Consecutive stars are collapsed into one, so the stars cut the
+     * tokens into segments of which only the first and the last may be empty.
      */
     private static final class Program {
         private final int size;
         private final byte[] kind;
-        private final char[] lit;
-        /** For CLASS tokens: pairs lo, hi of inclusive ranges. */
-        private final char[][] ranges;
+        /** For LIT tokens: the code point. */
+        private final int[] lit;
+        /** For CLASS tokens: pairs lo, hi of inclusive code point ranges. */
+        private final int[][] ranges;
         private final boolean[] negatedClass;
         /** Index of the last token that admits only '.', or -1. */
         private final int dotBarrier;
+        /** Segment j is tokens [segStart[j], segEnd[j]); a STAR is at segStart[j] - 1, j > 0. */
+        private final int[] segStart;
+        private final int[] segEnd;
+        /** Whether segment j is literals only (searched with {@link #border}). */
+        private final boolean[] segLiteral;
+        /**
+         * For a token p of a literal segment starting at a: the length of the longest proper
+         * prefix of lit[a..p] that is also its suffix (Knuth-Morris-Pratt's failure function).
+         */
+        private final int[] border;
+        /** need[j]: the characters segments j to the last take together; need[last + 1] = 0. */
+        private final int[] need;
 
-        Program(int size, byte[] kind, char[] lit, char[][] ranges, boolean[] negatedClass) {
+        Program(int size, byte[] kind, int[] lit, int[][] ranges, boolean[] negatedClass) {
             this.size = size;
             this.kind = kind;
             this.lit = lit;
             this.ranges = ranges;
             this.negatedClass = negatedClass;
             int barrier = -1;
+            int stars = 0;
             for (int p = 0; p < size; p++) {
-                if (!admitsNonDot(p)) {
+                if (kind[p] == STAR) {
+                    stars++;
+                } else if (!admitsNonDot(p)) {
                     barrier = p;
                 }
             }
             this.dotBarrier = barrier;
+            segStart = new int[stars + 1];
+            segEnd = new int[stars + 1];
+            segLiteral = new boolean[stars + 1];
+            border = new int[size];
+            need = new int[stars + 2];
+            int j = 0;
+            for (int p = 0; p < size; p++) {
+                if (kind[p] == STAR) {
+                    segEnd[j++] = p;
+                    segStart[j] = p + 1;
+                }
+            }
+            segEnd[stars] = size;
+            for (j = stars; j >= 0; j--) {
+                int a = segStart[j];
+                int b = segEnd[j];
+                need[j] = need[j + 1] + (b - a);
+                boolean literal = true;
+                for (int p = a; p < b; p++) {
+                    literal &= kind[p] == LIT;
+                }
+                segLiteral[j] = literal;
+                if (literal && b > a) {
+                    int q = 0;
+                    for (int p = a + 1; p < b; p++) {
+                        while (q > 0 && lit[a + q] != lit[p]) {
+                            q = border[a + q - 1];
+                        }
+                        if (lit[a + q] == lit[p]) {
+                            q++;
+                        }
+                        border[p] = q;
+                    }
+                }
+            }
+        }
+
+        int longestWildSegment() {
+            int longest = 0;
+            for (int j = 0; j < segStart.length; j++) {
+                if (!segLiteral[j]) {
+                    longest = Math.max(longest, segEnd[j] - segStart[j]);
+                }
+            }
+            return longest;
         }
 
         /** {@return the string this program matches if it is all literals, else null} */
@@ -272,7 +413,7 @@ public final class Glob {
             return new String(lit, 0, size);
         }
 
-        boolean accepts(int p, char c) {
+        boolean accepts(int p, int c) {
             switch (kind[p]) {
                 case LIT:
                     return lit[p] == c;
@@ -283,7 +424,7 @@ public final class Glob {
             }
         }
 
-        private static boolean inRanges(char[] r, char c) {
+        private static boolean inRanges(int[] r, int c) {
             for (int j = 0; j < r.length; j += 2) {
                 if (c >= r[j] && c <= r[j + 1]) {
                     return true;
@@ -298,7 +439,7 @@ public final class Glob {
                 case LIT:
                     return lit[p] != '.';
                 case CLASS: {
-                    char[] r = ranges[p];
+                    int[] r = ranges[p];
                     if (!negatedClass[p]) {
                         for (int j = 0; j < r.length; j += 2) {
                             if (r[j] != '.' || r[j + 1] != '.') {
@@ -309,12 +450,12 @@ public final class Glob {
                     }
                     // The smallest character outside the ranges and other than '.' is 0, '/'
                     // (right after '.') or right after the end of some range.
-                    if (!inRanges(r, (char) 0) || !inRanges(r, '/')) {
+                    if (!inRanges(r, 0) || !inRanges(r, '/')) {
                         return true;
                     }
                     for (int j = 1; j < r.length; j += 2) {
-                        if (r[j] != Character.MAX_VALUE) {
-                            char c = (char) (r[j] + 1);
+                        if (r[j] != Character.MAX_CODE_POINT) {
+                            int c = r[j] + 1;
                             if (c != '.' && !inRanges(r, c)) {
                                 return true;
                             }
@@ -328,89 +469,227 @@ public final class Glob {
         }
 
         /**
-         * Matches s[from, to) with the classic iterative algorithm that backtracks to the last
-         * star only; no allocation.
+         * {@return the character (code point) at index i of s, reading no further than limit} A
+         * surrogate pair is one character, an unpaired surrogate another.
          */
-        boolean matches(String s, int from, int to) {
-            int p = 0;
-            int i = from;
-            int starP = -1;
-            int starI = -1;
-            while (i < to) {
-                if (p < size) {
-                    if (kind[p] == STAR) {
-                        starP = p++;
-                        starI = i;
-                        continue;
-                    }
-                    if (accepts(p, s.charAt(i))) {
-                        p++;
-                        i++;
-                        continue;
-                    }
+        private static int at(String s, int i, int limit) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < limit) {
+                char d = s.charAt(i + 1);
+                if (Character.isLowSurrogate(d)) {
+                    return Character.toCodePoint(c, d);
                 }
-                if (starP < 0) {
-                    return false;
-                }
-                p = starP + 1;
-                i = ++starI;
             }
-            while (p < size && kind[p] == STAR) {
-                p++;
-            }
-            return p == size;
+            return c;
         }
 
         /**
-         * Runs the token NFA over {@code className + "."} and asks whether some live state can
-         * still finish on a non-empty string without '.'.
+         * {@return the character of the text [0, end) at index i} The text is s up to its length,
+         * then, if dot, one '.' at index end - 1 (the class name and the dot after it).
          */
-        boolean mayMatchMethodOf(String className) {
-            int words = (size >>> 6) + 1;
-            long[] cur = new long[words];
-            long[] next = new long[words];
-            cur[0] = 1L;
-            closure(cur);
-            int length = className.length();
-            for (int i = 0; i <= length; i++) {
-                char c = i < length ? className.charAt(i) : '.';
-                Arrays.fill(next, 0L);
-                boolean alive = false;
-                for (int p = 0; p < size; p++) {
-                    if ((cur[p >>> 6] & (1L << p)) == 0) {
-                        continue;
-                    }
-                    if (kind[p] == STAR) {
-                        next[p >>> 6] |= 1L << p;
-                        alive = true;
-                    } else if (accepts(p, c)) {
-                        next[(p + 1) >>> 6] |= 1L << (p + 1);
-                        alive = true;
-                    }
-                }
-                if (!alive) {
-                    return false;
-                }
-                closure(next);
-                long[] swap = cur;
-                cur = next;
-                next = swap;
+        private static int at(String s, int i, int end, boolean dot) {
+            if (dot) {
+                return i == end - 1 ? '.' : at(s, i, end - 1);
             }
-            for (int p = dotBarrier + 1; p < size; p++) {
-                if ((cur[p >>> 6] & (1L << p)) != 0) {
-                    return true;
-                }
-            }
-            return false;
+            return at(s, i, end);
         }
 
-        /** Adds the states reachable by letting stars match nothing; stars only lead forward. */
-        private void closure(long[] set) {
-            for (int p = 0; p < size; p++) {
-                if (kind[p] == STAR && (set[p >>> 6] & (1L << p)) != 0) {
-                    set[(p + 1) >>> 6] |= 1L << (p + 1);
+        /** {@return the character of s that ends at index end, reading nothing before from} */
+        private static int before(String s, int end, int from) {
+            char d = s.charAt(end - 1);
+            if (Character.isLowSurrogate(d) && end - 2 >= from) {
+                char c = s.charAt(end - 2);
+                if (Character.isHighSurrogate(c)) {
+                    return Character.toCodePoint(c, d);
                 }
             }
+            return d;
+        }
+
+        private static boolean done(boolean result, long count, Steps steps) {
+            if (steps != null) {
+                steps.count += count;
+            }
+            return result;
+        }
+
+        /**
+         * Matches s[from, to): the first segment from the start, the last from the end, the ones
+         * between each at the earliest place after the one before.
+         */
+        boolean matches(String s, int from, int to, Steps steps) {
+            int last = segStart.length - 1;
+            if (to - from < need[0]) {
+                return false; // each character is one or two chars
+            }
+            long count = 0;
+            int i = from;
+            for (int p = 0, end = segEnd[0]; p < end; p++) {
+                if (i >= to) {
+                    return done(false, count, steps);
+                }
+                int c = at(s, i, to);
+                count++;
+                if (!accepts(p, c)) {
+                    return done(false, count, steps);
+                }
+                i += Character.charCount(c);
+            }
+            if (last == 0) {
+                return done(i == to, count, steps);
+            }
+            int e = to;
+            for (int p = size - 1, a = segStart[last]; p >= a; p--) {
+                if (e <= i) {
+                    return done(false, count, steps);
+                }
+                int c = before(s, e, i);
+                count++;
+                if (!accepts(p, c)) {
+                    return done(false, count, steps);
+                }
+                e -= Character.charCount(c);
+            }
+            if (steps != null) {
+                steps.count += count;
+            }
+            for (int j = 1; j < last; j++) {
+                if (e - i < need[j] - need[last]) {
+                    return false; // the rest of the name is too short for the segments left
+                }
+                i = find(j, s, i, e, false, true, false, steps);
+                if (i < 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /**
+         * Runs the pattern over {@code className + "."} and asks whether a state it can be in
+         * then may still finish on a non-empty string without '.'. The earliest placement of each
+         * segment reaches the furthest state, and a state further on is never worse: what
+         * follows it is a suffix of what follows an earlier one, and only the dot-only tokens up
+         * to dotBarrier must be behind.
+         */
+        boolean mayMatchMethodOf(String className, Steps steps) {
+            int last = segStart.length - 1;
+            int end = className.length() + 1;
+            long count = 0;
+            int i = 0;
+            for (int p = 0, stop = segEnd[0]; p < stop; p++) {
+                if (i >= end) {
+                    // the text ends inside the first segment, at token p
+                    return done(p > dotBarrier, count, steps);
+                }
+                int c = at(className, i, end, true);
+                count++;
+                if (!accepts(p, c)) {
+                    return done(false, count, steps);
+                }
+                i += Character.charCount(c);
+            }
+            if (steps != null) {
+                steps.count += count;
+            }
+            if (last == 0) {
+                return false; // all tokens taken: nothing left for the method name
+            }
+            for (int j = 1; j <= last; j++) {
+                int a = segStart[j];
+                if (a == size) {
+                    return a - 1 > dotBarrier; // a trailing star takes the method name
+                }
+                if (i >= end) {
+                    return a > dotBarrier; // the text is used up: the state before segment j
+                }
+                int r = find(j, className, i, end, true, j < last, true, steps);
+                if (r >= 0) {
+                    i = r;
+                    continue;
+                }
+                return a + (-r - 1) > dotBarrier;
+            }
+            throw new AssertionError(); // the last segment always answers
+        }
+
+        /**
+         * Looks for segment j in the text [i, end) (s, then a '.' if dot). Returns the index just
+         * after its earliest occurrence if there is one and stopAtFull; otherwise -(q + 1) with
+         * q the longest proper prefix of the segment that is a suffix of the text, if
+         * needOverlap (else q is 0).
+         */
+        private int find(int j, String s, int i, int end, boolean dot, boolean stopAtFull,
+                boolean needOverlap, Steps steps) {
+            int a = segStart[j];
+            int b = segEnd[j];
+            int length = b - a;
+            long count = 0;
+            if (segLiteral[j]) {
+                int q = 0;
+                int pos = i;
+                while (pos < end) {
+                    if (!needOverlap && end - pos < length - q) {
+                        break; // too few chars left to finish the segment
+                    }
+                    int c = at(s, pos, end, dot);
+                    pos += Character.charCount(c);
+                    while (true) {
+                        count++;
+                        if (lit[a + q] == c) {
+                            q++;
+                            break;
+                        }
+                        if (q == 0) {
+                            break;
+                        }
+                        q = border[a + q - 1];
+                    }
+                    if (q == length) {
+                        if (stopAtFull) {
+                            done(false, count, steps);
+                            return pos;
+                        }
+                        q = border[b - 1];
+                    }
+                }
+                done(false, count, steps);
+                return needOverlap ? -(q + 1) : -1;
+            }
+            int start = i;
+            while (start < end) {
+                if (!needOverlap && end - start < length) {
+                    break;
+                }
+                int pos = start;
+                int p = a;
+                int first = -1;
+                while (p < b && pos < end) {
+                    int c = at(s, pos, end, dot);
+                    if (first < 0) {
+                        first = c;
+                    }
+                    count++;
+                    if (!accepts(p, c)) {
+                        break;
+                    }
+                    pos += Character.charCount(c);
+                    p++;
+                }
+                if (p == b) {
+                    if (stopAtFull) {
+                        done(false, count, steps);
+                        return pos;
+                    }
+                } else if (pos == end) {
+                    // The text ends inside the segment: no later start gets further.
+                    done(false, count, steps);
+                    return needOverlap ? -(p - a + 1) : -1;
+                }
+                start += Character.charCount(first);
+            }
+            done(false, count, steps);
+            return -1;
         }
     }
 
@@ -418,11 +697,11 @@ public final class Glob {
     private static final class Builder {
         private int size;
         private byte[] kind = new byte[16];
-        private char[] lit = new char[16];
-        private char[][] ranges = new char[16][];
+        private int[] lit = new int[16];
+        private int[][] ranges = new int[16][];
         private boolean[] negatedClass = new boolean[16];
 
-        private void add(byte k, char c, char[] r, boolean neg) {
+        private void add(byte k, int c, int[] r, boolean neg) {
             if (size == kind.length) {
                 int n = size * 2;
                 kind = Arrays.copyOf(kind, n);
@@ -437,22 +716,22 @@ public final class Glob {
             size++;
         }
 
-        void literal(char c) {
+        void literal(int c) {
             add(LIT, c, null, false);
         }
 
         void any() {
-            add(ANY, '\0', null, false);
+            add(ANY, 0, null, false);
         }
 
         void star() {
             if (size == 0 || kind[size - 1] != STAR) {
-                add(STAR, '\0', null, false);
+                add(STAR, 0, null, false);
             }
         }
 
-        void charClass(char[] r, boolean neg) {
-            add(CLASS, '\0', r, neg);
+        void charClass(int[] r, boolean neg) {
+            add(CLASS, 0, r, neg);
         }
 
         boolean isEmpty() {
@@ -551,10 +830,12 @@ public final class Glob {
             while (i < length) {
                 char c = t.charAt(i);
                 switch (c) {
-                    case '\\':
-                        b.literal(escaped(i));
-                        i += 2;
+                    case '\\': {
+                        int e = escaped(i);
+                        b.literal(e);
+                        i += 1 + Character.charCount(e);
                         break;
+                    }
                     case '*':
                         b.star();
                         i++;
@@ -580,8 +861,9 @@ public final class Glob {
                                     + " name has none: remove it, or give several patterns"
                                     + " separately");
                         }
-                        b.literal(c);
-                        i++;
+                        int cp = t.codePointAt(i);
+                        b.literal(cp);
+                        i += Character.charCount(cp);
                         break;
                 }
             }
@@ -596,7 +878,7 @@ public final class Glob {
                 neg = true;
                 i++;
             }
-            char[] r = new char[8];
+            int[] r = new int[8];
             int n = 0;
             boolean first = true;
             while (true) {
@@ -616,27 +898,29 @@ public final class Glob {
                     }
                 }
                 int loAt = i;
-                char lo;
+                int lo;
                 if (c == '\\') {
                     lo = escaped(i);
-                    i += 2;
+                    i += 1 + Character.charCount(lo);
                 } else {
-                    lo = c;
-                    i++;
+                    lo = t.codePointAt(i);
+                    i += Character.charCount(lo);
                 }
-                char hi = lo;
+                int hi = lo;
                 if (i + 1 < length && t.charAt(i) == '-' && t.charAt(i + 1) != ']') {
                     i++;
                     if (t.charAt(i) == '\\') {
                         hi = escaped(i);
-                        i += 2;
+                        i += 1 + Character.charCount(hi);
                     } else {
-                        hi = t.charAt(i);
-                        i++;
+                        hi = t.codePointAt(i);
+                        i += Character.charCount(hi);
                     }
                     if (hi < lo) {
-                        throw fail(loAt, "the range '" + lo + "-" + hi + "' runs backwards;"
-                                + " write it as '" + hi + "-" + lo + "'");
+                        String l = Character.toString(lo);
+                        String h = Character.toString(hi);
+                        throw fail(loAt, "the range '" + l + "-" + h + "' runs backwards;"
+                                + " write it as '" + h + "-" + l + "'");
                     }
                 }
                 if (n == r.length) {
@@ -661,10 +945,12 @@ public final class Glob {
                 switch (c) {
                     case ')':
                         return i + 1;
-                    case '\\':
-                        b.literal(escaped(i));
-                        i += 2;
+                    case '\\': {
+                        int e = escaped(i);
+                        b.literal(e);
+                        i += 1 + Character.charCount(e);
                         break;
+                    }
                     case '*':
                         b.star();
                         i++;
@@ -697,12 +983,14 @@ public final class Glob {
                         }
                         throw fail(i, "':' inside the parameter list; ':mod:MODULE' goes after"
                                 + " ')', as in 'foo(int):mod:java.base'");
-                    default:
-                        if (!Character.isWhitespace(c)) {
-                            b.literal(c);
+                    default: {
+                        int cp = t.codePointAt(i);
+                        if (!Character.isWhitespace(cp)) {
+                            b.literal(cp);
                         }
-                        i++;
+                        i += Character.charCount(cp);
                         break;
+                    }
                 }
             }
         }
@@ -742,13 +1030,13 @@ public final class Glob {
                     + " 'java.util.*:mod:java.base' (escape a literal ':' as '\\:')");
         }
 
-        /** {@return the character that the backslash at index i escapes} */
-        private char escaped(int i) {
+        /** {@return the character (code point) that the backslash at index i escapes} */
+        private int escaped(int i) {
             if (i + 1 >= length) {
                 throw fail(i, "'\\' at the end escapes nothing; remove it, or write '\\\\' for a"
                         + " literal backslash");
             }
-            return t.charAt(i + 1);
+            return t.codePointAt(i + 1);
         }
 
         private int skipSpace(int i) {
