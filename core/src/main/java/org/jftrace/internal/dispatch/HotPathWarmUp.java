@@ -82,6 +82,7 @@ public final class HotPathWarmUp {
         }
         s.slot = null;
         s.stackOverflow(0L, new StackOverflowError());
+        LiveOps.reportRunaways();
     }
 
     /** Warm-up's other callback classes (see the type-profile note in run). */

@@ -156,8 +156,12 @@ public final class LiveOps {
         ERRORS.getAndAdd(this, 1L);
         if (!reported) {
             reported = true;
-            Log.warn("callback of " + name + " threw " + t + " at ip 0x" + Long.toHexString(ip)
-                    + "; counted, reported once, the traced method ran on", t);
+            try {
+                Log.warn("callback of " + name + " threw " + t + " at ip 0x" + Long.toHexString(ip)
+                        + "; counted, reported once, the traced method ran on", t);
+            } catch (StackOverflowError tooDeep) {
+                reported = false; // no stack left to report it here: the next failure is reported
+            }
         }
     }
 
@@ -170,7 +174,7 @@ public final class LiveOps {
      * callback making two traced calls turns that into an exponential hang). A program's own deep
      * recursion that overflows inside a callback shows the trampoline once, and changes nothing.
      */
-    void stackOverflow(long ip, StackOverflowError e) {
+    void stackOverflow(long ip, StackOverflowError e) { // near the stack's end: no logging here
         TrampolinePool.Slot sl = slot;
         if (!live || sl == null) {
             return;
@@ -184,10 +188,31 @@ public final class LiveOps {
         }
         if (frames >= RUNAWAY_FRAMES) {
             live = false;
-            Log.warn("callback of " + name + " re-entered itself through traced methods until the stack overflowed "
-                    + "(at ip 0x" + Long.toHexString(ip) + "): its callback is off from now on, the program runs on; "
-                    + "unregister it, and let a callback that calls traced methods keep the recursion guard (drop "
-                    + "RECURSION_SAFE) or notrace what it calls", null);
+            // Reported from a thread with stack to spare (the sweeper, or at exit): stores only here.
+            for (int i = 0; i < RUNAWAY.length; i++) {
+                if (RUNAWAY[i] == null || RUNAWAY[i] == this) {
+                    RUNAWAY[i] = this;
+                    break;
+                }
+            }
+        }
+    }
+
+    /** Ops turned off by {@link #stackOverflow}, waiting for {@link #reportRunaways}; plain stores (a late report only). */
+    private static final LiveOps[] RUNAWAY = new LiveOps[16];
+
+    /** Reports the ops that {@link #stackOverflow} turned off; by jftrace's sweeper and at JVM exit. */
+    static synchronized void reportRunaways() {
+        for (int i = 0; i < RUNAWAY.length; i++) {
+            LiveOps s = RUNAWAY[i];
+            if (s == null) {
+                continue;
+            }
+            RUNAWAY[i] = null;
+            Log.warn("callback of " + s.name + " re-entered itself through traced methods until the stack overflowed: "
+                    + "its callback is off from now on, the program runs on; unregister it, and let a callback that "
+                    + "calls traced methods keep the recursion guard (drop RECURSION_SAFE) or notrace what it calls",
+                    null);
         }
     }
 

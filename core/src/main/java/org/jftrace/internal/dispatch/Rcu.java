@@ -27,6 +27,7 @@ public final class Rcu {
             public void run() {
                 shutdown = true;
                 watching = false;
+                LiveOps.reportRunaways(); // what the sweeper had no time to report
             }
         }, "jftrace-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -336,6 +336,7 @@ public final class ThreadGuard {
                 if (claims > 0) {
                     sweep();
                 }
+                LiveOps.reportRunaways();
                 if (overflowed > 0 && !reported) {
                     reported = true;
                     Log.warn("more threads than the recursion guard's table places well (" + SLOTS + " slots): "
