@@ -1,15 +1,29 @@
 package org.jftrace.agent;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 
@@ -35,20 +49,96 @@ public final class JftraceAgent {
 
     /** {@code -javaagent:jftrace-agent.jar[=options]}. */
     public static void premain(String options, Instrumentation inst) {
-        start(options, inst);
+        Throwable failure = start(options, inst);
+        if (failure != null) {
+            warnStartFailure(failure, true);
+        }
     }
 
-    /** Attach by pid ({@code java -jar jftrace-agent.jar PID [command ...]}); see {@link Attach}. */
+    /**
+     * Attach by pid ({@code java -jar jftrace-agent.jar PID [command ...]}); see {@link Attach}.
+     * {@code options}, when given, is the path of the attaching command's request directory: this
+     * reads the command there, runs it, and writes the answer (or why jftrace failed to start) into
+     * the directory's result file. Nothing is printed here but real warnings: a failure to start
+     * (one line; its reason goes to the command) and a request that cannot be read or answered.
+     */
     public static void agentmain(String options, Instrumentation inst) {
-        start(null, inst);
-        if (started && options != null && !options.isEmpty()) {
+        if (options == null || options.isEmpty()) {
+            Throwable failure = start(null, inst);
+            if (failure != null) {
+                warnStartFailure(failure, true);
+            }
+            return;
+        }
+        Path dir = Path.of(options);
+        String[] request;
+        try {
+            request = readRequest(dir);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[jftrace] warning: ignored an attach request: cannot read " + dir.resolve(Attach.REQUEST)
+                    + ": " + e.getMessage());
+            return;
+        }
+        String token = request[0];
+        String status;
+        String message;
+        Throwable failure = start(null, inst);
+        if (failure != null) {
+            warnStartFailure(failure, false);
+            status = Attach.START_FAILED;
+            message = failure instanceof IOException ? failure.getMessage() : String.valueOf(failure);
+        } else {
+            String result;
             try {
                 Class<?> commands = Class.forName(COMMANDS, true, JftraceAgent.class.getClassLoader());
-                commands.getMethod("run", String.class, Instrumentation.class).invoke(null, options, inst);
-            } catch (ReflectiveOperationException e) {
-                System.setProperty(Attach.RESULT_PROPERTY, "error: " + (e.getCause() != null ? e.getCause() : e));
+                result = (String) commands.getMethod("run", String[].class, Instrumentation.class)
+                        .invoke(null, Arrays.copyOfRange(request, 1, request.length), inst);
+            } catch (InvocationTargetException e) {
+                result = Attach.ERROR + ": " + e.getCause();
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                result = Attach.ERROR + ": " + e;
+            }
+            int colon = result.indexOf(": ");
+            status = colon < 0 ? Attach.ERROR : result.substring(0, colon);
+            message = colon < 0 ? result : result.substring(colon + 2);
+        }
+        try {
+            // The command made the file for this user only; the agent writes into it, never creates one.
+            Files.write(dir.resolve(Attach.RESULT), String.join("\0", token, status, message)
+                    .getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("[jftrace] warning: cannot answer an attach request (" + status + ": " + message
+                    + "): " + e);
+        }
+    }
+
+    /**
+     * {@return token, then the command's words} of the request in directory {@code dir}, which the
+     * attaching command made for its user only.
+     */
+    private static String[] readRequest(Path dir) throws IOException {
+        Path file = dir.resolve(Attach.REQUEST);
+        if (!dir.isAbsolute() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("not an attach request directory (the agent argument is the path that "
+                    + "'java -jar jftrace-agent.jar PID ...' passes)");
+        }
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            for (Path p : new Path[] {dir, file}) {
+                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+                if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+                    throw new IOException(p + " is writable by other users");
+                }
             }
         }
+        if (Files.size(file) > 1 << 20) {
+            throw new IOException("too large");
+        }
+        String[] w = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\0", -1);
+        if (w.length < 3 || !w[0].equals(Attach.MAGIC)) {
+            throw new IOException("not a request of this jftrace version (" + Attach.MAGIC + ")");
+        }
+        return Arrays.copyOfRange(w, 1, w.length);
     }
 
     /**
@@ -116,22 +206,41 @@ public final class JftraceAgent {
         }
     }
 
-    private static synchronized void start(String options, Instrumentation inst) {
+    /** {@return null once the agent has started (now or before), else why it failed} */
+    private static synchronized Throwable start(String options, Instrumentation inst) {
         if (started) {
-            return;
+            return null;
         }
         try {
             appendBootBridge(inst);
             Class<?> start = Class.forName(START, true, JftraceAgent.class.getClassLoader());
             start.getMethod("start", String.class, Instrumentation.class).invoke(null, options, inst);
             started = true;
-        } catch (ReflectiveOperationException | IOException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            System.err.println("[jftrace] agent failed to start: " + cause);
+            return null;
+        } catch (InvocationTargetException e) {
+            return e.getCause();
+        } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
+            return e;
+        }
+    }
+
+    /**
+     * The one line a failed start prints on the JVM's standard error; the stack trace too when no
+     * attaching command gets the reason, or with {@code -Djftrace.log=stack}.
+     */
+    private static void warnStartFailure(Throwable cause, boolean withStack) {
+        System.err.println("[jftrace] agent failed to start: " + cause);
+        if (withStack || System.getProperty("jftrace.log", "").contains("stack")) {
             cause.printStackTrace();
         }
     }
 
+    /**
+     * Puts the boot bridge on the boot class path. Its jar is written once per user and content
+     * (java.io.tmpdir/jftrace-USER/jftrace-boot-HASH.jar, in a directory of that user only) and
+     * reused by every JVM that starts the same jftrace: nothing is left behind per process, even when
+     * a JVM is killed, and nothing is deleted that another JVM may be using.
+     */
     private static void appendBootBridge(Instrumentation inst) throws IOException {
         try {
             Class.forName("org.jftrace.internal.boot.Hooks", false, null);
@@ -139,14 +248,104 @@ public final class JftraceAgent {
         } catch (ClassNotFoundException expected) {
             // append it below
         }
-        File tmp = File.createTempFile("jftrace-boot", ".jar");
-        tmp.deleteOnExit();
+        byte[] bytes;
         try (InputStream in = JftraceAgent.class.getClassLoader().getResourceAsStream(BOOT_JAR)) {
             if (in == null) {
                 throw new IOException(BOOT_JAR + " is missing from the agent jar: rebuild it with mvn package");
             }
-            Files.copy(in, tmp.toPath(), StandardCopyOption.REPLACE_EXISTING);
+            bytes = in.readAllBytes();
         }
-        inst.appendToBootstrapClassLoaderSearch(new JarFile(tmp));
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        Path jar;
+        try {
+            jar = bootJar(tmp, bytes);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot write the boot bridge jar under java.io.tmpdir (" + tmp + "): " + e, e);
+        }
+        try (JarFile f = new JarFile(jar.toFile())) {
+            inst.appendToBootstrapClassLoaderSearch(f); // takes the name only
+        }
+    }
+
+    /** {@return the boot bridge jar with content {@code bytes}}, written if it is not there yet */
+    private static Path bootJar(Path tmp, byte[] bytes) throws IOException {
+        String hash;
+        try {
+            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IOException(e);
+        }
+        Path dir = userDirectory(tmp);
+        if (dir == null) {
+            // a directory of that name that is not this user's alone: never trust it, write a private copy
+            Path own = Files.createTempFile(tmp, "jftrace-boot", ".jar");
+            own.toFile().deleteOnExit();
+            Files.write(own, bytes);
+            return own;
+        }
+        Path jar = dir.resolve("jftrace-boot-" + hash + ".jar");
+        if (Files.isRegularFile(jar, LinkOption.NOFOLLOW_LINKS) && Files.size(jar) == bytes.length
+                && Arrays.equals(Files.readAllBytes(jar), bytes)) {
+            return jar;
+        }
+        Path part = Files.createTempFile(dir, "jftrace-boot-", ".part");
+        try {
+            Files.write(part, bytes);
+            // Atomic: a JVM starting at the same time sees the whole jar or none; an existing one had other bytes.
+            Files.move(part, jar, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(part);
+        }
+        return jar;
+    }
+
+    /**
+     * {@return java.io.tmpdir/jftrace-USER, made if missing}, or null (with a warning) when it exists
+     * but is not a directory that this user owns and no one else may write to.
+     */
+    private static Path userDirectory(Path tmp) throws IOException {
+        String user = System.getProperty("user.name", "");
+        Path dir = tmp.resolve("jftrace-" + user.replaceAll("[^A-Za-z0-9._-]", "_"));
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.createDirectories(dir); // a per-user temporary directory (Windows)
+            return dir;
+        }
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            return dir;
+        } catch (FileAlreadyExistsException e) {
+            // check it below
+        }
+        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> perms = a.permissions();
+        if (a.isDirectory() && isThisUser(a.owner(), user) && !perms.contains(PosixFilePermission.GROUP_WRITE)
+                && !perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+            return dir;
+        }
+        System.err.println("[jftrace] warning: not using " + dir + " (owner " + a.owner() + ", "
+                + PosixFilePermissions.toString(perms) + (a.isDirectory() ? "" : ", not a directory")
+                + "): it should be a directory of user " + user + " alone; the boot bridge jar goes to a file "
+                + "of this process instead");
+        return null;
+    }
+
+    /**
+     * {@return whether {@code owner} is the user this JVM runs as}: by name, or (a uid without a
+     * name, as in some containers, where user.name is "?") as the owner of /proc/self on Linux.
+     */
+    private static boolean isThisUser(UserPrincipal owner, String user) {
+        try {
+            if (owner.equals(FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(user))) {
+                return true;
+            }
+        } catch (IOException | RuntimeException unknownUser) {
+            // try /proc below
+        }
+        try {
+            Path self = Path.of("/proc/self");
+            return Files.isDirectory(self) && owner.equals(Files.getOwner(self));
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 }
