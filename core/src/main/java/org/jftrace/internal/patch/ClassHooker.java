@@ -60,21 +60,27 @@ public final class ClassHooker {
     /** The transform. {@return the hooked class file, or null to keep {@code bytes}} */
     public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> redefined,
                             ProtectionDomain pd, byte[] bytes) {
-        if (internalName == null || killSwitch.disabled() || discovery.captured(redefined, bytes)) {
+        if (internalName == null || killSwitch.disabled()) {
             return null;
         }
-        String name = internalName.replace('/', '.');
-        if (Notrace.classReason(name) != null) {
-            return null;
-        }
-        if (redefined == null && !ops.mayHook(name) && table.find(loader, name) == null) {
-            return null; // the lock-free path: scanned lazily, if a later filter may match it
-        }
-        if (Notrace.isOwnCode(name, loader, pd)) {
-            return null;
-        }
+        // Busy first: everything below runs JDK code (String, HashMap, URL) that an ops may trace, and a
+        // guarded callback run from inside a class load can need the very class being loaded
+        // (ClassCircularityError in the program's own code, as the sample's println showed).
         boolean wasBusy = ThreadGuard.enterJftrace();
         try {
+            if (discovery.captured(redefined, bytes)) {
+                return null;
+            }
+            String name = internalName.replace('/', '.');
+            if (Notrace.classReason(name) != null) {
+                return null;
+            }
+            if (redefined == null && !ops.mayHook(name) && table.find(loader, name) == null) {
+                return null; // the lock-free path: scanned lazily, if a later filter may match it
+            }
+            if (Notrace.isOwnCode(name, loader, pd)) {
+                return null;
+            }
             synchronized (ops) {
                 return transformLocked(module, loader, name, redefined, pd, bytes);
             }
