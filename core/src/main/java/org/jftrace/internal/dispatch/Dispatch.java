@@ -97,7 +97,7 @@ public final class Dispatch {
                 regs.current = null;
             }
             if (ownGuard) {
-                ThreadGuard.BUSY[slot] = false;
+                ThreadGuard.leave(slot);
             }
         }
     }
@@ -137,7 +137,7 @@ public final class Dispatch {
         try {
             chain.invokeExact();
         } finally {
-            ThreadGuard.BUSY[slot] = false;
+            ThreadGuard.leave(slot);
         }
     }
 
@@ -151,7 +151,7 @@ public final class Dispatch {
         try {
             s.failed(ip, t);
         } finally {
-            ThreadGuard.BUSY[slot] = false;
+            ThreadGuard.leave(slot);
         }
     }
 

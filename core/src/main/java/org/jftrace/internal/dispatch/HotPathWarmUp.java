@@ -70,6 +70,7 @@ public final class HotPathWarmUp {
             }
         }
         s.perCpuOnly = null;
+        trainOnVirtualThread(s, funcs, chain);
         s.live = false;
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);
@@ -83,6 +84,39 @@ public final class HotPathWarmUp {
         s.slot = null;
         s.stackOverflow(0L, new StackOverflowError());
         LiveOps.reportRunaways();
+    }
+
+    /**
+     * JDK 21+: the same guarded calls on a virtual thread, which gives its slot back after each
+     * ({@link ThreadGuard#leave}), so that branch is trained too and never becomes a trap.
+     */
+    private static void trainOnVirtualThread(LiveOps s, FtraceFunc[] funcs, MethodHandle chain) {
+        if (!ThreadGuard.hasVirtualThreads()) {
+            return;
+        }
+        Runnable train = new Runnable() {
+            @Override
+            public void run() {
+                for (int i = 0; i < 20_000; i++) {
+                    Dispatch.call(funcs[i % 3], 0L, s.ops, s, null, Dispatch.GUARD);
+                    try {
+                        Dispatch.guarded(chain);
+                    } catch (Throwable t) {
+                        throw new IllegalStateException(t);
+                    }
+                }
+            }
+        };
+        try {
+            Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+            // through the public interface Thread.Builder: the builder's own class is not accessible
+            Thread v = (Thread) Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class)
+                    .invoke(builder, train);
+            v.start();
+            v.join();
+        } catch (ReflectiveOperationException | InterruptedException e) {
+            throw new IllegalStateException("cannot train the guard on a virtual thread", e);
+        }
     }
 
     /** Warm-up's other callback classes (see the type-profile note in run). */

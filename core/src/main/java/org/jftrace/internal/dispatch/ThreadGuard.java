@@ -23,7 +23,10 @@ import org.jftrace.internal.log.Log;
  * while threads keep claiming). A thread that finds no free slot near its home (a table crowded
  * by more live threads than {@value #DEFAULT_SLOTS} / 4) shares {@link #OVERFLOW}: its guarded
  * callbacks still never recurse, but two such threads in callbacks at once make one skip its
- * callback; those calls are counted ({@link #overflowed}) and reported once. The table size is
+ * callback; those calls are counted ({@link #overflowed}) and reported once. A virtual thread holds
+ * a slot only while inside a guarded callback ({@link #leave}), so the table fills with virtual
+ * threads only when thousands of them are inside callbacks at once (callbacks that block): that
+ * case still overflows and loses calls. The table size is
  * the system property {@code jftrace.threadSlots} (a power of two), for programs with more threads.
  *
  * <p>The per-thread state that only some ops need (RCU's "watching", PER_CPU counters) lives in a
@@ -135,6 +138,37 @@ public final class ThreadGuard {
         final Thread t = Thread.currentThread();
         final int home = home(t);
         return OWNERS[home] == t ? home : search(t, home);
+    }
+
+    /** {@code java.lang.VirtualThread} on JDK 21+, else null (then {@link #leave} folds to one store). */
+    private static final Class<?> VIRTUAL = virtualThreadClass();
+
+    private static Class<?> virtualThreadClass() {
+        try {
+            return Class.forName("java.lang.VirtualThread", false, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * Ends a guarded call on {@code slot}. A virtual thread also gives the slot back, unless it keeps
+     * per-thread state there (RCU, PER_CPU): virtual threads come and go by the million, and a slot
+     * held until the sweeper finds its thread dead left new threads none free (they then shared the
+     * overflow slot, and lost callbacks). So a virtual thread holds a slot only while in a callback,
+     * and claims one on each guarded call. Call-free: a class compare and a release store, the
+     * store ordered after BUSY's, for the next claimer. {@link HotPathWarmUp} trains both branches.
+     */
+    static void leave(int slot) {
+        BUSY[slot] = false;
+        if (VIRTUAL != null && Thread.currentThread().getClass() == VIRTUAL && GUARDS[slot] == null) {
+            OWNER.setRelease(OWNERS, slot, (Thread) null);
+        }
+    }
+
+    /** {@return whether this JVM has virtual threads} For warm-up. */
+    static boolean hasVirtualThreads() {
+        return VIRTUAL != null;
     }
 
     /** {@link #hookSlot()}'s search and claim, as an ordinary method. */

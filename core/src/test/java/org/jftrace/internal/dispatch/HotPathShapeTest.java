@@ -50,6 +50,7 @@ class HotPathShapeTest {
         assertUnder(regs, "result", 35); // MaxInlineSize: inlined even where the chain is not hot yet
         assertUnder(guard, "hookSlot", FREQ_INLINE_SIZE);
         assertUnder(guard, "slot", 35);
+        assertUnder(guard, "leave", 64); // small: inlined wherever a guarded call ends
     }
 
     @Test
@@ -62,8 +63,10 @@ class HotPathShapeTest {
         assertEquals(Set.of(), notIn(calls(ThreadGuard.class, "hookSlot"), allowed), "ThreadGuard.hookSlot calls");
         assertEquals(Set.of(), notIn(calls(ThreadGuard.class, "home"), allowed), "ThreadGuard.home calls");
         assertEquals(Set.of(), notIn(calls(Dispatch.class, "guarded"), Set.of(
-                "org/jftrace/internal/dispatch/ThreadGuard.hookSlot", "java/lang/invoke/MethodHandle.invokeExact")),
-                "Dispatch.guarded calls");
+                "org/jftrace/internal/dispatch/ThreadGuard.hookSlot", "org/jftrace/internal/dispatch/ThreadGuard.leave",
+                "java/lang/invoke/MethodHandle.invokeExact")), "Dispatch.guarded calls");
+        assertEquals(Set.of(), notIn(calls(ThreadGuard.class, "leave"), Set.of("java/lang/Thread.currentThread",
+                "java/lang/Object.getClass", "java/lang/invoke/VarHandle.setRelease")), "ThreadGuard.leave calls"); // intrinsics
     }
 
     private static void assertUnder(Map<String, Integer> lengths, String method, int limit) {
