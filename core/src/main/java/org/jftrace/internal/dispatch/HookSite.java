@@ -39,6 +39,21 @@ public final class HookSite {
         return false;
     }
 
+    /** {@return whether {@code s} is among the ops enabled here} */
+    public boolean has(LiveOps s) {
+        return contains(enabled, s);
+    }
+
+    /** {@return whether {@code s} is in {@code enabled}} */
+    public static boolean contains(LiveOps[] enabled, LiveOps s) {
+        for (LiveOps e : enabled) {
+            if (e == s) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@return whether any of the enabled ops has IPMODIFY} */
     public static boolean wantsIpmodify(LiveOps[] enabled) {
         for (LiveOps s : enabled) {

@@ -106,33 +106,29 @@ public final class ClassDiscovery {
             capturing.put(k, WANTED);
         }
         try {
-            try {
-                classes.retransform(ks.toArray(new Class<?>[0]));
-            } catch (Throwable batchFailure) {
-                for (Class<?> k : ks) { // one class the JVM refuses fails the batch: one by one
-                    try {
-                        classes.retransform(k);
-                    } catch (Throwable t) {
-                        // reported below, as not handed over
-                    }
+            classes.retransform(ks.toArray(new Class<?>[0]));
+        } catch (Throwable batchFailure) {
+            for (Class<?> k : ks) { // one class the JVM refuses fails the batch: one by one
+                try {
+                    classes.retransform(k);
+                } catch (Throwable t) {
+                    // reported below, as not handed over
                 }
             }
-        } finally {
-            List<Class<?>> got = new ArrayList<>();
-            for (Class<?> k : ks) {
-                Object bytes = capturing.remove(k);
-                if (bytes instanceof byte[]) {
-                    prefetched.put(k, (byte[]) bytes);
-                    got.add(k);
-                } else {
-                    unscannable.put(k, Boolean.TRUE);
-                    Log.warn("class " + k.getName() + " has no class file to read and the JVM did not hand it "
-                            + "over: it cannot be traced", null);
-                }
-            }
-            ks = got;
         }
-        return ks;
+        List<Class<?>> got = new ArrayList<>();
+        for (Class<?> k : ks) {
+            Object bytes = capturing.remove(k);
+            if (bytes instanceof byte[]) {
+                prefetched.put(k, (byte[]) bytes);
+                got.add(k);
+            } else {
+                unscannable.put(k, Boolean.TRUE);
+                Log.warn("class " + k.getName() + " has no class file to read and the JVM did not hand it "
+                        + "over: it cannot be traced", null);
+            }
+        }
+        return got;
     }
 
     /**

@@ -27,7 +27,8 @@ public final class OpsState {
     public FilterList notrace = FilterList.EMPTY;
     /**
      * Classes with a method this ops is enabled on. Weak: the function table holds the records of
-     * live classes, and one it forgot (its class unloaded) must not stay here.
+     * live classes, and one it forgot (its class unloaded) leaves this set by itself; planning walks
+     * only the table's live classes, so a dead entry not yet collected changes nothing.
      */
     public final Set<ClassRecord> hookedClasses = Collections.newSetFromMap(new WeakHashMap<>());
 

@@ -42,8 +42,6 @@ public final class ClassHooker {
     private final Relinker relinker;
     private final OpsList ops;
     private final KillSwitch killSwitch;
-    /** Classes added since unloaded ones were last dropped from the ops' hooked classes; under the lock. */
-    private int addsSinceForget;
     /** The thread running a transform under the lock: a class its own work loads is left alone. */
     private Thread transforming;
 
@@ -102,7 +100,6 @@ public final class ClassHooker {
                     return null;
                 }
                 c = discovery.add(loader, name, bytes, module, pd, null);
-                forgetUnloaded(); // adding may have made the table forget unloaded classes
                 if (c == null) {
                     return null;
                 }
@@ -115,7 +112,7 @@ public final class ClassHooker {
                             h.enabled = enabled;
                             batch.relink(c, h);
                             for (OpsState s : ops.registered()) {
-                                if (contains(enabled, s.live)) {
+                                if (HookSite.contains(enabled, s.live)) {
                                     s.hookedClasses.add(c);
                                 }
                             }
@@ -134,30 +131,6 @@ public final class ClassHooker {
         } finally {
             transforming = null;
         }
-    }
-
-    /** Classes the table forgot, forgotten in each ops' hooked classes too, once in a while. Under the lock. */
-    private void forgetUnloaded() {
-        if (++addsSinceForget < 1024) {
-            return;
-        }
-        addsSinceForget = 0;
-        for (OpsState s : ops.registered()) {
-            for (java.util.Iterator<ClassRecord> it = s.hookedClasses.iterator(); it.hasNext();) {
-                if (!it.next().loaderAlive()) {
-                    it.remove(); // no lambda: this runs inside a transform
-                }
-            }
-        }
-    }
-
-    private static boolean contains(LiveOps[] enabled, LiveOps s) {
-        for (LiveOps e : enabled) {
-            if (e == s) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private byte[] instrument(ClassRecord c, byte[] bytes) {

@@ -48,7 +48,6 @@ public final class HookApplier {
      */
     public void apply(OpsState changed) {
         HookPlanner.Plan plan = HookPlanner.plan(table, hooks, changed, ops.registered());
-        forgetUnloaded();
         ThreadGuard.sweep(); // free dead threads' guard slots, for the threads to come
         try {
             Relinker.Batch batch = relinker.batch();
@@ -78,34 +77,18 @@ public final class HookApplier {
         }
     }
 
-    /** Forgets the unloaded classes among each ops' hooked classes (their hook sites went with their records). Under the lock. */
-    void forgetUnloaded() {
-        for (OpsState s : ops.registered()) {
-            s.hookedClasses.removeIf(c -> !c.loaderAlive());
-        }
-    }
-
     /** Relinks every hook site of {@code s} (its link mode changed). Under the lock. */
     public void relinkAll(OpsState s) {
         Relinker.Batch batch = relinker.batch();
         for (ClassRecord c : s.hookedClasses) {
             for (MethodRecord m : c.methods()) {
                 HookSite h = hooks.get(m.index);
-                if (h != null && contains(h, s)) {
+                if (h != null && h.has(s.live)) {
                     batch.relink(c, h);
                 }
             }
         }
         batch.commit();
-    }
-
-    private static boolean contains(HookSite h, OpsState s) {
-        for (Object e : h.enabled) {
-            if (e == s.live) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** {@return the class records that carry a hook of {@code s}, for tests and reports} Under the lock. */

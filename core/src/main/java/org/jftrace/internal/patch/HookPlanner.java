@@ -43,7 +43,6 @@ public final class HookPlanner {
      * @throws FtraceException EBUSY if a method would get two IPMODIFY ops (nothing was changed)
      */
     public static Plan plan(FunctionTable table, HookSites hooks, OpsState changed, List<OpsState> registered) {
-        changed.hookedClasses.removeIf(c -> !c.loaderAlive()); // its loader is gone: nothing left to unhook
         List<ClassRecord> candidates = new ArrayList<>();
         ClassMatch filter = ClassMatch.of(changed.filter);
         for (ClassRecord c : table.classes()) {
@@ -119,10 +118,8 @@ public final class HookPlanner {
     /** {@return whether {@code s} is enabled on a method of {@code c}} */
     public static boolean hooks(ClassRecord c, HookSites hooks, OpsState s) {
         for (MethodRecord m : c.methods()) {
-            for (LiveOps e : hooks.enabledOn(m)) {
-                if (e == s.live) {
-                    return true;
-                }
+            if (HookSite.contains(hooks.enabledOn(m), s.live)) {
+                return true;
             }
         }
         return false;

@@ -350,8 +350,7 @@ public final class CoreBackend implements Backend {
         FilterList old = s.list(isFilter);
         s.setList(isFilter, next);
         if (!s.registered) {
-            ops.publish();
-            return;
+            return; // the snapshot is of registered ops' filters only
         }
         ops.publish();
         try {
