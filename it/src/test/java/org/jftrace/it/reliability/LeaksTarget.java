@@ -1,0 +1,164 @@
+package org.jftrace.it.reliability;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.lang.ref.WeakReference;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
+
+import org.jftrace.Ftrace;
+import org.jftrace.FtraceOps;
+import org.jftrace.RedirectFunc;
+import org.jftrace.internal.api.BackendHolder;
+
+/**
+ * Target of {@link LeaksTest}: {@code FLAG CYCLES}, FLAG one of {@code plain}, {@code saveregs},
+ * {@code ipmodify}, {@code percpu}. One ops with that flag stays registered on a kept pattern
+ * naming {@code org.jftrace.it.ops.LoaderLeakTarget} (ClassLoaderLeakTest's target) while CYCLES
+ * class loaders in turn load the class, which is hooked as it loads, call it once through the hook
+ * (the callback counts; SAVE_REGS rewrites a reference argument with setArg; IPMODIFY redirects to
+ * {@link LeakReplacement#seven}; PER_CPU is enabled on this thread) and are dropped, still hooked.
+ * Every loader must be collected, and the function table's records and the heap after GC must stay
+ * flat from the first tenth of the cycles to the end.
+ */
+public final class LeaksTarget {
+    static final String TARGET = "org.jftrace.it.ops.LoaderLeakTarget";
+
+    private LeaksTarget() {
+    }
+
+    /** {@return the function table's method records} (read from the core: no API says it) */
+    static int records() throws Exception {
+        Object core = BackendHolder.get();
+        Field f = core.getClass().getDeclaredField("table");
+        f.setAccessible(true);
+        Object table = f.get(core);
+        Method records = table.getClass().getMethod("records");
+        return (int) records.invoke(table);
+    }
+
+    static long heapAfterGc(MemoryMXBean mem) throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 10; i++) {
+            System.gc();
+            Thread.sleep(50);
+            Ftrace.enabledFunctions(); // walks the table, which forgets what was unloaded
+            long now = mem.getHeapMemoryUsage().getUsed();
+            if (now >= used - (64 << 10)) {
+                return Math.min(now, used);
+            }
+            used = now;
+        }
+        return used;
+    }
+
+    /** One cycle: a loader, the class hooked as it loads, one call, dropped. {@return a weak reference to the loader} */
+    static WeakReference<ClassLoader> cycle(URL dir, String flag, long[] bad) throws Exception {
+        URLClassLoader loader = new URLClassLoader(new URL[] {dir}, ClassLoader.getPlatformClassLoader());
+        Class<?> k = Class.forName(TARGET, true, loader);
+        Object target = k.getDeclaredConstructor().newInstance();
+        int got;
+        int expected;
+        switch (flag) {
+            case "saveregs" -> {
+                Object other = k.getDeclaredConstructor().newInstance();
+                got = (int) k.getMethod("same", k).invoke(target, other);
+                expected = 1; // setArg put the receiver in place of the argument
+            }
+            case "ipmodify" -> {
+                got = ((IntSupplier) target).getAsInt();
+                expected = 7; // redirected
+            }
+            default -> {
+                got = ((IntSupplier) target).getAsInt();
+                expected = 5;
+            }
+        }
+        if (got != expected) {
+            bad[0]++;
+        }
+        loader.close();
+        return new WeakReference<>(loader);
+    }
+
+    public static void main(String[] args) throws Exception {
+        String flag = args[0];
+        int cycles = Integer.parseInt(args[1]);
+        URL dir = LeaksTarget.class.getProtectionDomain().getCodeSource().getLocation();
+        AtomicLong calls = new AtomicLong();
+        FtraceOps ops = switch (flag) {
+            case "plain" -> FtraceOps.of((ip, parentIp, op, regs) -> calls.incrementAndGet());
+            case "saveregs" -> FtraceOps.of((ip, parentIp, op, regs) -> {
+                calls.incrementAndGet();
+                regs.setArg(0, regs.receiver());
+            }).withFlags(FtraceOps.Flag.SAVE_REGS);
+            case "ipmodify" -> {
+                RedirectFunc to = RedirectFunc.to(Ftrace.lookupIp(LeakReplacement.class.getName() + ".seven"));
+                yield FtraceOps.of((ip, parentIp, op, regs) -> {
+                    calls.incrementAndGet();
+                    to.call(ip, parentIp, op, regs);
+                }).withFlags(FtraceOps.Flag.SAVE_REGS, FtraceOps.Flag.IPMODIFY);
+            }
+            case "percpu" -> FtraceOps.of((ip, parentIp, op, regs) -> calls.incrementAndGet())
+                    .withFlags(FtraceOps.Flag.PER_CPU);
+            default -> throw new IllegalArgumentException(flag);
+        };
+        ops = ops.withName("leak-" + flag);
+        String method = flag.equals("saveregs") ? ".same" : ".getAsInt";
+        Ftrace.ftraceSetFilterPending(ops, TARGET + method, false);
+        Ftrace.registerFtraceFunction(ops);
+        if (flag.equals("percpu")) {
+            Ftrace.ftraceFunctionLocalEnable(ops);
+        }
+        MemoryMXBean mem = ManagementFactory.getMemoryMXBean();
+        long[] bad = new long[1];
+        List<WeakReference<ClassLoader>> refs = new ArrayList<>();
+        int warm = Math.max(100, cycles / 10);
+        for (int i = 0; i < warm; i++) {
+            refs.add(cycle(dir, flag, bad));
+        }
+        long heapBefore = heapAfterGc(mem);
+        int recordsBefore = records();
+        long t0 = System.nanoTime();
+        for (int i = warm; i < cycles; i++) {
+            refs.add(cycle(dir, flag, bad));
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        long heapAfter = heapAfterGc(mem);
+        int recordsAfter = records();
+        int alive = 0;
+        for (int round = 0; round < 20; round++) {
+            alive = 0;
+            for (WeakReference<ClassLoader> r : refs) {
+                if (r.get() != null) {
+                    alive++;
+                }
+            }
+            if (alive == 0) {
+                break;
+            }
+            System.gc();
+            Thread.sleep(100);
+        }
+        long errors = Ftrace.callbackErrors(ops);
+        Ftrace.unregisterFtraceFunction(ops);
+        int enabledAfter = Ftrace.enabledFunctions().size();
+        long heapGrowthKiB = (heapAfter - heapBefore) / 1024;
+        // 1,000s of loaders kept would keep their classes' records (4 methods each) and MiBs of heap
+        boolean recordsFlat = recordsAfter - recordsBefore < 200;
+        boolean heapFlat = heapAfter - heapBefore < 8L << 20;
+        long failures = bad[0] + alive + errors + enabledAfter + (calls.get() == cycles ? 0 : 1)
+                + (recordsFlat ? 0 : 1) + (heapFlat ? 0 : 1);
+        System.out.println("RELIABILITY leaks-" + flag + " cycles=" + cycles + " calls=" + calls.get() + " wrongResults="
+                + bad[0] + " loadersAlive=" + alive + " recordsBefore=" + recordsBefore + " recordsAfter=" + recordsAfter
+                + " heapBeforeKiB=" + heapBefore / 1024 + " heapAfterKiB=" + heapAfter / 1024 + " heapGrowthKiB="
+                + heapGrowthKiB + " callbackErrors=" + errors + " enabledAfter=" + enabledAfter + " cyclesMs=" + ms
+                + " failures=" + failures);
+    }
+}
