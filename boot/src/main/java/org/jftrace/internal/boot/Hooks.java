@@ -2,6 +2,7 @@ package org.jftrace.internal.boot;
 
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
@@ -9,8 +10,10 @@ import java.lang.invoke.MethodType;
  * The entry points that hook sites call. Two kinds of site exist:
  * <ul>
  * <li>{@code invokedynamic} bound by {@link #link}: the call site's target is the ops chain of that
- *     one method, so the JIT inlines straight into the callbacks (ftrace's per-ops trampolines).
- *     Used for classes of application loaders with class file version 51 or later.</li>
+ *     one method, so the JIT inlines straight into the callbacks. Used for the register-saving hooks
+ *     of classes of application loaders with class file version 51 or later.</li>
+ * <li>{@code invokestatic Entry$N.enter(long)}: a class the core generates in this package per set
+ *     of ops (see the core's {@code dispatch.Entries}); the plain hook of application classes.</li>
  * <li>{@code invokestatic} {@link #enter(long)}: one table load and a virtual call. Used for classes
  *     of the boot and platform loaders, whose code runs while call sites link (an
  *     invokedynamic there would recurse into its own linking), and for class files older than 51.</li>
@@ -25,6 +28,9 @@ public final class Hooks {
     private static volatile HookTarget[] targets = new HookTarget[0];
 
     private static volatile Linker linker;
+
+    /** The invoker that the entry class being defined takes in its {@code <clinit>}; see {@link #handOverEntryInvoker}. */
+    private static MethodHandle entryInvoker;
 
     private Hooks() {
     }
@@ -80,6 +86,26 @@ public final class Hooks {
     /** {@return the current target table; the core copies it before changing it} */
     public static HookTarget[] targets() {
         return targets;
+    }
+
+    /**
+     * Hands the core's next entry class its invoker: the core defines entry classes in this package
+     * (so that every class can call them, as it can call this one), each with a {@code static final}
+     * invoker that its {@code <clinit>} takes from here. The core holds this class's monitor around
+     * the hand-over and the class's initialisation.
+     */
+    public static void handOverEntryInvoker(MethodHandle invoker) {
+        entryInvoker = invoker;
+    }
+
+    /** {@return the invoker handed over, once} Called by an entry class's {@code <clinit>}. */
+    public static MethodHandle takeEntryInvoker() {
+        MethodHandle h = entryInvoker;
+        entryInvoker = null;
+        if (h == null) {
+            throw new IllegalStateException("no entry invoker handed over");
+        }
+        return h;
     }
 
     /** Installs the core's linker for invokedynamic hook sites. */

@@ -18,7 +18,9 @@ import org.objectweb.asm.Opcodes;
  * <ul>
  * <li>{@link Kind#INDY}: {@code invokedynamic hook()V} bootstrapped by
  *     {@code Hooks.link(Lookup, String, MethodType, long ip)};</li>
- * <li>{@link Kind#STATIC}: {@code ldc2_w ip; invokestatic Hooks.enter(J)V}.</li>
+ * <li>{@link Kind#STATIC}: {@code ldc2_w ip; invokestatic Hooks.enter(J)V};</li>
+ * <li>an entry, for any kind: {@code ldc2_w ip; invokestatic ENTRY.enter(J)V}, ENTRY a class the core
+ *     generated for the method's set of ops.</li>
  * </ul>
  * A constructor's hook also runs first, before {@code super()}: it touches no {@code this}.
  */
@@ -66,6 +68,16 @@ public final class HookInstrumenter {
      * whose body must call {@code super()}).
      */
     public static byte[] instrument(byte[] bytes, Map<String, Long> ips, java.util.Set<String> withRegs, Kind kind) {
+        return instrument(bytes, ips, withRegs, java.util.Collections.<String, String>emptyMap(), kind);
+    }
+
+    /**
+     * Like {@link #instrument(byte[], Map, java.util.Set, Kind)}; the plain hook of a method in
+     * {@code entries} (keys as in {@code ips}) is {@code ldc2_w ip; invokestatic ENTRY.enter(J)V},
+     * ENTRY the internal name it maps to (one of the core's entry classes), whatever the kind.
+     */
+    public static byte[] instrument(byte[] bytes, Map<String, Long> ips, java.util.Set<String> withRegs,
+                                    Map<String, String> entries, Kind kind) {
         ClassReader reader = new ClassReader(bytes);
         if (kind == Kind.INDY && reader.readUnsignedShort(6) < Opcodes.V1_7) {
             throw new IllegalArgumentException("class file version " + reader.readUnsignedShort(6)
@@ -73,21 +85,24 @@ public final class HookInstrumenter {
         }
         ClassWriter writer = new ClassWriter(reader, 0);
         // Regs hooks branch, so they add frames; ASM wants a method's frames all expanded then.
-        reader.accept(new Inserter(writer, ips, withRegs, kind), withRegs.isEmpty() ? 0 : ClassReader.EXPAND_FRAMES);
+        reader.accept(new Inserter(writer, ips, withRegs, entries, kind), withRegs.isEmpty() ? 0 : ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
 
     private static final class Inserter extends ClassVisitor {
         private final Map<String, Long> ips;
         private final java.util.Set<String> withRegs;
+        private final Map<String, String> entries;
         private final Kind kind;
         private String owner;
         private int version;
 
-        Inserter(ClassVisitor cv, Map<String, Long> ips, java.util.Set<String> withRegs, Kind kind) {
+        Inserter(ClassVisitor cv, Map<String, Long> ips, java.util.Set<String> withRegs, Map<String, String> entries,
+                 Kind kind) {
             super(Opcodes.ASM9, cv);
             this.ips = ips;
             this.withRegs = withRegs;
+            this.entries = entries;
             this.kind = kind;
         }
 
@@ -111,24 +126,30 @@ public final class HookInstrumenter {
                 return new RegsEntryHook(mv, ip.longValue(), kind, owner, access, name, descriptor,
                         version >= Opcodes.V1_6);
             }
-            return new EntryHook(mv, ip.longValue(), kind);
+            return new EntryHook(mv, ip.longValue(), kind, entries.get(name + descriptor));
         }
     }
 
     private static final class EntryHook extends MethodVisitor {
         private final long ip;
         private final Kind kind;
+        /** The entry class to call, or null for the kind's hook. */
+        private final String entry;
 
-        EntryHook(MethodVisitor mv, long ip, Kind kind) {
+        EntryHook(MethodVisitor mv, long ip, Kind kind, String entry) {
             super(Opcodes.ASM9, mv);
             this.ip = ip;
             this.kind = kind;
+            this.entry = entry;
         }
 
         @Override
         public void visitCode() {
             super.visitCode();
-            if (kind == Kind.INDY) {
+            if (entry != null) {
+                super.visitLdcInsn(Long.valueOf(ip));
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, entry, METHOD_ENTER, METHOD_ENTER_DESC, false);
+            } else if (kind == Kind.INDY) {
                 super.visitInvokeDynamicInsn(INDY_NAME, INDY_DESC, LINK, Long.valueOf(ip));
             } else {
                 super.visitLdcInsn(Long.valueOf(ip));

@@ -22,6 +22,7 @@ public final class CallChains {
     private static final MethodHandle NEW_REGS;
     private static final MethodHandle REGS_RESULT;
     private static final MethodHandle GUARDED;
+    private static final MethodHandle GUARDED_ENTRY;
 
     static {
         try {
@@ -32,6 +33,8 @@ public final class CallChains {
                     String.class, Object.class, long[].class, Object[].class));
             REGS_RESULT = l.findVirtual(RegsImpl.class, "result", MethodType.methodType(Object.class));
             GUARDED = l.findStatic(Dispatch.class, "guarded", MethodType.methodType(void.class, MethodHandle.class));
+            GUARDED_ENTRY = l.findStatic(Dispatch.class, "guarded", MethodType.methodType(void.class, MethodHandle.class,
+                    long.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -63,6 +66,30 @@ public final class CallChains {
             return chain;
         }
         return MethodHandles.insertArguments(GUARDED, 0, chain); // Dispatch.guarded(chain)
+    }
+
+    /**
+     * {@return an entry's target for the ops {@code e} (newest first): as {@link #chain}, but the ip
+     * is the argument, since every method with these ops calls the same entry} ({@link Entries})
+     */
+    static MethodHandle entryChain(LiveOps[] e) {
+        if (e.length == 0) {
+            return MethodHandles.empty(Entries.ENTER_TYPE);
+        }
+        boolean chainGuard = true;
+        for (LiveOps s : e) {
+            chainGuard &= !s.has(Flag.RECURSION_SAFE);
+        }
+        MethodHandle chain = null;
+        for (int i = e.length - 1; i >= 0; i--) {
+            LiveOps s = e[i];
+            // call(func, ip, ops, state, linkMode) -> (ip)
+            MethodHandle one = MethodHandles.insertArguments(s.slot.call(), 2, s.ops, s,
+                    s.linkMode() | (chainGuard ? Dispatch.CHAIN_GUARD : 0));
+            one = MethodHandles.insertArguments(one, 0, s.func);
+            chain = chain == null ? one : MethodHandles.foldArguments(chain, one);
+        }
+        return chainGuard ? MethodHandles.insertArguments(GUARDED_ENTRY, 0, chain) : chain;
     }
 
     /**

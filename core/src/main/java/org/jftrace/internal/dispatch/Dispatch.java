@@ -141,6 +141,23 @@ public final class Dispatch {
         }
     }
 
+    /**
+     * {@link #guarded(java.lang.invoke.MethodHandle)} for an entry's chain ({@link Entries}), which
+     * takes the hooked method's ip as an argument: one entry serves every method with the same ops.
+     */
+    public static void guarded(java.lang.invoke.MethodHandle chain, long ip) throws Throwable {
+        final int slot = ThreadGuard.hookSlot();
+        if (ThreadGuard.BUSY[slot]) {
+            return; // recursion: every ops of the chain would refuse
+        }
+        ThreadGuard.BUSY[slot] = true;
+        try {
+            chain.invokeExact(ip);
+        } finally {
+            ThreadGuard.leave(slot);
+        }
+    }
+
     /** Reports a RECURSION_SAFE callback's failure under the guard, so reporting cannot recurse. */
     private static void failedUnguarded(long ip, LiveOps s, Throwable t) {
         final int slot = ThreadGuard.slot();

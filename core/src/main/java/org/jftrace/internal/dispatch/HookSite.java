@@ -14,6 +14,16 @@ public final class HookSite {
     public final MethodRecord method;
     /** The ops enabled on this method, newest-registered first. */
     public LiveOps[] enabled = LiveOps.NONE;
+    /**
+     * The entry that the method's plain hook should call for {@link #enabled} (null: none, or the
+     * method's hook is not an entry call); written with {@link #enabled} by the relinker.
+     */
+    public Entries.Entry entry;
+    /**
+     * The entry that the method's bytecode calls now: written by the code modifier when it hooks the
+     * class. A method whose {@link #entry} differs is retransformed.
+     */
+    public Entries.Entry entryInCode;
     /** The invokedynamic hook site's call site, type {@code ()void}. */
     volatile MutableCallSite site;
     /** The same for the hook that saves registers, type {@code (Object, long[], Object[])Object}. */

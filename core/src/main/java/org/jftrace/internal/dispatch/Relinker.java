@@ -19,16 +19,20 @@ import org.jftrace.internal.functions.FunctionTable;
 public final class Relinker {
     private final FunctionTable table;
     private final Redirects redirects;
+    private final Entries entries;
 
-    public Relinker(FunctionTable table, Redirects redirects) {
+    public Relinker(FunctionTable table, Redirects redirects, Entries entries) {
         this.table = table;
         this.redirects = redirects;
+        this.entries = entries;
     }
 
     /** One change's relinks; {@link #commit()} publishes them. */
     public final class Batch {
         private HookTarget[] staticTargets;
         private final List<MutableCallSite> changed = new ArrayList<>();
+        /** Entries pointed at their chain in this batch: each once, however many methods share it. */
+        private final java.util.Set<Entries.Entry> retargeted = new java.util.HashSet<>();
 
         /** Points site {@code h} (a method of {@code c}) at its current ops list. */
         public void relink(ClassRecord c, HookSite h) {
@@ -41,6 +45,18 @@ public final class Relinker {
 
         private void relinkIndy(HookSite h) {
             boolean regs = HookSite.wantsRegs(h.enabled);
+            // The plain hook calls the entry of its set of ops; the method's class is retransformed
+            // when that entry changes (HookPlanner.shapeChanged).
+            h.entry = regs || h.enabled.length == 0 ? null : entries.of(h.enabled);
+            if (h.entry != null && retargeted.add(h.entry)) {
+                MutableCallSite es = Entries.retarget(h.entry);
+                if (es != null) {
+                    changed.add(es);
+                }
+            }
+            if (!regs && h.site == null && h.regsSite == null && h.redirectSite == null) {
+                return; // no invokedynamic in this method's bytecode, now or before
+            }
             MutableCallSite site = h.site;
             // The plain site exists for every hooked method: a regs hook that did not fit
             // (SAVE_REGS_IF_SUPPORTED) falls back to it, and its callbacks then get null regs.

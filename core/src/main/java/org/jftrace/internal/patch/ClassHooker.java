@@ -136,12 +136,14 @@ public final class ClassHooker {
     private byte[] instrument(ClassRecord c, byte[] bytes) {
         Map<String, Long> ips = new HashMap<>();
         Set<String> withRegs = new HashSet<>();
+        Map<String, String> entries = new HashMap<>();
         BitSet set = new BitSet();
         BitSet regsSet = new BitSet();
         MethodRecord[] methods = c.methods();
         for (int i = 0; i < methods.length; i++) {
             MethodRecord m = methods[i];
-            LiveOps[] enabled = hooks.enabledOn(m);
+            HookSite h = hooks.get(m.index);
+            LiveOps[] enabled = h == null ? LiveOps.NONE : h.enabled;
             if (enabled.length > 0) {
                 ips.put(m.name + m.descriptor, m.ip());
                 set.set(i);
@@ -149,6 +151,12 @@ public final class ClassHooker {
                     withRegs.add(m.name + m.descriptor);
                     regsSet.set(i);
                 }
+                if (h.entry != null) {
+                    entries.put(m.name + m.descriptor, h.entry.owner);
+                }
+            }
+            if (h != null) {
+                h.entryInCode = enabled.length > 0 ? h.entry : null;
             }
         }
         if (ips.isEmpty()) {
@@ -159,9 +167,9 @@ public final class ClassHooker {
         HookInstrumenter.Kind kind = c.usesIndy() ? HookInstrumenter.Kind.INDY : HookInstrumenter.Kind.STATIC;
         byte[] out;
         try {
-            out = HookInstrumenter.instrument(bytes, ips, withRegs, kind);
+            out = HookInstrumenter.instrument(bytes, ips, withRegs, entries, kind);
         } catch (RuntimeException tooLarge) {
-            out = instrumentOneByOne(c, bytes, kind, ips, withRegs, set, regsSet);
+            out = instrumentOneByOne(c, bytes, kind, ips, withRegs, entries, set, regsSet);
         }
         c.instrumented = set;
         c.instrumentedRegs = regsSet;
@@ -177,7 +185,7 @@ public final class ClassHooker {
      * Updates {@code ips}, {@code withRegs} and the bit sets to what was hooked.
      */
     private byte[] instrumentOneByOne(ClassRecord c, byte[] bytes, HookInstrumenter.Kind kind, Map<String, Long> ips,
-                                      Set<String> withRegs, BitSet set, BitSet regsSet) {
+                                      Set<String> withRegs, Map<String, String> entries, BitSet set, BitSet regsSet) {
         MethodRecord[] methods = c.methods();
         for (int i = 0; i < methods.length; i++) {
             MethodRecord m = methods[i];
@@ -204,14 +212,18 @@ public final class ClassHooker {
                 }
             }
             try {
-                HookInstrumenter.instrument(bytes, one, kind);
+                HookInstrumenter.instrument(bytes, one, Collections.emptySet(), entries, kind);
             } catch (RuntimeException e) {
                 ips.remove(key);
                 set.clear(i);
+                HookSite h = hooks.get(m.index);
+                if (h != null) {
+                    h.entryInCode = null;
+                }
                 Log.warn("method " + m + " cannot carry a hook, skipped: " + e, null);
             }
         }
-        return ips.isEmpty() ? null : HookInstrumenter.instrument(bytes, ips, withRegs, kind);
+        return ips.isEmpty() ? null : HookInstrumenter.instrument(bytes, ips, withRegs, entries, kind);
     }
 
     /** {@return whether every SAVE_REGS ops in {@code enabled} also has SAVE_REGS_IF_SUPPORTED} */

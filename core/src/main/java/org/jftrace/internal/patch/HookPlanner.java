@@ -106,10 +106,12 @@ public final class HookPlanner {
             if (!m.traceable()) {
                 continue;
             }
-            LiveOps[] enabled = hooks.enabledOn(m);
+            HookSite h = hooks.get(m.index);
+            LiveOps[] enabled = h == null ? LiveOps.NONE : h.enabled;
             boolean hook = enabled.length > 0;
-            if (hook != c.instrumented.get(i) || (hook && HookSite.wantsRegs(enabled) != c.instrumentedRegs.get(i))) {
-                return true;
+            if (hook != c.instrumented.get(i) || (hook && HookSite.wantsRegs(enabled) != c.instrumentedRegs.get(i))
+                    || (hook && h.entry != h.entryInCode)) {
+                return true; // hooked or not, regs or not, or another entry to call (another set of ops)
             }
         }
         return false;

@@ -19,6 +19,7 @@ import org.jftrace.internal.boot.Hooks;
 import org.jftrace.internal.dispatch.HookContext;
 import org.jftrace.internal.dispatch.HookSites;
 import org.jftrace.internal.dispatch.LiveOps;
+import org.jftrace.internal.dispatch.Entries;
 import org.jftrace.internal.dispatch.Quiescence;
 import org.jftrace.internal.dispatch.Rcu;
 import org.jftrace.internal.dispatch.Redirects;
@@ -64,6 +65,7 @@ public final class CoreBackend implements Backend {
     private final OpsList ops = new OpsList();
     private final FunctionTable table = new FunctionTable();
     private final HookSites hooks = new HookSites();
+    private final Entries entries = new Entries();
     private final TrampolinePool trampolines = new TrampolinePool();
     private final KillSwitch killSwitch = new KillSwitch();
     private final ClassDiscovery discovery;
@@ -79,7 +81,7 @@ public final class CoreBackend implements Backend {
         callSites = new CallSites(discovery, ops);
         Reflection reflection = new Reflection(discovery);
         redirects = new Redirects(table, reflection);
-        Relinker relinker = new Relinker(table, redirects);
+        Relinker relinker = new Relinker(table, redirects, entries);
         applier = new HookApplier(table, hooks, relinker, new Retransformer(classes, discovery), ops, killSwitch);
         hooker = new ClassHooker(table, hooks, discovery, relinker, ops, killSwitch);
         queries = new FunctionQueries(table, hooks, callSites, ops, this::scannedThen);
@@ -270,6 +272,7 @@ public final class CoreBackend implements Backend {
         killSwitch.checkAlive();
         TrampolinePool.Slot slot;
         OpsState s;
+        List<Entries.Entry> retired;
         synchronized (ops) {
             s = ops.find(o);
             if (s == null || !s.registered) {
@@ -281,13 +284,18 @@ public final class CoreBackend implements Backend {
             ops.remove(s);
             ops.publish();
             applier.apply(s);
+            retired = entries.retire(s.live); // no hooked method names them any more
             slot = s.live.slot;
             s.live.slot = null;
         }
         callSites.purge(); // call-site lines of unloaded classes
         // Grace period outside the lock: a callback being waited for may itself call jftrace.
         Quiescence.await(slot.type().getName());
+        for (Entries.Entry e : retired) {
+            Quiescence.await(e.className()); // a thread between its hook and the entry's target
+        }
         synchronized (ops) {
+            entries.recycle(retired);
             s.live.trampoline = null;
             if (!s.registered) {
                 s.live.unpin();
