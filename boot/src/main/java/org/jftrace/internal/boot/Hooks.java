@@ -2,7 +2,6 @@ package org.jftrace.internal.boot;
 
 import java.lang.invoke.CallSite;
 import java.lang.invoke.ConstantCallSite;
-import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
@@ -29,8 +28,8 @@ public final class Hooks {
 
     private static volatile Linker linker;
 
-    /** The invoker that the entry class being defined takes in its {@code <clinit>}; see {@link #handOverEntryInvoker}. */
-    private static MethodHandle entryInvoker;
+    /** The call site that the entry class being defined links to; see {@link #handOverEntrySite}. */
+    private static CallSite entrySite;
 
     private Hooks() {
     }
@@ -89,23 +88,23 @@ public final class Hooks {
     }
 
     /**
-     * Hands the core's next entry class its invoker: the core defines entry classes in this package
-     * (so that every class can call them, as it can call this one), each with a {@code static final}
-     * invoker that its {@code <clinit>} takes from here. The core holds this class's monitor around
-     * the hand-over and the class's initialisation.
+     * Hands the core's next entry class its call site: the core defines entry classes in this
+     * package (so that every class can call them, as it can call this one), each with one
+     * {@code invokedynamic} that {@link #linkEntry} links to the site handed over here. The core
+     * holds this class's monitor around the hand-over and the entry's first call.
      */
-    public static void handOverEntryInvoker(MethodHandle invoker) {
-        entryInvoker = invoker;
+    public static void handOverEntrySite(CallSite site) {
+        entrySite = site;
     }
 
-    /** {@return the invoker handed over, once} Called by an entry class's {@code <clinit>}. */
-    public static MethodHandle takeEntryInvoker() {
-        MethodHandle h = entryInvoker;
-        entryInvoker = null;
-        if (h == null) {
-            throw new IllegalStateException("no entry invoker handed over");
+    /** Bootstrap method of an entry class's invokedynamic: {@return the site handed over, once} */
+    public static CallSite linkEntry(MethodHandles.Lookup caller, String name, MethodType type) {
+        CallSite s = entrySite;
+        entrySite = null;
+        if (s == null || !s.type().equals(type)) {
+            throw new IllegalStateException("no entry call site of type " + type + " handed over");
         }
-        return h;
+        return s;
     }
 
     /** Installs the core's linker for invokedynamic hook sites. */

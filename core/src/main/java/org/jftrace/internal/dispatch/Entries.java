@@ -22,10 +22,9 @@ import org.objectweb.asm.Type;
 /**
  * The entry points that hooked methods call directly (the kernel's per-ops trampolines, which a
  * hooked function's {@code call} instruction names): one generated class in the boot bridge's
- * package per set of ops enabled together on some method, with
- * {@code static void enter(long ip) { INVOKER.invokeExact(ip); }}. {@code INVOKER} is a
- * {@code static final} dynamic invoker of the entry's {@link MutableCallSite}, whose target is the
- * chain of those ops' trampolines ({@link CallChains#entryChain}).
+ * package per set of ops enabled together on some method, whose {@code static void enter(long ip)}
+ * is one {@code invokedynamic} linked to the entry's {@link MutableCallSite}; the site's target is
+ * the chain of those ops' trampolines ({@link CallChains#entryChain}).
  *
  * <p>Why a named class and {@code invokestatic} rather than an {@code invokedynamic} per method:
  * most hooked methods of a real program are warm, not hot, and run in the interpreter or C1, where
@@ -52,7 +51,10 @@ public final class Entries {
     /** Entry classes ever defined in this JVM: names stay unique across cores (tests make several). */
     private static final AtomicInteger DEFINED = new AtomicInteger();
     /** Bytes of {@code nop} that make {@code enter} 40 bytes long; see {@link #generate}. */
-    static final int PADDING = 32;
+    static final int PADDING = 33;
+    private static final org.objectweb.asm.Handle LINK_ENTRY = new org.objectweb.asm.Handle(Opcodes.H_INVOKESTATIC,
+            Type.getInternalName(Hooks.class), "linkEntry", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
+            + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;", false);
 
     /** One entry: its class (named in hooked bytecode), call site and current set of ops. */
     public static final class Entry {
@@ -200,56 +202,45 @@ public final class Entries {
         String name = PACKAGE + "Entry$" + DEFINED.incrementAndGet();
         MutableCallSite site = new MutableCallSite(NOP);
         Class<?> type;
-        synchronized (Hooks.class) { // the hand-over slot is one per JVM (tests make several cores)
-            Hooks.handOverEntryInvoker(site.dynamicInvoker());
+        synchronized (Hooks.class) { // one hand-over slot per JVM (tests make several cores)
+            Hooks.handOverEntrySite(site);
             try {
                 type = bridge.defineClass(generate(name));
-                bridge.ensureInitialized(type); // its <clinit> takes the invoker
-            } catch (IllegalAccessException e) {
-                throw new IllegalStateException("cannot define entry " + name, e);
+                // The first call links enter's invokedynamic to the site handed over: on jftrace's
+                // thread, never in a traced program's first call (the JDK's linking code may be traced).
+                bridge.findStatic(type, ENTER, ENTER_TYPE).invokeExact(0L);
+            } catch (Throwable t) {
+                throw new IllegalStateException("cannot define entry " + name, t);
             } finally {
-                Hooks.handOverEntryInvoker(null);
+                Hooks.handOverEntrySite(null);
             }
-        }
-        try {
-            // Links enter's invokeExact now, on jftrace's thread, not in a traced program's first call.
-            bridge.findStatic(type, ENTER, ENTER_TYPE).invokeExact(0L);
-        } catch (Throwable t) {
-            throw new IllegalStateException("cannot link entry " + name, t);
         }
         return new Entry(type, site);
     }
 
-    /** {@code public final class NAME { static final MethodHandle INVOKER = Hooks.takeEntryInvoker(); ... }} */
+    /**
+     * {@code public final class NAME { public static void enter(long ip) { nop...; invokedynamic (J)V } }},
+     * the invokedynamic bootstrapped by {@code Hooks.linkEntry}. An invokedynamic, not a
+     * {@code static final} dynamic invoker: an invoker's {@code invokeExact} counts its calls and, at
+     * 127, customises the handle (spins a class) on whatever thread calls it: a traced program's.
+     */
     static byte[] generate(String name) {
-        String mh = Type.getDescriptor(MethodHandle.class);
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
         cw.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
                 name, null, "java/lang/Object", null);
         cw.visitSource("Entries.java", null);
-        cw.visitField(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_FINAL, "INVOKER", mh, null, null)
-                .visitEnd();
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
-        mv.visitCode();
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(Hooks.class), "takeEntryInvoker",
-                "()" + mh, false);
-        mv.visitFieldInsn(Opcodes.PUTSTATIC, name, "INVOKER", mh);
-        mv.visitInsn(Opcodes.RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-        mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, ENTER, ENTER_DESC, null, null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, ENTER, ENTER_DESC, null, null);
         mv.visitCode();
         // Padding past C1's inlining limit (MaxInlineSize, 35 bytes): C1 cannot see through the call
         // site to its target, so code it compiled with enter inlined called each LambdaForm of the
-        // invoker on every hooked call (measured: the invoker's frames were half the samples of a
-        // traced compiler run). Not inlined, C1 code calls enter, which C2 compiled with the chain
-        // inlined. C2 still inlines enter into hot methods (FreqInlineSize is 325) and drops the nops.
+        // chain on every hooked call (measured: those frames were half the samples of a traced
+        // compiler run). Not inlined, C1 code calls enter, which C2 compiled with the chain inlined.
+        // C2 still inlines enter into hot methods (FreqInlineSize is 325) and drops the nops.
         for (int i = 0; i < PADDING; i++) {
             mv.visitInsn(Opcodes.NOP);
         }
-        mv.visitFieldInsn(Opcodes.GETSTATIC, name, "INVOKER", mh);
         mv.visitVarInsn(Opcodes.LLOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", ENTER_DESC, false);
+        mv.visitInvokeDynamicInsn(ENTER, ENTER_DESC, LINK_ENTRY);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

@@ -75,6 +75,53 @@ class HookInstrumenterTest {
         assertEquals(Corpus.results(), results.invoke(null));
     }
 
+    /** What an entry class is to a hook: a public static enter(long). Counts its calls and the ips seen. */
+    public static final class CountingEntry {
+        static final java.util.Set<Long> IPS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        static long calls;
+
+        public static void enter(long ip) {
+            calls++;
+            IPS.add(ip);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(HookInstrumenter.Kind.class)
+    void everyCorpusMethodCallingAnEntryVerifiesLoadsAndBehavesTheSame(HookInstrumenter.Kind kind) throws Exception {
+        Map<String, byte[]> rewritten = new HashMap<>();
+        long ip = 1L << 16;
+        java.util.Set<Long> all = new java.util.HashSet<>();
+        String entry = CountingEntry.class.getName().replace('.', '/');
+        for (String simple : CORPUS) {
+            String name = "org.jftrace.internal.bytecode." + simple;
+            byte[] original = classBytes(name);
+            Map<String, Long> ips = new HashMap<>();
+            Map<String, String> entries = new HashMap<>();
+            for (ClassScanner.ScannedMethod m : ClassScanner.scan(original).methods) {
+                if (m.hasCode) {
+                    ips.put(m.name + m.descriptor, ip);
+                    entries.put(m.name + m.descriptor, entry);
+                    all.add(ip);
+                    ip += 1L << 16;
+                }
+            }
+            byte[] out = HookInstrumenter.instrument(original, ips, java.util.Set.of(), entries, kind);
+            assertVerifies(out);
+            rewritten.put(name, out);
+        }
+        CountingEntry.calls = 0;
+        CountingEntry.IPS.clear();
+        ClassLoader loader = new ChildFirst(rewritten, getClass().getClassLoader());
+        Class<?> corpus = Class.forName("org.jftrace.internal.bytecode.Corpus", true, loader);
+        Method results = corpus.getDeclaredMethod("results");
+        results.setAccessible(true);
+        assertEquals(Corpus.results(), results.invoke(null));
+        assertTrue(CountingEntry.calls > 0, "the hooks call the entry");
+        assertTrue(all.containsAll(CountingEntry.IPS), "each with its method's ip");
+        assertTrue(CountingEntry.IPS.size() > 5, "from many methods: " + CountingEntry.IPS.size());
+    }
+
     @ParameterizedTest
     @EnumSource(HookInstrumenter.Kind.class)
     void oldClassFileVersionsAreHookableWithoutFrames(HookInstrumenter.Kind kind) throws Exception {

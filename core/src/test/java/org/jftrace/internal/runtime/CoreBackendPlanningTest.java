@@ -97,6 +97,60 @@ class CoreBackendPlanningTest {
         core.unregister(a);
     }
 
+    /** {@return the class that the hook of {@code method} in {@code cls}'s last retransformed bytes calls, or null} */
+    private String hookCallee(String cls, String method) {
+        byte[] bytes = classes.lastOut.get(cls);
+        String[] found = {null};
+        new org.objectweb.asm.ClassReader(bytes).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+            @Override
+            public org.objectweb.asm.MethodVisitor visitMethod(int acc, String name, String desc, String sig, String[] ex) {
+                if (!name.equals(method)) {
+                    return null;
+                }
+                return new org.objectweb.asm.MethodVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int op, String owner, String n, String d, boolean itf) {
+                        if (found[0] == null && n.equals("enter")) {
+                            found[0] = owner;
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return found[0];
+    }
+
+    @Test
+    void aHookCallsTheEntryOfItsSetOfOpsAndAChangeOfThatSetRetransforms() {
+        FtraceOps a = ops(Flag.RECURSION_SAFE);
+        FtraceOps b = ops();
+        core.setFilter(a, ALPHA + ".one", false, false);
+        core.setFilter(b, ALPHA + ".one", false, false);
+        core.setFilter(b, ALPHA + ".two", false, false);
+        core.register(a);
+        assertEquals(List.of("Alpha+hooks"), classes.drain());
+        String entryA = hookCallee("Alpha", "one");
+        assertTrue(entryA != null && entryA.startsWith("org/jftrace/internal/boot/Entry$"), entryA);
+        core.register(b);
+        assertEquals(List.of("Alpha+hooks"), classes.drain(), "one gets a second ops: another entry to call");
+        String entryAb = hookCallee("Alpha", "one");
+        String entryB = hookCallee("Alpha", "two");
+        assertEquals(3, java.util.Set.of(entryA, entryAb, entryB).size(), "an entry per set of ops: {a}, {b, a}, {b}");
+        core.unregister(b);
+        assertEquals(List.of("Alpha+hooks"), classes.drain());
+        assertEquals(entryA, hookCallee("Alpha", "one"), "back to the entry of {a}, still in use");
+        assertEquals(null, hookCallee("Alpha", "two"), "two is not hooked any more");
+        // {b, a} and {b} were retired with b and recycled: a new set reuses one of their classes.
+        FtraceOps c = ops();
+        core.setFilter(c, ALPHA + ".three", false, false);
+        core.register(c);
+        String entryC = hookCallee("Alpha", "three");
+        assertTrue(entryC.equals(entryAb) || entryC.equals(entryB), "a recycled entry class, not a new one: " + entryC);
+        core.unregister(c);
+        core.unregister(a);
+        assertEquals(List.of("Alpha+hooks", "Alpha+hooks", "Alpha"), classes.drain());
+    }
+
     @Test
     void negationPrunesAndTheLastRemovalMeansEveryMethod() {
         FtraceOps a = ops();

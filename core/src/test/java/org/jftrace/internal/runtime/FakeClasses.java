@@ -17,6 +17,8 @@ final class FakeClasses implements LoadedClasses {
     /** Each retransformed class and whether the transform hooked it (non-null bytes). */
     final List<String> retransformed = Collections.synchronizedList(new ArrayList<>());
     CoreBackend core;
+    /** The bytes each class was last retransformed to (empty: its original bytes), by simple name. */
+    final java.util.Map<String, byte[]> lastOut = new java.util.concurrent.ConcurrentHashMap<>();
     /** Classes defined from bytes (no class file to read), with the bytes the JVM would hand over. */
     final java.util.Map<Class<?>, byte[]> definedFromBytes = new java.util.concurrent.ConcurrentHashMap<>();
     /** When set, a retransformation waits for it: a change then holds the lock as long as a test wants. */
@@ -48,6 +50,7 @@ final class FakeClasses implements LoadedClasses {
         for (Class<?> k : classes) {
             byte[] out = load(k, true);
             retransformed.add(k.getSimpleName() + (out == null ? "" : "+hooks"));
+            lastOut.put(k.getSimpleName(), out == null ? new byte[0] : out);
         }
     }
 
