@@ -34,26 +34,32 @@ public final class Relinker {
         /** Entries pointed at their chain in this batch: each once, however many methods share it. */
         private final java.util.Set<Entries.Entry> retargeted = new java.util.HashSet<>();
 
-        /** Points site {@code h} (a method of {@code c}) at its current ops list. */
+        /**
+         * Points site {@code h} (a method of {@code c}) at its current ops list: the plain hook of an
+         * application class calls the entry of its set of ops (the method's class is retransformed
+         * when that entry changes, see HookPlanner.shapeChanged), its register-saving hook is an
+         * invokedynamic; boot, platform and old classes call through the bridge's table.
+         */
         public void relink(ClassRecord c, HookSite h) {
-            if (c.usesIndy()) {
-                relinkIndy(h);
-            } else {
-                relinkStatic(h);
-            }
-        }
-
-        private void relinkIndy(HookSite h) {
             boolean regs = HookSite.wantsRegs(h.enabled);
-            // The plain hook calls the entry of its set of ops; the method's class is retransformed
-            // when that entry changes (HookPlanner.shapeChanged).
-            h.entry = regs || h.enabled.length == 0 ? null : entries.of(h.enabled);
+            // Not for boot and platform classes yet: the JDK code that links an entry's chain ran on
+            // a program's thread before the guard, and traced everything with -Xverify:all it recursed
+            // (StackOverflowError in TraceEverythingTest). They keep the bridge's table.
+            h.entry = regs || h.enabled.length == 0 || !c.usesIndy() ? null : entries.of(h.enabled);
             if (h.entry != null && retargeted.add(h.entry)) {
                 MutableCallSite es = Entries.retarget(h.entry);
                 if (es != null) {
                     changed.add(es);
                 }
             }
+            if (c.usesIndy()) {
+                relinkIndy(h, regs);
+            } else {
+                relinkStatic(h);
+            }
+        }
+
+        private void relinkIndy(HookSite h, boolean regs) {
             if (!regs && h.site == null && h.regsSite == null && h.redirectSite == null) {
                 return; // no invokedynamic in this method's bytecode, now or before
             }
