@@ -17,6 +17,7 @@ enum SoloRow {
     LIMIT(LimitRow.class, Section.LIMITS, Fork.AGENT),
     LIMIT_CHECK(LimitCheckRow.class, Section.LIMITS, Fork.AGENT),
     LIMIT_BRANCH(LimitBranchRow.class, Section.LIMITS, Fork.AGENT),
+    GUARDED_VIRTUAL(GuardedVirtualRow.class, Section.HOOKS, Fork.AGENT, Check.ZERO_ALLOC),
 
     BOOT_NO_HOOK(BootNoHookRow.class, Section.BOOT, Fork.AGENT),
     BOOT_SAFE(BootSafeRow.class, Section.BOOT, Fork.AGENT,

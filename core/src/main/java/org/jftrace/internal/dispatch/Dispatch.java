@@ -76,11 +76,10 @@ public final class Dispatch {
         final boolean ownGuard = (mode & (GUARD | CHAIN_GUARD)) == GUARD;
         int slot = 0;
         if (ownGuard) {
-            slot = ThreadGuard.slot();
-            if (ThreadGuard.BUSY[slot]) {
+            slot = ThreadGuard.enter();
+            if (slot < 0) {
                 return; // recursion: the call is lost, the traced method runs
             }
-            ThreadGuard.BUSY[slot] = true;
         }
         try {
             if ((mode & (PER_CPU_MANY | RCU)) == 0 || allowed(s, mode)) {
@@ -129,11 +128,10 @@ public final class Dispatch {
      * {@code chain} is a constant bound into the call site, so it is inlined here.
      */
     public static void guarded(java.lang.invoke.MethodHandle chain) throws Throwable {
-        final int slot = ThreadGuard.hookSlot();
-        if (ThreadGuard.BUSY[slot]) {
+        final int slot = ThreadGuard.enterHook();
+        if (slot < 0) {
             return; // recursion: every ops of the chain would refuse
         }
-        ThreadGuard.BUSY[slot] = true;
         try {
             chain.invokeExact();
         } finally {
@@ -146,11 +144,10 @@ public final class Dispatch {
      * takes the hooked method's ip as an argument: one entry serves every method with the same ops.
      */
     public static void guarded(java.lang.invoke.MethodHandle chain, long ip) throws Throwable {
-        final int slot = ThreadGuard.hookSlot();
-        if (ThreadGuard.BUSY[slot]) {
+        final int slot = ThreadGuard.enterHook();
+        if (slot < 0) {
             return; // recursion: every ops of the chain would refuse
         }
-        ThreadGuard.BUSY[slot] = true;
         try {
             chain.invokeExact(ip);
         } finally {
@@ -160,11 +157,10 @@ public final class Dispatch {
 
     /** Reports a RECURSION_SAFE callback's failure under the guard, so reporting cannot recurse. */
     private static void failedUnguarded(long ip, LiveOps s, Throwable t) {
-        final int slot = ThreadGuard.slot();
-        if (ThreadGuard.BUSY[slot]) {
+        final int slot = ThreadGuard.enter();
+        if (slot < 0) {
             return;
         }
-        ThreadGuard.BUSY[slot] = true;
         try {
             s.failed(ip, t);
         } finally {

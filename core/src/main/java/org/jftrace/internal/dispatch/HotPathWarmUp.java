@@ -2,12 +2,14 @@ package org.jftrace.internal.dispatch;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.MutableCallSite;
 
 import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
 import org.jftrace.FtraceOps.Flag;
 import org.jftrace.Regs;
+import org.jftrace.internal.log.Log;
 
 /**
  * Runs the hook path before any hook exists, for two reasons: every class it uses is loaded then
@@ -21,6 +23,9 @@ public final class HotPathWarmUp {
     }
 
     public static void run() {
+        // Log's initialiser runs JDK code (String.split): first run by the sweeper's report while a
+        // change holds the ops lock and waits for Log too, it deadlocked (seen: trace everything).
+        Log.hook();
         ThreadGuard.ofCurrentThread();
         ThreadGuard.sweep();
         ThreadGuard.trainSlot();
@@ -48,12 +53,15 @@ public final class HotPathWarmUp {
         ThreadGuard.ofCurrentThread().perCpuAdd(s.perCpuId, +1);
         // Teach the shared profile of Dispatch.call that "not live" happens, and the PER_CPU check
         // against the only enabled thread both ways, and the recursion guard free and held, alone
-        // and for a chain (Dispatch.guarded).
+        // and for a chain (Dispatch.guarded), on a slot of the table and in the spill.
         FtraceOps deadOps = FtraceOps.of(new WarmUpFunc()).withFlags(Flag.RECURSION_SAFE);
         LiveOps dead = new LiveOps(deadOps);
         dead.pin(deadOps);
         MethodHandle chain = MethodHandles.empty(CallChains.SITE_TYPE);
+        MethodHandle entryChain = MethodHandles.empty(MethodType.methodType(void.class, long.class)); // an entry's
+        final Thread[] saved = new Thread[9];
         for (int i = 0; i < 40_000; i++) {
+            final int spill = spillRound(i & 63, saved);
             Dispatch.call(dead.func, 0L, dead.ops, dead, null, 0);
             Dispatch.call(funcs[i % 3], 0L, s.ops, s, null, 0);
             s.perCpuOnly = (i & 1) == 0 ? Thread.currentThread() : null;
@@ -62,15 +70,18 @@ public final class HotPathWarmUp {
             Dispatch.call(funcs[(i + 2) % 3], 0L, s.ops, s, null, Dispatch.GUARD);
             try {
                 Dispatch.guarded(chain);
+                Dispatch.guarded(entryChain, 0L);
             } catch (Throwable t) {
                 throw new IllegalStateException(t);
             }
             if ((i & 1) == 0) {
                 ThreadGuard.leaveJftrace(held);
             }
+            endSpillRound(i & 63, spill, saved);
         }
         s.perCpuOnly = null;
-        trainOnVirtualThread(s, funcs, chain);
+        GuardSpill.entered = 0; // the training's, not the program's: nothing to report
+        trainOnVirtualThread(s, funcs, chain, entryChain);
         s.live = false;
         ParentIps.warmUp();
         new ListTarget(new Trampoline[0]).enter(0L);
@@ -87,10 +98,45 @@ public final class HotPathWarmUp {
     }
 
     /**
+     * Rounds 60 to 63 of every 64 put this thread's guard in the spill ({@link GuardSpill}), so that
+     * its branches are compiled, and cold: 62 and 63 with its home crowded (guard held by jftrace's
+     * own work, and free); 60 with its guard held in the spill and a slot free near home (the claim
+     * must not take it); 61 with another thread in the spill (the claim takes it).
+     * {@return a placeholder's spill slot to give back after the round, or -1}
+     */
+    private static int spillRound(int round, Thread[] saved) {
+        final int window = saved.length - 1;
+        if (round < 60) {
+            return -1;
+        }
+        ThreadGuard.crowdHome(window, saved);
+        if (round == 60) {
+            ThreadGuard.enterJftrace();
+            ThreadGuard.crowdHome(window - 1, saved);
+        } else if (round == 61) {
+            ThreadGuard.crowdHome(window - 1, saved);
+            return GuardSpill.enter(ThreadGuard.placeholder);
+        }
+        return -1;
+    }
+
+    private static void endSpillRound(int round, int placeholderSlot, Thread[] saved) {
+        if (round == 60) {
+            ThreadGuard.leaveJftrace(false);
+        }
+        if (placeholderSlot >= 0) {
+            GuardSpill.leave(placeholderSlot);
+        }
+        if (round >= 60) {
+            ThreadGuard.crowdHome(-1, saved);
+        }
+    }
+
+    /**
      * JDK 21+: the same guarded calls on a virtual thread, which gives its slot back after each
      * ({@link ThreadGuard#leave}), so that branch is trained too and never becomes a trap.
      */
-    private static void trainOnVirtualThread(LiveOps s, FtraceFunc[] funcs, MethodHandle chain) {
+    private static void trainOnVirtualThread(LiveOps s, FtraceFunc[] funcs, MethodHandle chain, MethodHandle entryChain) {
         if (!ThreadGuard.hasVirtualThreads()) {
             return;
         }
@@ -101,6 +147,7 @@ public final class HotPathWarmUp {
                     Dispatch.call(funcs[i % 3], 0L, s.ops, s, null, Dispatch.GUARD);
                     try {
                         Dispatch.guarded(chain);
+                        Dispatch.guarded(entryChain, 0L);
                     } catch (Throwable t) {
                         throw new IllegalStateException(t);
                     }

@@ -20,13 +20,13 @@ import org.jftrace.internal.log.Log;
  * measured (bench rows limitCheck and limitBranch), more than the rest of the guard.
  *
  * <p>Slots of threads that died are freed by {@link #sweep()} (when hooks change, and every second
- * while threads keep claiming). A thread that finds no free slot near its home (a table crowded
- * by more live threads than {@value #DEFAULT_SLOTS} / 4) shares {@link #OVERFLOW}: its guarded
- * callbacks still never recurse, but two such threads in callbacks at once make one skip its
- * callback; those calls are counted ({@link #overflowed}) and reported once. A virtual thread holds
- * a slot only while inside a guarded callback ({@link #leave}), so the table fills with virtual
- * threads only when thousands of them are inside callbacks at once (callbacks that block): that
- * case still overflows and loses calls. The table size is
+ * while threads keep claiming). A virtual thread holds a slot only while inside a guarded callback
+ * ({@link #leave}), so millions of short-lived ones fit. A thread that finds no free slot near its
+ * home (more platform threads than about a quarter of the table, or thousands of virtual threads
+ * inside callbacks that block) gets {@link #OVERFLOW} and takes a busy flag of its own in
+ * {@link GuardSpill}, a second level that grows: however many threads are inside callbacks at once,
+ * none is skipped but for recursion. The spill is the guard's only call, on branches a thread that
+ * finds its slot never takes. Calls that took it are counted and reported once. The table size is
  * the system property {@code jftrace.threadSlots} (a power of two), for programs with more threads.
  *
  * <p>The per-thread state that only some ops need (RCU's "watching", PER_CPU counters) lives in a
@@ -37,21 +37,19 @@ public final class ThreadGuard {
     static final int DEFAULT_SLOTS = 1 << 14;
     private static final int SLOTS = slotsProperty();
     private static final int MASK = SLOTS - 1;
-    /** The slot shared by threads that found no slot of their own: index SLOTS, past every home. */
+    /** What the slot search returns when no slot near home is free (index SLOTS, past every home): take the spill. */
     static final int OVERFLOW = SLOTS;
     /** How many slots from its home a thread looks at. */
     private static final int PROBES = 8;
 
     /** The thread owning each slot, or null; claimed by compare-and-set, freed by {@link #sweep()}. */
     private static final Thread[] OWNERS = new Thread[SLOTS + 1];
-    /** True while the slot's thread runs a guarded callback; only that thread writes it (but see OVERFLOW). */
+    /** True while the slot's thread runs a guarded callback; only that thread writes it. */
     static final boolean[] BUSY = new boolean[SLOTS + 1];
     /** The per-thread objects, by slot; made by {@link #ofCurrentThread()} when first needed. */
     private static final ThreadGuard[] GUARDS = new ThreadGuard[SLOTS + 1];
     private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(Thread[].class);
 
-    /** Guarded calls made on {@link #OVERFLOW} (a plain counter: an estimate under races). */
-    static long overflowed;
     /** Slots claimed since the last sweep: the sweeper's cue. */
     private static int claims;
 
@@ -84,6 +82,11 @@ public final class ThreadGuard {
         return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & MASK;
     }
 
+    /** {@return {@code t}'s id as {@link #home} reads it} For the spill's hash. */
+    static long id(Thread t) {
+        return TID != null ? (long) TID.get(t) : System.identityHashCode(t);
+    }
+
     /**
      * {@return the calling thread's slot, claimed if it had none} For the hook path
      * ({@link Dispatch#guarded}), which inlines it: call-free and trap-free once trained (see the
@@ -91,7 +94,9 @@ public final class ThreadGuard {
      * without a safepoint poll: a poll in a loop this deep inside inlined frames made the JIT size
      * the method's deoptimization frames past half a kilobyte, and bang the stack for that (as
      * costly as a trap). A claim that loses a race is not a branch of its own either: the second
-     * search does not find the thread, which takes the overflow slot for this one call.
+     * search does not find the thread, which takes the spill for this one call.
+     *
+     * @return a slot of the table, or {@link #OVERFLOW}: none near home, the caller takes the spill
      */
     public static int hookSlot() {
         final Thread t = Thread.currentThread();
@@ -114,6 +119,9 @@ public final class ThreadGuard {
             free = home;
         }
         if (free >= 0) {
+            if (GuardSpill.held != 0 && GuardSpill.holds(t)) {
+                return OVERFLOW; // inside a spilled call (or keeping its object there): stays there
+            }
             // "& MASK" changes nothing but lets the JIT drop the bounds check (a trap)
             OWNER.compareAndSet(OWNERS, free & MASK, (Thread) null, t);
             claims++;
@@ -124,8 +132,35 @@ public final class ThreadGuard {
                 return i;
             }
         }
-        overflowed++;
         return OVERFLOW;
+    }
+
+    /**
+     * Takes the guard for a hooked call ({@link Dispatch#guarded}, which inlines it). {@return the
+     * slot to give to {@link #leave}, or -1 if the thread runs a guarded callback already (recursion)}
+     */
+    static int enterHook() {
+        return take(hookSlot());
+    }
+
+    /** {@link #enterHook()} for jftrace's own code and the hook paths that may call anyway ({@link #slot()}). */
+    static int enter() {
+        return take(slot());
+    }
+
+    /**
+     * Test-and-set of the busy flag of {@code slot}; a thread with no slot near its home has one of
+     * its own in {@link GuardSpill}: that call is on a branch warm-up trains both ways, so no trap.
+     */
+    private static int take(int slot) {
+        if (slot == OVERFLOW) {
+            return GuardSpill.enter(Thread.currentThread());
+        }
+        if (BUSY[slot]) {
+            return -1;
+        }
+        BUSY[slot] = true;
+        return slot;
     }
 
     /**
@@ -152,14 +187,17 @@ public final class ThreadGuard {
     }
 
     /**
-     * Ends a guarded call on {@code slot}. A virtual thread also gives the slot back, unless it keeps
-     * per-thread state there (RCU, PER_CPU): virtual threads come and go by the million, and a slot
-     * held until the sweeper finds its thread dead left new threads none free (they then shared the
-     * overflow slot, and lost callbacks). So a virtual thread holds a slot only while in a callback,
-     * and claims one on each guarded call. Call-free: a class compare and a release store, the
-     * store ordered after BUSY's, for the next claimer. {@link HotPathWarmUp} trains both branches.
+     * Ends a guarded call on {@code slot} ({@link #enterHook}, {@link #enter}). A virtual thread also
+     * gives the slot back, unless it keeps per-thread state there (RCU, PER_CPU): virtual threads come
+     * and go by the million, and a slot held until the sweeper finds its thread dead left new threads
+     * none free. Call-free on the table: a class compare and a release store, ordered after BUSY's,
+     * for the next claimer; a spill entry goes back by a call. {@link HotPathWarmUp} trains each branch.
      */
     static void leave(int slot) {
+        if (slot > OVERFLOW) {
+            GuardSpill.leave(slot);
+            return;
+        }
         BUSY[slot] = false;
         if (VIRTUAL != null && Thread.currentThread().getClass() == VIRTUAL && GUARDS[slot] == null) {
             OWNER.setRelease(OWNERS, slot, (Thread) null);
@@ -185,14 +223,25 @@ public final class ThreadGuard {
                     free = i;
                 }
             }
-            if (free < 0) {
-                break;
+            if (free < 0 || GuardSpill.held != 0 && GuardSpill.holds(t)) {
+                break; // none free, or its guard is in the spill
             }
             OWNER.compareAndSet(OWNERS, free, (Thread) null, t);
             claims++;
         }
-        overflowed++;
         return OVERFLOW;
+    }
+
+    /** {@return the slot where the calling thread holds the guard now (table, else spill), or -1} Claims nothing. */
+    private static int heldSlot() {
+        final Thread t = Thread.currentThread();
+        final int home = home(t);
+        for (int k = 0; k < PROBES; k++) {
+            if (OWNERS[(home + k) & MASK] == t) {
+                return (home + k) & MASK;
+            }
+        }
+        return GuardSpill.find(t);
     }
 
     // ---------------------------------------------------------------- the per-thread object
@@ -236,8 +285,8 @@ public final class ThreadGuard {
     }
 
     /**
-     * What {@link #ofCurrentThread()} returns while the thread's object is being made, and to
-     * threads on {@link #OVERFLOW}: never watching, no PER_CPU enabled, so those checks refuse.
+     * What {@link #ofCurrentThread()} returns while the thread's object is being made: never
+     * watching, no PER_CPU enabled, so those checks refuse.
      */
     static final ThreadGuard REFUSED = new ThreadGuard(null, false);
 
@@ -259,23 +308,28 @@ public final class ThreadGuard {
     }
 
     private static ThreadGuard ofSlot(Thread t, int slot) {
-        final ThreadGuard g = GUARDS[slot];
+        final ThreadGuard g = slot == OVERFLOW ? GuardSpill.guardOf(t) : GUARDS[slot];
         if (g != null && g.thread == t) {
             return g;
         }
-        return slot == OVERFLOW ? REFUSED : make(slot, t);
+        return make(slot, t);
     }
 
+    /** Makes {@code t}'s object, on its table slot, or ({@code slot} OVERFLOW) in its spill entry, which it then keeps. */
     private static synchronized ThreadGuard make(int slot, Thread t) {
         if (inserting == t) {
             return REFUSED;
         }
         inserting = t;
         try {
-            ThreadGuard g = GUARDS[slot];
+            ThreadGuard g = slot == OVERFLOW ? GuardSpill.guardOf(t) : GUARDS[slot];
             if (g == null || g.thread != t) {
                 g = new ThreadGuard(t, !Rcu.shutdownInProgress() && Rcu.watchingByName(t));
-                GUARDS[slot] = g;
+                if (slot == OVERFLOW) {
+                    GuardSpill.keep(t, g);
+                } else {
+                    GUARDS[slot] = g;
+                }
             }
             return g;
         } finally {
@@ -301,9 +355,16 @@ public final class ThreadGuard {
      */
     static synchronized void resetPerCpu(int id) {
         for (ThreadGuard g : GUARDS) {
-            if (g != null && id < g.perCpu.length) {
-                g.perCpu[id] = 0;
+            if (g != null) {
+                g.clearPerCpu(id);
             }
+        }
+        GuardSpill.resetPerCpu(id);
+    }
+
+    void clearPerCpu(int id) {
+        if (id < perCpu.length) {
+            perCpu[id] = 0;
         }
     }
 
@@ -316,20 +377,20 @@ public final class ThreadGuard {
      * code either. {@return the previous state, for {@link #leaveJftrace}}
      */
     public static boolean enterJftrace() {
-        final int slot = slot();
-        final boolean was = BUSY[slot];
-        BUSY[slot] = true;
-        return was;
+        return enter() < 0;
     }
 
     public static void leaveJftrace(boolean previous) {
-        BUSY[slot()] = previous;
+        if (!previous) {
+            leave(heldSlot());
+        }
     }
 
     // ---------------------------------------------------------------- upkeep
 
     /** Frees the slots of dead threads. A dead thread cannot be using its slot, so no race with its owner. */
     public static synchronized void sweep() {
+        GuardSpill.sweep();
         claims = 0;
         for (int i = 0; i < SLOTS; i++) {
             final Thread t = OWNERS[i];
@@ -349,7 +410,7 @@ public final class ThreadGuard {
     /**
      * Starts the daemon that frees dead threads' slots once a second while threads keep claiming
      * new ones (a program that churns threads without ever changing hooks would otherwise fill the
-     * table), and reports once when calls were guarded on {@link #OVERFLOW}.
+     * table), and reports once when guarded calls took the slower spill ({@link GuardSpill}).
      */
     public static void startSweeper() {
         Thread sweeper = new Thread(ThreadGuard::sweepForever, "jftrace-sweeper");
@@ -371,11 +432,11 @@ public final class ThreadGuard {
                     sweep();
                 }
                 LiveOps.reportRunaways();
-                if (overflowed > 0 && !reported) {
+                if (GuardSpill.entered > 0 && !reported) {
                     reported = true;
-                    Log.warn("more threads than the recursion guard's table places well (" + SLOTS + " slots): "
-                            + overflowed + " guarded calls so far shared one slot, and some callbacks were skipped; "
-                            + "start the JVM with -Djftrace.threadSlots=" + (SLOTS * 4), null);
+                    Log.info("more threads in guarded calls at once than the recursion guard's table places well ("
+                            + SLOTS + " slots): " + GuardSpill.entered + " guarded calls so far took its slower spill "
+                            + "table (none was skipped); -Djftrace.threadSlots=" + (SLOTS * 4) + " makes it larger");
                 }
             } finally {
                 leaveJftrace(was);
@@ -424,8 +485,32 @@ public final class ThreadGuard {
         for (int k = 0; k <= PROBES; k++) {
             OWNERS[(home + k) & MASK] = saved[k];
         }
-        overflowed = 0;
+        GuardSpill.entered = 0;
         claims = 0;
         slot();
+    }
+
+    /** Stands in for other threads in {@link #crowdHome}; never started. Made by warm-up, not by class initialisation. */
+    static Thread placeholder;
+
+    /**
+     * For warm-up, to train the spill's branches: the first {@code taken} slots near this thread's
+     * home go to {@link #placeholder}, the others are freed; {@code taken} -1 gives them back to
+     * their owners, saved in {@code saved} ({@value #PROBES} + 1 entries) on the first call.
+     */
+    static synchronized void crowdHome(int taken, Thread[] saved) {
+        if (placeholder == null) {
+            placeholder = new Thread("jftrace-placeholder");
+        }
+        final int home = home(Thread.currentThread());
+        final boolean first = saved[PROBES] == null;
+        for (int k = 0; k < PROBES; k++) {
+            final int i = (home + k) & MASK;
+            if (first && taken >= 0) {
+                saved[k] = OWNERS[i];
+            }
+            OWNERS[i] = taken < 0 ? saved[k] : k < taken ? placeholder : null;
+        }
+        saved[PROBES] = taken < 0 ? null : placeholder; // marks "saved"
     }
 }
