@@ -39,7 +39,7 @@ final class GuardSpill {
         final int base;
         final Thread[] owners;
         final boolean[] busy;
-        /** The per-thread objects, by entry; only under ThreadGuard's class lock. */
+        /** The per-thread objects, by entry; written under ThreadGuard's class lock. */
         final ThreadGuard[] guards;
 
         Segment(int base, int size) {
@@ -50,7 +50,7 @@ final class GuardSpill {
         }
     }
 
-    /** The segments, each written once under this class's lock, in order. */
+    /** The segments, each written once (compare-and-set), in order. */
     private static final Segment[] SEGS = new Segment[SEGMENTS];
     private static final VarHandle SEG = MethodHandles.arrayElementVarHandle(Segment[].class);
 
@@ -155,16 +155,14 @@ final class GuardSpill {
         throw new IllegalStateException("jftrace: the recursion guard's spill table is full");
     }
 
-    /** {@return segment {@code k}, made if it is still missing} */
-    private static synchronized Segment grow(int k) {
-        Segment s = SEGS[k];
-        if (s == null) {
-            final Segment before = k == 0 ? null : SEGS[k - 1];
-            final int base = before == null ? BASE : before.base + before.owners.length;
-            s = new Segment(base, FIRST << k);
-            SEG.setRelease(SEGS, k, s);
-        }
-        return s;
+    /**
+     * {@return segment {@code k}, made if it is still missing} Segment k - 1 exists (the claim came
+     * past it). No lock, so no virtual thread waits here: a thread that loses the race drops its copy.
+     */
+    private static Segment grow(int k) {
+        final Segment before = k == 0 ? null : (Segment) SEG.getAcquire(SEGS, k - 1);
+        final Segment made = new Segment(before == null ? BASE : before.base + before.owners.length, FIRST << k);
+        return SEG.compareAndSet(SEGS, k, (Segment) null, made) ? made : (Segment) SEG.getAcquire(SEGS, k);
     }
 
     /** Gives entry {@code i} of {@code s} back, once: {@link #held} counts only what it frees. */
@@ -190,7 +188,7 @@ final class GuardSpill {
         return (int) ((ThreadGuard.id(t) * 0x9E3779B97F4A7C15L) >>> 33);
     }
 
-    // ---------------------------------------------------------------- the per-thread objects (ThreadGuard's lock held)
+    // ---------------------------------------------------------------- the per-thread objects (written under ThreadGuard's lock)
 
     static ThreadGuard guard(int slot) {
         final Segment s = segment(slot);
@@ -224,8 +222,8 @@ final class GuardSpill {
                 return;
             }
             for (ThreadGuard g : s.guards) {
-                if (g != null) {
-                    g.resetPerCpu(id);
+                if (g != null && id < g.perCpu.length) {
+                    g.perCpu[id] = 0;
                 }
             }
         }

@@ -61,7 +61,7 @@ public final class HotPathWarmUp {
         MethodHandle entryChain = MethodHandles.empty(MethodType.methodType(void.class, long.class)); // an entry's
         final Thread[] saved = new Thread[9];
         for (int i = 0; i < 40_000; i++) {
-            final int spill = spillRound(i & 63, saved);
+            final int spill = spillRound(i & 8191, saved);
             Dispatch.call(dead.func, 0L, dead.ops, dead, null, 0);
             Dispatch.call(funcs[i % 3], 0L, s.ops, s, null, 0);
             s.perCpuOnly = (i & 1) == 0 ? Thread.currentThread() : null;
@@ -77,7 +77,7 @@ public final class HotPathWarmUp {
             if ((i & 1) == 0) {
                 ThreadGuard.leaveJftrace(held);
             }
-            endSpillRound(i & 63, spill, saved);
+            endSpillRound(i & 8191, spill, saved);
         }
         s.perCpuOnly = null;
         GuardSpill.entered = 0; // the training's, not the program's: nothing to report
@@ -97,38 +97,47 @@ public final class HotPathWarmUp {
         LiveOps.reportRunaways();
     }
 
+    /** Stands in for other threads in the spill rounds; never started. */
+    private static final Thread PLACEHOLDER = new Thread("jftrace-placeholder");
+
     /**
-     * Rounds 60 to 63 of every 64 put this thread's guard in the spill ({@link GuardSpill}), so that
-     * its branches are compiled, and cold: 62 and 63 with its home crowded (guard held by jftrace's
-     * own work, and free); 60 with its guard held in the spill and a slot free near home (the claim
-     * must not take it); 61 with another thread in the spill (the claim takes it).
+     * Rounds 8188 to 8191 of every 8192 put this thread's guard in the spill ({@link GuardSpill}), so
+     * that its branches are compiled, and cold: 8190 and 8191 with its home crowded (guard held by
+     * jftrace's own work, and free); 8188 with its guard held in the spill and a slot free near home
+     * (the claim must not take it); 8189 with another thread in the spill (the claim takes it). Few:
+     * a spill call reached 100 times is "hot" to C2, which then inlined the spill into Dispatch.call's
+     * own compile; too large then, Dispatch.call was called, not inlined (+8 ns per RECURSION_SAFE
+     * callback, measured). Enough that each branch is reached 40 times (else an "unreached" trap).
      * {@return a placeholder's spill slot to give back after the round, or -1}
      */
     private static int spillRound(int round, Thread[] saved) {
         final int window = saved.length - 1;
-        if (round < 60) {
+        if (round < 8188) {
             return -1;
         }
-        ThreadGuard.crowdHome(window, saved);
-        if (round == 60) {
+        ThreadGuard.crowdHome(window, saved, PLACEHOLDER);
+        if (round == 8188) {
             ThreadGuard.enterJftrace();
-            ThreadGuard.crowdHome(window - 1, saved);
-        } else if (round == 61) {
-            ThreadGuard.crowdHome(window - 1, saved);
-            return GuardSpill.enter(ThreadGuard.placeholder);
+            ThreadGuard.crowdHome(window - 1, saved, PLACEHOLDER);
+            for (int k = 0; k < 12; k++) {
+                ThreadGuard.hookSlot(); // the claim's "held in the spill" branch, without a spill call
+            }
+        } else if (round == 8189) {
+            ThreadGuard.crowdHome(window - 1, saved, PLACEHOLDER);
+            return GuardSpill.enter(PLACEHOLDER);
         }
         return -1;
     }
 
     private static void endSpillRound(int round, int placeholderSlot, Thread[] saved) {
-        if (round == 60) {
+        if (round == 8188) {
             ThreadGuard.leaveJftrace(false);
         }
         if (placeholderSlot >= 0) {
             GuardSpill.leave(placeholderSlot);
         }
-        if (round >= 60) {
-            ThreadGuard.crowdHome(-1, saved);
+        if (round >= 8188) {
+            ThreadGuard.crowdHome(-1, saved, null);
         }
     }
 

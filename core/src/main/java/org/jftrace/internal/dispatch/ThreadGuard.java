@@ -255,9 +255,9 @@ public final class ThreadGuard {
     /**
      * PER_CPU counters of this thread, by ops' per-CPU id, stored as (counter - 1): the kernel's
      * counter starts at 1 (disabled) and the callback runs at exactly 0, so a fresh 0 here means
-     * disabled and -1 means enabled. Only the owning thread reads or writes it.
+     * disabled and -1 means enabled. Only the owning thread reads or writes it (but resetPerCpu).
      */
-    private int[] perCpu = new int[0];
+    int[] perCpu = new int[0];
 
     private ThreadGuard(Thread thread, boolean watching) {
         this.thread = thread;
@@ -355,17 +355,11 @@ public final class ThreadGuard {
      */
     static synchronized void resetPerCpu(int id) {
         for (ThreadGuard g : GUARDS) {
-            if (g != null) {
-                g.clearPerCpu(id);
+            if (g != null && id < g.perCpu.length) {
+                g.perCpu[id] = 0;
             }
         }
         GuardSpill.resetPerCpu(id);
-    }
-
-    void clearPerCpu(int id) {
-        if (id < perCpu.length) {
-            perCpu[id] = 0;
-        }
     }
 
     // ---------------------------------------------------------------- jftrace's own work
@@ -490,18 +484,12 @@ public final class ThreadGuard {
         slot();
     }
 
-    /** Stands in for other threads in {@link #crowdHome}; never started. Made by warm-up, not by class initialisation. */
-    static Thread placeholder;
-
     /**
      * For warm-up, to train the spill's branches: the first {@code taken} slots near this thread's
-     * home go to {@link #placeholder}, the others are freed; {@code taken} -1 gives them back to
-     * their owners, saved in {@code saved} ({@value #PROBES} + 1 entries) on the first call.
+     * home go to {@code placeholder} (a thread never started), the others are freed; {@code taken} -1
+     * gives them back to their owners, saved in {@code saved} ({@value #PROBES} + 1 entries) on the first call.
      */
-    static synchronized void crowdHome(int taken, Thread[] saved) {
-        if (placeholder == null) {
-            placeholder = new Thread("jftrace-placeholder");
-        }
+    static synchronized void crowdHome(int taken, Thread[] saved, Thread placeholder) {
         final int home = home(Thread.currentThread());
         final boolean first = saved[PROBES] == null;
         for (int k = 0; k < PROBES; k++) {

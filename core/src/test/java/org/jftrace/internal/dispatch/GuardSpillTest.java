@@ -127,7 +127,7 @@ class GuardSpillTest {
     @Test
     void aThreadWhoseHomeIsCrowdedTakesTheSpillThroughTheHookPath() {
         Thread[] saved = new Thread[9];
-        ThreadGuard.crowdHome(saved.length - 1, saved); // every slot near home taken
+        ThreadGuard.crowdHome(saved.length - 1, saved, new Thread("placeholder")); // every slot near home taken
         try {
             int slot = ThreadGuard.enterHook();
             assertTrue(slot >= GuardSpill.BASE, "no slot near home: the spill, got " + slot);
@@ -142,7 +142,7 @@ class GuardSpillTest {
             ThreadGuard.leaveJftrace(false);
             assertEquals(-1, GuardSpill.find(Thread.currentThread()), "leaveJftrace gave the entry back");
         } finally {
-            ThreadGuard.crowdHome(-1, saved);
+            ThreadGuard.crowdHome(-1, saved, null);
         }
         int slot = ThreadGuard.enterHook();
         assertTrue(slot >= 0 && slot < ThreadGuard.OVERFLOW, "home free again: a slot of the table, got " + slot);
