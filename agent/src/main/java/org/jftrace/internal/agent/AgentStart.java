@@ -36,11 +36,7 @@ public final class AgentStart {
         Module javaBase = Thread.class.getModule();
         Module self = AgentStart.class.getModule();
         if (inst.isModifiableModule(javaBase)) {
-            // and jdk.internal.vm (JDK 21+), whose thread containers list the virtual threads that
-            // unregister's grace period must look at (Quiescence): Thread.getAllStackTraces omits them
-            Map<String, Set<Module>> exports = javaBase.getPackages().contains("jdk.internal.vm")
-                    ? Map.of("jdk.internal.vm", Set.of(self)) : Map.of();
-            inst.redefineModule(javaBase, Set.of(), exports, Map.of("java.lang", Set.of(self)), Set.of(), Map.of());
+            inst.redefineModule(javaBase, Set.of(), Map.of(), Map.of("java.lang", Set.of(self)), Set.of(), Map.of());
         }
     }
 }

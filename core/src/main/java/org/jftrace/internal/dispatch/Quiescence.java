@@ -27,14 +27,6 @@ public final class Quiescence {
                 inside.add(e.getKey());
             }
         }
-        // Virtual threads are in no list of Thread's, and a carrier's stack does not show the virtual
-        // thread it runs: a virtual thread inside the callback was not waited for (a callback ran
-        // after unregister returned, found by the reliability suite's churn).
-        for (Thread v : VirtualThreads.all()) {
-            if (v != self && hasFrame(v.getStackTrace(), trampolineName)) {
-                inside.add(v);
-            }
-        }
         long sleepNanos = 10_000L;
         while (!inside.isEmpty()) {
             for (int i = inside.size() - 1; i >= 0; i--) {
