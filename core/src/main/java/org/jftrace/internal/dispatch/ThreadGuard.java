@@ -6,7 +6,10 @@ import java.lang.invoke.VarHandle;
 import org.jftrace.internal.log.Log;
 
 /**
- * The per-thread recursion guard of callbacks (the kernel's {@code trace_test_and_set_recursion}),
+ * (About 500 lines on purpose: the slot table, its call-free search and the per-thread object share
+ * private arrays that the JIT must see as constants of one class; the spill already lives apart.)
+ *
+ * <p>The per-thread recursion guard of callbacks (the kernel's {@code trace_test_and_set_recursion}),
  * found without running any JDK bytecode: {@code Thread.currentThread()} is an intrinsic, the thread
  * id a field read, the table jftrace's own. A {@code ThreadLocal} would run {@code ThreadLocal.get},
  * which a user may hook: the lookup would then recurse before the guard could refuse it.
