@@ -112,6 +112,36 @@ public final class Ftrace {
     }
 
     /**
+     * {@code register_ftrace_graph}: registers the exit-hook ops {@code gops} (its {@link FgraphOps#ops()}),
+     * as {@link #registerFtraceFunction} does.
+     *
+     * @throws FtraceException as {@link #registerFtraceFunction}
+     */
+    public static void registerFgraph(FgraphOps gops) {
+        registerFtraceFunction(Objects.requireNonNull(gops, "gops").ops());
+    }
+
+    /**
+     * {@code unregister_ftrace_graph}: as {@link #unregisterFtraceFunction} on {@link FgraphOps#ops()}.
+     * When it returns, no thread is inside either handler and none will enter one; an exit whose entry
+     * ran before is delivered before this returns or never.
+     *
+     * @throws FtraceException as {@link #unregisterFtraceFunction}
+     */
+    public static void unregisterFgraph(FgraphOps gops) {
+        unregisterFtraceFunction(Objects.requireNonNull(gops, "gops").ops());
+    }
+
+    /**
+     * Registers {@code gops} and returns a handle whose {@link Registration#close()} unregisters it.
+     *
+     * @throws FtraceException as {@link #registerFtraceFunction}
+     */
+    public static Registration register(FgraphOps gops) {
+        return register(Objects.requireNonNull(gops, "gops").ops());
+    }
+
+    /**
      * {@code unregister_ftrace_function}: disables {@code ops}. When it returns, no thread is inside
      * its callback and none will enter it (ftrace's RCU-tasks guarantee), except the calling thread
      * itself when it unregisters from inside the callback. Methods that no other ops selects get

@@ -46,6 +46,35 @@ public final class Hooks {
         }
     }
 
+    /** Exit-hook targets, indexed by method index; replaced whole by the core, like {@link #targets}. */
+    private static volatile GraphTarget[] graphTargets = new GraphTarget[0];
+
+    /**
+     * The exit hook's first call: {@return the exit-hook ops of method {@code ip} now} (never null),
+     * which the method's frame keeps for its exits. Static for every class: boot classes included.
+     */
+    public static GraphTarget graph(long ip) {
+        final GraphTarget[] lvTargets = graphTargets;
+        final int index = (int) (ip >>> IP_SHIFT);
+        if (index < lvTargets.length) {
+            final GraphTarget target = lvTargets[index];
+            if (target != null) {
+                return target;
+            }
+        }
+        return GraphTarget.NONE;
+    }
+
+    /** Replaces the exit-hook table (release by volatile store). */
+    public static void setGraphTargets(GraphTarget[] newTargets) {
+        graphTargets = newTargets;
+    }
+
+    /** {@return the current exit-hook table; the core copies it before changing it} */
+    public static GraphTarget[] graphTargets() {
+        return graphTargets;
+    }
+
     /** The static-call hook with registers; see {@link HookTarget#enterRegs} and {@link #CHANGED}. */
     public static Object enterRegs(long ip, Object receiver, long[] prims, Object[] refs) {
         final HookTarget[] lvTargets = targets;

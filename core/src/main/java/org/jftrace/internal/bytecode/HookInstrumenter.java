@@ -8,6 +8,7 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 
 /**
  * Adds an entry hook to chosen methods of a class file and forwards everything else untouched
@@ -78,31 +79,74 @@ public final class HookInstrumenter {
      */
     public static byte[] instrument(byte[] bytes, Map<String, Long> ips, java.util.Set<String> withRegs,
                                     Map<String, String> entries, Kind kind) {
+        return instrument(bytes, ips, withRegs, entries, java.util.Collections.<String, Graph>emptyMap(), kind);
+    }
+
+    /** A method's exit hooks: its ip and how many exit-hook ops it carries. */
+    public record Graph(long ip, int slots) {
+    }
+
+    /**
+     * Like {@link #instrument(byte[], Map, java.util.Set, Map, Kind)}; the methods in {@code graphs}
+     * (keys as in {@code ips}; they need not be in {@code ips}) also get exit hooks ({@link ExitHook}),
+     * whatever the kind: static calls of the boot bridge, which every class can make.
+     */
+    public static byte[] instrument(byte[] bytes, Map<String, Long> ips, java.util.Set<String> withRegs,
+                                    Map<String, String> entries, Map<String, Graph> graphs, Kind kind) {
         ClassReader reader = new ClassReader(bytes);
         if (kind == Kind.INDY && reader.readUnsignedShort(6) < Opcodes.V1_7) {
             throw new IllegalArgumentException("class file version " + reader.readUnsignedShort(6)
                     + " cannot hold invokedynamic; use Kind.STATIC");
         }
         ClassWriter writer = new ClassWriter(reader, 0);
-        // Regs hooks branch, so they add frames; ASM wants a method's frames all expanded then.
-        reader.accept(new Inserter(writer, ips, withRegs, entries, kind), withRegs.isEmpty() ? 0 : ClassReader.EXPAND_FRAMES);
+        Map<String, Integer> maxLocals = graphs.isEmpty() ? java.util.Collections.emptyMap() : maxLocals(reader, graphs);
+        // Regs hooks branch, so they add frames, and exit hooks add locals to every frame: ASM wants a
+        // method's frames all expanded then.
+        reader.accept(new Inserter(writer, ips, withRegs, entries, graphs, maxLocals, kind),
+                withRegs.isEmpty() && graphs.isEmpty() ? 0 : ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
+    }
+
+    /** The exit hooks' locals go past the method's own: a first pass reads each one's max_locals. */
+    private static Map<String, Integer> maxLocals(ClassReader reader, Map<String, Graph> graphs) {
+        Map<String, Integer> out = new java.util.HashMap<>();
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                String key = name + descriptor;
+                if (!graphs.containsKey(key)) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMaxs(int maxStack, int locals) {
+                        out.put(key, locals);
+                    }
+                };
+            }
+        }, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return out;
     }
 
     private static final class Inserter extends ClassVisitor {
         private final Map<String, Long> ips;
         private final java.util.Set<String> withRegs;
         private final Map<String, String> entries;
+        private final Map<String, Graph> graphs;
+        private final Map<String, Integer> maxLocals;
         private final Kind kind;
         private String owner;
         private int version;
 
         Inserter(ClassVisitor cv, Map<String, Long> ips, java.util.Set<String> withRegs, Map<String, String> entries,
-                 Kind kind) {
+                 Map<String, Graph> graphs, Map<String, Integer> maxLocals, Kind kind) {
             super(Opcodes.ASM9, cv);
             this.ips = ips;
             this.withRegs = withRegs;
             this.entries = entries;
+            this.graphs = graphs;
+            this.maxLocals = maxLocals;
             this.kind = kind;
         }
 
@@ -118,7 +162,15 @@ public final class HookInstrumenter {
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
                                          String[] exceptions) {
             MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
-            Long ip = ips.get(name + descriptor);
+            String key = name + descriptor;
+            Graph graph = graphs.get(key);
+            if (graph != null && mv != null && maxLocals.containsKey(key)) {
+                // past the method's locals and a regs hook's three (RegsEntryHook)
+                int argsSize = (Type.getArgumentsAndReturnSizes(descriptor) >> 2) - ((access & Opcodes.ACC_STATIC) != 0 ? 1 : 0);
+                int base = Math.max(maxLocals.get(key), argsSize + 3);
+                mv = new ExitHook(mv, graph.ip(), graph.slots(), name, descriptor, base, version >= Opcodes.V1_6);
+            }
+            Long ip = ips.get(key);
             if (ip == null || mv == null) {
                 return mv;
             }

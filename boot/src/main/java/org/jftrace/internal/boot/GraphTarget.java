@@ -1,0 +1,51 @@
+package org.jftrace.internal.boot;
+
+/**
+ * What an exit-hooked method's frame keeps for its exits: the set of exit-hook ops that was on the
+ * method when the call entered. The hooked bytecode fetches it once ({@link Hooks#graph}), keeps it
+ * in a local, and calls it for each ops at the entry ({@link #enter}), at every return and when an
+ * exception leaves ({@link #exit}). Because the frame keeps the object, an exit always goes to the ops
+ * its entry went to, however the method's ops change meanwhile.
+ *
+ * <p>This base class is the target of a method with no exit-hook ops (a frame that entered before the
+ * ops came, or after it went): every call does nothing. The core extends it.
+ */
+public class GraphTarget {
+    /** The target of a method with no exit-hook ops. */
+    public static final GraphTarget NONE = new GraphTarget();
+
+    /** What an entry returns when its exit is not wanted (also {@code FgraphOps.NO_EXIT}). */
+    public static final long NO_EXIT = Long.MIN_VALUE;
+
+    /** {@code how} of {@link #exit}: a return instruction. */
+    public static final int RETURN = 0;
+    /** {@code how} of {@link #exit}: an exception leaves the method. */
+    public static final int THROW = 1;
+
+    protected GraphTarget() {
+    }
+
+    /** Opens the call on this thread: {@return the depth of this call (traced calls open below it)} */
+    public int push() {
+        return 0;
+    }
+
+    /** Closes the call: the thread's depth goes back to {@code depth}, what {@link #push} returned. */
+    public void pop(int depth) {
+    }
+
+    /** The entry of ops number {@code slot}: {@return the call's data, or {@link #NO_EXIT}} */
+    public long enter(long ip, int depth, int slot) {
+        return NO_EXIT;
+    }
+
+    /**
+     * The exit of ops number {@code slot} for a call whose entry returned {@code data}.
+     *
+     * @param how   {@link #RETURN} or {@link #THROW}
+     * @param value the exception, or the reference returned (null for void and primitives)
+     * @param bits  a primitive return value's raw bits (see {@link Hooks#CHANGED}), else 0
+     */
+    public void exit(long ip, int depth, int slot, long data, int how, Object value, long bits) {
+    }
+}

@@ -1,0 +1,351 @@
+package org.jftrace.internal.bytecode;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * Adds exit hooks to one method (the kernel's fgraph return hook, done on the method's own frame):
+ * <pre>
+ * entry:   R = Hooks.graph(ip); D = R.push(); V[i] = R.enter(ip, D, i)     for each of the K ops
+ * return:  T = value; R.exit(ip, D, i, V[i], RETURN, ref, bits) ...; R.pop(D); return T
+ * throw:   a catch-all handler over the whole body: the same with THROW and the exception, then rethrow
+ * </pre>
+ * R, D, V[i] and T are locals after the method's own (and after a register-saving hook's), so the
+ * body never sees them; every stack map frame of the method gets them appended (which needs expanded
+ * frames), and the handler's frame declares only them, everything else TOP. The frame keeps R, so an
+ * exit goes to the ops its entry went to, whatever was relinked meanwhile.
+ *
+ * <p>A constructor's code before {@code super()} (or {@code this()}), where {@code this} is
+ * uninitialised, gets a handler of its own whose frame says so (the verifier allows it because the
+ * handler only rethrows): an exception thrown while the arguments of {@code super()} are computed
+ * exits the constructor. The {@code super()} call itself cannot be covered (HotSpot checks a handler
+ * over it with {@code this} initialised yet flagged uninitialised, which no frame matches): an
+ * exception thrown by the superclass's constructor leaves this one without its exit (the depth is
+ * set right again by the next exit below it). The call is found as the first
+ * {@code invokespecial <init>} with no {@code new} pending, as javac lays constructors out.
+ * Ranges stop around the exit code itself, so an exit never runs twice.
+ */
+final class ExitHook extends MethodVisitor {
+    static final String GRAPH = "org/jftrace/internal/boot/GraphTarget";
+    private static final String HOOKS = HookInstrumenter.TYPE_HOOKS;
+    private static final String EXIT_DESC = "(JIIJILjava/lang/Object;J)V";
+
+    private final long ip;
+    private final int slots;
+    private final boolean frames;
+    private final Type ret;
+    private final int r;
+    private final int d;
+    private final int v;
+    private final int t;
+
+    /** True in a constructor until {@code super()} returned. */
+    private boolean preSuper;
+    private int pendingNews;
+
+    private Label segmentStart;
+    private boolean segmentPreSuper;
+    private boolean segmentHasCode;
+    /** Ranges the catch-all covers: start, end, and whether {@code this} is uninitialised there. */
+    private final List<Object[]> ranges = new ArrayList<>();
+
+    /**
+     * @param base    the first local free for the hook: past the method's own and a regs hook's
+     * @param slots   how many exit-hook ops the method carries (one data local each)
+     * @param frames  whether the class file has stack map frames (version 50 and later)
+     */
+    ExitHook(MethodVisitor mv, long ip, int slots, String name, String descriptor, int base, boolean frames) {
+        super(Opcodes.ASM9, mv);
+        this.ip = ip;
+        this.slots = slots;
+        this.frames = frames;
+        this.ret = Type.getReturnType(descriptor);
+        this.preSuper = "<init>".equals(name);
+        this.r = base;
+        this.d = base + 1;
+        this.v = base + 2;
+        this.t = base + 2 + 2 * slots;
+    }
+
+    /** {@return the locals this hook needs past {@code base}} */
+    static int localsNeeded(int slots) {
+        return 2 + 2 * slots + 2;
+    }
+
+    @Override
+    public void visitCode() {
+        super.visitCode();
+        super.visitLdcInsn(Long.valueOf(ip));
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "graph", "(J)L" + GRAPH + ";", false);
+        super.visitVarInsn(Opcodes.ASTORE, r);
+        super.visitVarInsn(Opcodes.ALOAD, r);
+        super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, GRAPH, "push", "()I", false);
+        super.visitVarInsn(Opcodes.ISTORE, d);
+        for (int i = 0; i < slots; i++) {
+            super.visitVarInsn(Opcodes.ALOAD, r);
+            super.visitLdcInsn(Long.valueOf(ip));
+            super.visitVarInsn(Opcodes.ILOAD, d);
+            pushInt(i);
+            super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, GRAPH, "enter", "(JII)J", false);
+            super.visitVarInsn(Opcodes.LSTORE, v + 2 * i);
+        }
+        open();
+    }
+
+    private void open() {
+        segmentStart = new Label();
+        super.visitLabel(segmentStart);
+        segmentPreSuper = preSuper;
+        segmentHasCode = false;
+    }
+
+    private void close() {
+        if (segmentStart != null && segmentHasCode) {
+            Label end = new Label();
+            super.visitLabel(end);
+            ranges.add(new Object[] {segmentStart, end, segmentPreSuper});
+        }
+        segmentStart = null;
+    }
+
+    private void pushInt(int i) {
+        if (i <= 5) {
+            super.visitInsn(Opcodes.ICONST_0 + i);
+        } else {
+            super.visitIntInsn(Opcodes.BIPUSH, i);
+        }
+    }
+
+    /** The exits of every ops, last entered first, then the depth back; {@code value} already in T if any. */
+    private void exits(int how, boolean valueInT) {
+        for (int i = slots - 1; i >= 0; i--) {
+            super.visitVarInsn(Opcodes.ALOAD, r);
+            super.visitLdcInsn(Long.valueOf(ip));
+            super.visitVarInsn(Opcodes.ILOAD, d);
+            pushInt(i);
+            super.visitVarInsn(Opcodes.LLOAD, v + 2 * i);
+            pushInt(how);
+            if (!valueInT) {
+                super.visitInsn(Opcodes.ACONST_NULL);
+                super.visitInsn(Opcodes.LCONST_0);
+            } else if (how == 1 || ret.getSort() == Type.OBJECT || ret.getSort() == Type.ARRAY) {
+                super.visitVarInsn(Opcodes.ALOAD, t);
+                super.visitInsn(Opcodes.LCONST_0);
+            } else {
+                super.visitInsn(Opcodes.ACONST_NULL);
+                rawBits();
+            }
+            super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, GRAPH, "exit", EXIT_DESC, false);
+        }
+        super.visitVarInsn(Opcodes.ALOAD, r);
+        super.visitVarInsn(Opcodes.ILOAD, d);
+        super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, GRAPH, "pop", "(I)V", false);
+    }
+
+    /** Pushes the primitive return value kept in T as raw bits in a long (as {@code Hooks.CHANGED} says). */
+    private void rawBits() {
+        switch (ret.getSort()) {
+            case Type.LONG:
+                super.visitVarInsn(Opcodes.LLOAD, t);
+                break;
+            case Type.DOUBLE:
+                super.visitVarInsn(Opcodes.DLOAD, t);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
+                break;
+            case Type.FLOAT:
+                super.visitVarInsn(Opcodes.FLOAD, t);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false);
+                super.visitInsn(Opcodes.I2L);
+                break;
+            default:
+                super.visitVarInsn(Opcodes.ILOAD, t);
+                super.visitInsn(Opcodes.I2L);
+        }
+    }
+
+    @Override
+    public void visitInsn(int opcode) {
+        if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+            close();
+            boolean value = opcode != Opcodes.RETURN;
+            if (value) {
+                super.visitVarInsn(ret.getOpcode(Opcodes.ISTORE), t);
+            }
+            exits(0, value);
+            if (value) {
+                super.visitVarInsn(ret.getOpcode(Opcodes.ILOAD), t);
+            }
+            super.visitInsn(opcode);
+            open();
+            return;
+        }
+        segmentHasCode = true;
+        super.visitInsn(opcode);
+    }
+
+    @Override
+    public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+        if (!frames) {
+            super.visitFrame(type, numLocal, local, numStack, stack);
+            return;
+        }
+        if (type != Opcodes.F_NEW) {
+            throw new IllegalStateException("exit hooks need expanded frames");
+        }
+        List<Object> l = new ArrayList<>(numLocal + 8);
+        int size = 0;
+        for (int k = 0; k < numLocal; k++) {
+            l.add(local[k]);
+            size += local[k] == Opcodes.LONG || local[k] == Opcodes.DOUBLE ? 2 : 1;
+        }
+        super.visitFrame(Opcodes.F_NEW, padded(l, size), l.toArray(), numStack, stack);
+    }
+
+    /** Appends TOP up to R, then R, D and the data locals; {@return the number of entries} */
+    private int padded(List<Object> l, int size) {
+        if (size > r) {
+            throw new IllegalStateException("a frame declares " + size + " local slots, past the exit hook's " + r);
+        }
+        for (; size < r; size++) {
+            l.add(Opcodes.TOP);
+        }
+        l.add(GRAPH);
+        l.add(Opcodes.INTEGER);
+        for (int i = 0; i < slots; i++) {
+            l.add(Opcodes.LONG);
+        }
+        return l.size();
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+        segmentHasCode = true;
+        super.visitIntInsn(opcode, operand);
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int var) {
+        segmentHasCode = true;
+        super.visitVarInsn(opcode, var);
+    }
+
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+        segmentHasCode = true;
+        if (opcode == Opcodes.NEW && preSuper) {
+            pendingNews++;
+        }
+        super.visitTypeInsn(opcode, type);
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+        segmentHasCode = true;
+        super.visitFieldInsn(opcode, owner, name, descriptor);
+    }
+
+    @Override
+    public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+        if (preSuper && opcode == Opcodes.INVOKESPECIAL && "<init>".equals(name)) {
+            if (pendingNews > 0) {
+                pendingNews--;
+            } else {
+                // The super() call itself stays outside both ranges: HotSpot checks a handler over it
+                // with `this` initialised but still flagged uninitialised, which no frame can match.
+                close();
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+                preSuper = false;
+                open();
+                return;
+            }
+        }
+        segmentHasCode = true;
+        super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String descriptor, org.objectweb.asm.Handle bsm, Object... args) {
+        segmentHasCode = true;
+        super.visitInvokeDynamicInsn(name, descriptor, bsm, args);
+    }
+
+    @Override
+    public void visitJumpInsn(int opcode, Label label) {
+        segmentHasCode = true;
+        super.visitJumpInsn(opcode, label);
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+        segmentHasCode = true;
+        super.visitLdcInsn(value);
+    }
+
+    @Override
+    public void visitIincInsn(int var, int increment) {
+        segmentHasCode = true;
+        super.visitIincInsn(var, increment);
+    }
+
+    @Override
+    public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+        segmentHasCode = true;
+        super.visitTableSwitchInsn(min, max, dflt, labels);
+    }
+
+    @Override
+    public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+        segmentHasCode = true;
+        super.visitLookupSwitchInsn(dflt, keys, labels);
+    }
+
+    @Override
+    public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+        segmentHasCode = true;
+        super.visitMultiANewArrayInsn(descriptor, numDimensions);
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        close();
+        handler(true);
+        handler(false);
+        // exit's arguments (receiver, long, int, int, long, int, ref, long) over a return value
+        super.visitMaxs(maxStack + 14, Math.max(maxLocals, t + 2));
+    }
+
+    /** The catch-all for the ranges where {@code this} is (or is not) uninitialised, if any. */
+    private void handler(boolean uninitialisedThis) {
+        Label h = null;
+        for (Object[] range : ranges) {
+            if ((Boolean) range[2] == uninitialisedThis) {
+                if (h == null) {
+                    h = new Label();
+                }
+                super.visitTryCatchBlock((Label) range[0], (Label) range[1], h, null);
+            }
+        }
+        if (h == null) {
+            return;
+        }
+        super.visitLabel(h);
+        if (frames) {
+            List<Object> l = new ArrayList<>();
+            int size = 0;
+            if (uninitialisedThis) {
+                l.add(Opcodes.UNINITIALIZED_THIS);
+                size = 1;
+            }
+            super.visitFrame(Opcodes.F_NEW, padded(l, size), l.toArray(), 1, new Object[] {"java/lang/Throwable"});
+        }
+        super.visitVarInsn(Opcodes.ASTORE, t);
+        exits(1, true);
+        super.visitVarInsn(Opcodes.ALOAD, t);
+        super.visitInsn(Opcodes.ATHROW);
+    }
+}
