@@ -1,8 +1,10 @@
 package org.jftrace.internal.dispatch;
 
+import org.jftrace.FgraphOps;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
+import org.jftrace.internal.boot.GraphTarget;
 import org.jftrace.internal.functions.MethodRecord;
 
 /**
@@ -102,6 +104,74 @@ public final class Dispatch {
     }
 
     /** The RCU and (several-thread) PER_CPU checks: they need the thread's object, and may call. */
+    /**
+     * An exit-hook ops' entry: the checks of {@link #call} (live, PER_CPU, recursion guard, RCU), then
+     * the entry handler. {@return what the handler returned, or {@code NO_EXIT} when it did not run
+     * or threw} Nothing here allocates; the depth comes from the frame.
+     */
+    public static long graphEnter(LiveOps s, long ip, int depth, int mode) {
+        if (!s.live) {
+            return GraphTarget.NO_EXIT;
+        }
+        if ((mode & (PER_CPU | PER_CPU_MANY)) == PER_CPU && Thread.currentThread() != s.perCpuOnly) {
+            return GraphTarget.NO_EXIT;
+        }
+        final boolean guard = (mode & GUARD) != 0;
+        int slot = 0;
+        if (guard) {
+            slot = ThreadGuard.enter();
+            if (slot < 0) {
+                return GraphTarget.NO_EXIT; // recursion: this call is lost, its exit too
+            }
+        }
+        try {
+            if ((mode & (PER_CPU_MANY | RCU)) == 0 || allowed(s, mode)) {
+                final FgraphOps g = s.graph;
+                return g.entryFunc().entry(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, depth, g);
+            }
+            return GraphTarget.NO_EXIT;
+        } catch (Throwable t) {
+            failed(ip, s, t, mode);
+            return GraphTarget.NO_EXIT;
+        } finally {
+            if (guard) {
+                ThreadGuard.leave(slot);
+            }
+        }
+    }
+
+    /**
+     * An exit-hook ops' exit: the return handler, if the entry handler wanted it ({@code data} is not
+     * {@code NO_EXIT}) and the ops is still live. PER_CPU and RCU were the entry's to decide. The
+     * value returned is passed only with SAVE_REGS; an exception always.
+     */
+    public static void graphExit(LiveOps s, long ip, int depth, long data, int how, Object value, long bits, int mode) {
+        if (data == GraphTarget.NO_EXIT || !s.live) {
+            return;
+        }
+        final boolean guard = (mode & GUARD) != 0;
+        int slot = 0;
+        if (guard) {
+            slot = ThreadGuard.enter();
+            if (slot < 0) {
+                return;
+            }
+        }
+        try {
+            final FgraphOps g = s.graph;
+            final boolean thrown = how == GraphTarget.THROW;
+            final boolean regs = (mode & REGS) != 0;
+            g.retFunc().ret(ip, data, depth, thrown ? FgraphOps.Exit.THROW : FgraphOps.Exit.RETURN,
+                    thrown || regs ? value : null, regs ? bits : 0L, g);
+        } catch (Throwable t) {
+            failed(ip, s, t, mode);
+        } finally {
+            if (guard) {
+                ThreadGuard.leave(slot);
+            }
+        }
+    }
+
     private static boolean allowed(LiveOps s, int mode) {
         final ThreadGuard g = ThreadGuard.ofCurrentThread(); // REFUSED while it is being made: both checks refuse
         return ((mode & RCU) == 0 || (Rcu.watching && g.watching))

@@ -13,7 +13,14 @@ import org.jftrace.internal.functions.MethodRecord;
 public final class HookSite {
     public final MethodRecord method;
     /** The ops enabled on this method, newest-registered first. */
+    /** Every ops enabled on the method, newest first: what planning compares. Set with {@link #set}. */
+    public LiveOps[] all = LiveOps.NONE;
+    /** The entry-hook ops of {@link #all}: what the entry hook calls. */
     public LiveOps[] enabled = LiveOps.NONE;
+    /** The exit-hook ops of {@link #all} ({@link LiveOps#graph} set): what the exit hooks call. */
+    public LiveOps[] graph = LiveOps.NONE;
+    /** The exit-hook target of the method now; frames keep the one they entered with. */
+    GraphHook graphTarget;
     /**
      * The entry that the method's plain hook should call for {@link #enabled} (null: none, or the
      * method's hook is not an entry call); written with {@link #enabled} by the relinker.
@@ -40,6 +47,35 @@ public final class HookSite {
     }
 
     /** {@return whether any of the enabled ops wants registers (SAVE_REGS, and so IPMODIFY)} */
+    /** Sets the ops enabled on the method: {@link #all}, split into {@link #enabled} and {@link #graph}. */
+    public void set(LiveOps[] ops) {
+        all = ops;
+        int g = 0;
+        for (LiveOps s : ops) {
+            if (s.graph != null) {
+                g++;
+            }
+        }
+        if (g == 0) {
+            enabled = ops;
+            graph = LiveOps.NONE;
+            return;
+        }
+        LiveOps[] plain = new LiveOps[ops.length - g];
+        LiveOps[] graphs = new LiveOps[g];
+        int p = 0;
+        g = 0;
+        for (LiveOps s : ops) {
+            if (s.graph != null) {
+                graphs[g++] = s;
+            } else {
+                plain[p++] = s;
+            }
+        }
+        enabled = plain;
+        graph = graphs;
+    }
+
     public static boolean wantsRegs(LiveOps[] enabled) {
         for (LiveOps s : enabled) {
             if (s.has(org.jftrace.FtraceOps.Flag.SAVE_REGS)) {
@@ -51,7 +87,7 @@ public final class HookSite {
 
     /** {@return whether {@code s} is among the ops enabled here} */
     public boolean has(LiveOps s) {
-        return contains(enabled, s);
+        return contains(all, s);
     }
 
     /** {@return whether {@code s} is in {@code enabled}} */

@@ -46,6 +46,6 @@ public final class HookSites {
     /** {@return the ops enabled on {@code m} now (none if it was never hooked)} */
     public LiveOps[] enabledOn(MethodRecord m) {
         HookSite s = get(m.index);
-        return s == null ? LiveOps.NONE : s.enabled;
+        return s == null ? LiveOps.NONE : s.all;
     }
 }

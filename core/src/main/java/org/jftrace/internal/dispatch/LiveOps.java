@@ -80,7 +80,11 @@ public final class LiveOps {
     private volatile long errors;
     private volatile boolean reported;
 
+    /** The exit-hook ops this ops stands for, or null for a plain ops (see {@link org.jftrace.FgraphOps#of(FtraceOps)}). */
+    public final org.jftrace.FgraphOps graph;
+
     public LiveOps(FtraceOps ops) {
+        this.graph = org.jftrace.FgraphOps.of(ops);
         this.flags = ops.flags();
         this.ipmodify = ops.has(FtraceOps.Flag.IPMODIFY);
         this.name = ops.name();

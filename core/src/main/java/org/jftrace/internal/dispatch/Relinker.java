@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.jftrace.internal.boot.GraphTarget;
 import org.jftrace.internal.boot.HookTarget;
 import org.jftrace.internal.boot.Hooks;
 import org.jftrace.internal.functions.ClassRecord;
@@ -30,6 +31,7 @@ public final class Relinker {
     /** One change's relinks; {@link #commit()} publishes them. */
     public final class Batch {
         private HookTarget[] staticTargets;
+        private GraphTarget[] graphTargets;
         private final List<MutableCallSite> changed = new ArrayList<>();
         /** Entries pointed at their chain in this batch: each once, however many methods share it. */
         private final java.util.Set<Entries.Entry> retargeted = new java.util.HashSet<>();
@@ -57,6 +59,28 @@ public final class Relinker {
             } else {
                 relinkStatic(h);
             }
+            if (h.graph.length > 0 || h.graphTarget != null) {
+                relinkGraph(h);
+            }
+        }
+
+        /** A new exit-hook target when the method's exit-hook ops changed (frames keep the old one). */
+        private void relinkGraph(HookSite h) {
+            if (h.graph.length > 0 && h.graphTarget != null && h.graphTarget.sameOps(h.graph)) {
+                return;
+            }
+            GraphHook g = h.graph.length == 0 ? null : new GraphHook(h.graph);
+            h.graphTarget = g;
+            int index = h.method.index;
+            GraphTarget[] t = graphTargets;
+            if (t == null) {
+                GraphTarget[] cur = Hooks.graphTargets();
+                t = Arrays.copyOf(cur, Math.max(cur.length, index + 1024));
+            } else if (index >= t.length) {
+                t = Arrays.copyOf(t, Math.max(index + 1, t.length * 2));
+            }
+            t[index] = g;
+            graphTargets = t;
         }
 
         private void relinkIndy(HookSite h, boolean regs) {
@@ -128,6 +152,10 @@ public final class Relinker {
          * allows that until syncAll; pairs with the hooked code's next read of its call site).
          */
         public void commit() {
+            if (graphTargets != null) {
+                Hooks.setGraphTargets(graphTargets);
+                graphTargets = null;
+            }
             if (staticTargets != null) {
                 Hooks.setTargets(staticTargets);
                 staticTargets = null;

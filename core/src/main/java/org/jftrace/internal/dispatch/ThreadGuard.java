@@ -262,6 +262,9 @@ public final class ThreadGuard {
      */
     int[] perCpu = new int[0];
 
+    /** Exit-hooked calls open on this thread (the kernel's curr_ret_depth); see {@link GraphHook}. */
+    int graphDepth;
+
     private ThreadGuard(Thread thread, boolean watching) {
         this.thread = thread;
         this.watching = watching;

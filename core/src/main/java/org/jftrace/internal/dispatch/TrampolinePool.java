@@ -134,6 +134,36 @@ public final class TrampolinePool {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
 
+        mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "graphEnter", "(JI)J", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, TRAMPOLINE, F_STATE, STATE);
+        mv.visitVarInsn(Opcodes.LLOAD, 1);
+        mv.visitVarInsn(Opcodes.ILOAD, 3);
+        mv.visitLdcInsn(Integer.valueOf(mode));
+        linkMode(mv);
+        mv.visitInsn(Opcodes.IOR);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "graphEnter", "(" + STATE + "JII)J", false);
+        mv.visitInsn(Opcodes.LRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "graphExit", "(JIJILjava/lang/Object;J)V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitFieldInsn(Opcodes.GETFIELD, TRAMPOLINE, F_STATE, STATE);
+        mv.visitVarInsn(Opcodes.LLOAD, 1);
+        mv.visitVarInsn(Opcodes.ILOAD, 3);
+        mv.visitVarInsn(Opcodes.LLOAD, 4);
+        mv.visitVarInsn(Opcodes.ILOAD, 6);
+        mv.visitVarInsn(Opcodes.ALOAD, 7);
+        mv.visitVarInsn(Opcodes.LLOAD, 8);
+        mv.visitLdcInsn(Integer.valueOf(mode));
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "graphExit", "(" + STATE + "JIJILjava/lang/Object;JI)V", false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
         mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "enter", "(J)V", null, null);
         mv.visitCode();
         mv.visitVarInsn(Opcodes.ALOAD, 0);

@@ -30,6 +30,14 @@ public final class ClassRecord {
      */
     public BitSet instrumented = new BitSet();
     public BitSet instrumentedRegs = new BitSet();
+    /** How many exit-hook ops the bytecode in force provides for, by method position (0 past the end). */
+    public int[] instrumentedGraph = new int[0];
+
+    /** {@return the exit-hook slots the bytecode in force has in method number {@code i}} */
+    public int graphSlots(int i) {
+        int[] g = instrumentedGraph;
+        return i < g.length ? g[i] : 0;
+    }
 
     public ClassRecord(String name, ClassLoader loader, boolean bootOrPlatform, String module, String sourceFile,
                        int classVersion, String notraceReason) {

@@ -109,7 +109,7 @@ public final class ClassHooker {
                         LiveOps[] enabled = HookPlanner.enabledOn(m, ops.registered());
                         if (enabled.length > 0) {
                             HookSite h = hooks.of(m);
-                            h.enabled = enabled;
+                            h.set(enabled);
                             batch.relink(c, h);
                             for (OpsState s : ops.registered()) {
                                 if (HookSite.contains(enabled, s.live)) {
@@ -137,12 +137,18 @@ public final class ClassHooker {
         Map<String, Long> ips = new HashMap<>();
         Set<String> withRegs = new HashSet<>();
         Map<String, String> entries = new HashMap<>();
+        Map<String, HookInstrumenter.Graph> graphs = new HashMap<>();
         BitSet set = new BitSet();
         BitSet regsSet = new BitSet();
         MethodRecord[] methods = c.methods();
+        int[] graphSlots = new int[methods.length];
         for (int i = 0; i < methods.length; i++) {
             MethodRecord m = methods[i];
             HookSite h = hooks.get(m.index);
+            if (h != null && h.graph.length > 0) {
+                graphs.put(m.name + m.descriptor, new HookInstrumenter.Graph(m.ip(), h.graph.length));
+                graphSlots[i] = h.graph.length;
+            }
             LiveOps[] enabled = h == null ? LiveOps.NONE : h.enabled;
             if (enabled.length > 0) {
                 ips.put(m.name + m.descriptor, m.ip());
@@ -159,20 +165,23 @@ public final class ClassHooker {
                 h.entryInCode = enabled.length > 0 ? h.entry : null;
             }
         }
-        if (ips.isEmpty()) {
+        if (ips.isEmpty() && graphs.isEmpty()) {
             c.instrumented = set;
             c.instrumentedRegs = regsSet;
+            c.instrumentedGraph = graphSlots;
             return null;
         }
         HookInstrumenter.Kind kind = c.usesIndy() ? HookInstrumenter.Kind.INDY : HookInstrumenter.Kind.STATIC;
         byte[] out;
         try {
-            out = HookInstrumenter.instrument(bytes, ips, withRegs, entries, kind);
+            out = HookInstrumenter.instrument(bytes, ips, withRegs, entries, graphs, kind);
         } catch (RuntimeException tooLarge) {
-            out = instrumentOneByOne(c, bytes, kind, ips, withRegs, entries, set, regsSet);
+            dropExitHooksThatDoNotFit(c, bytes, kind, graphs, graphSlots);
+            out = instrumentOneByOne(c, bytes, kind, ips, withRegs, entries, graphs, set, regsSet);
         }
         c.instrumented = set;
         c.instrumentedRegs = regsSet;
+        c.instrumentedGraph = graphSlots;
         if (Log.hook()) {
             Log.info("hooked " + set.cardinality() + " method(s) of " + c.name + " (" + kind + ")");
         }
@@ -184,8 +193,30 @@ public final class ClassHooker {
      * SAVE_REGS | SAVE_REGS_IF_SUPPORTED falls back to the plain hook (null regs); the rest is skipped.
      * Updates {@code ips}, {@code withRegs} and the bit sets to what was hooked.
      */
+    /** Methods whose exit hooks do not fit (64 KiB, or a layout the hook cannot cover) lose them, with a warning. */
+    private static void dropExitHooksThatDoNotFit(ClassRecord c, byte[] bytes, HookInstrumenter.Kind kind,
+                                                  Map<String, HookInstrumenter.Graph> graphs, int[] graphSlots) {
+        MethodRecord[] methods = c.methods();
+        for (int i = 0; i < methods.length; i++) {
+            String key = methods[i].name + methods[i].descriptor;
+            HookInstrumenter.Graph g = graphs.get(key);
+            if (g == null) {
+                continue;
+            }
+            try {
+                HookInstrumenter.instrument(bytes, Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap(),
+                        Collections.singletonMap(key, g), kind);
+            } catch (RuntimeException e) {
+                graphs.remove(key);
+                graphSlots[i] = 0;
+                Log.warn("method " + methods[i] + " cannot carry exit hooks, skipped for its exit-hook ops: " + e, null);
+            }
+        }
+    }
+
     private byte[] instrumentOneByOne(ClassRecord c, byte[] bytes, HookInstrumenter.Kind kind, Map<String, Long> ips,
-                                      Set<String> withRegs, Map<String, String> entries, BitSet set, BitSet regsSet) {
+                                      Set<String> withRegs, Map<String, String> entries,
+                                      Map<String, HookInstrumenter.Graph> graphs, BitSet set, BitSet regsSet) {
         MethodRecord[] methods = c.methods();
         for (int i = 0; i < methods.length; i++) {
             MethodRecord m = methods[i];
@@ -223,7 +254,8 @@ public final class ClassHooker {
                 Log.warn("method " + m + " cannot carry a hook, skipped: " + e, null);
             }
         }
-        return ips.isEmpty() ? null : HookInstrumenter.instrument(bytes, ips, withRegs, entries, kind);
+        return ips.isEmpty() && graphs.isEmpty() ? null
+                : HookInstrumenter.instrument(bytes, ips, withRegs, entries, graphs, kind);
     }
 
     /** {@return whether every SAVE_REGS ops in {@code enabled} also has SAVE_REGS_IF_SUPPORTED} */

@@ -54,7 +54,7 @@ public final class HookApplier {
             for (int i = 0; i < plan.sites().size(); i++) {
                 MethodRecord m = plan.sites().get(i);
                 HookSite h = hooks.of(m);
-                h.enabled = plan.lists().get(i);
+                h.set(plan.lists().get(i));
                 batch.relink(m.owner, h);
             }
             Set<ClassRecord> toRetransform = new LinkedHashSet<>();

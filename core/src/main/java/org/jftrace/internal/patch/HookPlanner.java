@@ -110,8 +110,11 @@ public final class HookPlanner {
             LiveOps[] enabled = h == null ? LiveOps.NONE : h.enabled;
             boolean hook = enabled.length > 0;
             if (hook != c.instrumented.get(i) || (hook && HookSite.wantsRegs(enabled) != c.instrumentedRegs.get(i))
-                    || (hook && h.entry != h.entryInCode)) {
-                return true; // hooked or not, regs or not, or another entry to call (another set of ops)
+                    || (hook && h.entry != h.entryInCode)
+                    || (h == null ? 0 : h.graph.length) != c.graphSlots(i)) {
+                // hooked or not, regs or not, another entry to call (another set of ops), or another
+                // number of exit-hook ops (their data locals)
+                return true;
             }
         }
         return false;

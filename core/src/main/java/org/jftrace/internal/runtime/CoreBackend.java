@@ -166,6 +166,11 @@ public final class CoreBackend implements Backend {
 
     private void doRegister(FtraceOps o) {
         killSwitch.checkAlive();
+        if (org.jftrace.FgraphOps.of(o) != null && (o.has(Flag.IPMODIFY) || o.has(Flag.SAVE_REGS_IF_SUPPORTED))) {
+            throw new FtraceException(Errno.EINVAL, o.name() + " is an exit-hook ops (FgraphOps) with "
+                    + (o.has(Flag.IPMODIFY) ? "IPMODIFY" : "SAVE_REGS_IF_SUPPORTED") + ", which exit hooks do not have: "
+                    + "leave it out (SAVE_REGS gives the return handler the value returned)");
+        }
         if (o.has(Flag.IPMODIFY) && !o.has(Flag.SAVE_REGS)) {
             throw new FtraceException(Errno.EINVAL, o.name() + " has IPMODIFY without SAVE_REGS: IPMODIFY "
                     + "changes the ip in regs, so add SAVE_REGS");

@@ -115,15 +115,21 @@ final class FunctionQueries {
                 MethodRecord[] methods = c.methods();
                 for (int i = 0; i < methods.length; i++) {
                     HookSite h = hooks.get(methods[i].index);
-                    if (h == null || h.enabled.length == 0 || !c.instrumented.get(i)) {
+                    boolean entry = h != null && h.enabled.length > 0 && c.instrumented.get(i);
+                    boolean exit = h != null && h.graph.length > 0 && c.graphSlots(i) > 0;
+                    if (!entry && !exit) {
                         continue;
                     }
                     EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
-                    for (LiveOps s : h.enabled) {
-                        flags.addAll(s.flags);
+                    int count = 0;
+                    for (LiveOps s : h.all) {
+                        if (s.graph != null ? exit : entry) {
+                            flags.addAll(s.flags);
+                            count++;
+                        }
                     }
                     Redirects.Redirect direct = c.instrumentedRegs.get(i) ? h.direct : null;
-                    out.add(new EnabledFunction(methods[i].info(), h.enabled.length, Collections.unmodifiableSet(flags),
+                    out.add(new EnabledFunction(methods[i].info(), count, Collections.unmodifiableSet(flags),
                             direct == null ? null : direct.target.info()));
                 }
             }
