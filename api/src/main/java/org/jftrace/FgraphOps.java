@@ -13,8 +13,8 @@ import java.util.function.Consumer;
  * <p>An {@code FgraphOps} carries an ordinary {@link FtraceOps} ({@link #ops()}), the kernel's
  * {@code fgraph_ops.ops}: the same filters, notrace lists, filter ips, flags, registration, recursion
  * guard and unregister guarantee. Select methods with {@link Ftrace#ftraceSetFilter} on
- * {@link #ops()} (or the builder), and register with {@link Ftrace#register(FgraphOps)},
- * {@link Ftrace#registerFgraph} or {@link Ftrace#registerFtraceFunction} on {@link #ops()}.
+ * {@link #ops()} (or the builder), and register with {@link Ftrace#registerFgraph}, or with
+ * {@link Ftrace#register} on {@link #ops()} for a handle that unregisters when closed.
  *
  * <p>Every call the ops sees gets its entry handler; when that returns anything but
  * {@link #NO_EXIT}, the same call's exit gets the return handler, with the value. Exits by exception

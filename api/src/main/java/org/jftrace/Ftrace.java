@@ -133,15 +133,6 @@ public final class Ftrace {
     }
 
     /**
-     * Registers {@code gops} and returns a handle whose {@link Registration#close()} unregisters it.
-     *
-     * @throws FtraceException as {@link #registerFtraceFunction}
-     */
-    public static Registration register(FgraphOps gops) {
-        return register(Objects.requireNonNull(gops, "gops").ops());
-    }
-
-    /**
      * {@code unregister_ftrace_function}: disables {@code ops}. When it returns, no thread is inside
      * its callback and none will enter it (ftrace's RCU-tasks guarantee), except the calling thread
      * itself when it unregisters from inside the callback. Methods that no other ops selects get

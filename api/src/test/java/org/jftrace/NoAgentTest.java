@@ -53,7 +53,7 @@ class NoAgentTest {
                 "ftraceSetFilter", "ftraceSetFilterPending", "ftraceSetNotrace", "ftraceSetNotracePending",
                 "ftraceSetFilterIp", "ftraceFunctionLocalEnable", "ftraceFunctionLocalDisable", "isRegistered",
                 "callbackErrors", "lookup", "lookupIp", "checkRedirect", "availableFilterFunctions",
-                "enabledFunctions")), called);
+                "enabledFunctions", "registerFgraph", "unregisterFgraph")), called);
     }
 
     private static Object[] argumentsFor(Method m, FtraceOps ops) {
@@ -63,6 +63,8 @@ class NoAgentTest {
             Class<?> t = types[i];
             if (t == FtraceOps.class) {
                 args[i] = ops;
+            } else if (t == FgraphOps.class) {
+                args[i] = FgraphOps.of((ip, parentIp, depth, g) -> 0L, (ip, data, depth, exit, value, bits, g) -> { });
             } else if (t == String.class) {
                 args[i] = "java.util.HashMap.get";
             } else if (t == long.class) {

@@ -15,6 +15,19 @@ public final class LimitHook {
         // empty on purpose
     }
 
+    /** The hand-written exit hook of {@link TargetLimitExit}: empty, as {@link #enter()}. */
+    public static void exit() {
+        // empty on purpose
+    }
+
+    /** Sum of the durations {@link TargetLimitTiming} measured. */
+    public static long timedNanos;
+
+    /** The hand-written timing exit of {@link TargetLimitTiming}: adds the call's duration. */
+    public static void timed(long start) {
+        timedNanos += System.nanoTime() - start;
+    }
+
     /** What {@link TargetLimitCheck} would call if {@link #armed} were set: never runs. */
     public static void slowPath() {
         slowCalls++;

@@ -27,6 +27,8 @@ record RowSpec(String name, Section section, Fork fork, String benchmark, String
         LIMITS("noHook"),
         /** Empty callbacks, RECURSION_SAFE or guarded; unregistered. */
         HOOKS("noHook"),
+        /** Exit hooks (entry and return handlers) and their hand-written limits. */
+        EXITS("noHook"),
         /** A boot-class JDK method (static-call hook kind). */
         BOOT("bootNoHook"),
         /** SAVE_REGS callbacks. */

@@ -19,6 +19,9 @@ enum SoloRow {
     LIMIT_BRANCH(LimitBranchRow.class, Section.LIMITS, Fork.AGENT),
     GUARDED_VIRTUAL(GuardedVirtualRow.class, Section.HOOKS, Fork.AGENT, Check.ZERO_ALLOC),
 
+    LIMIT_EXIT(LimitExitRow.class, Section.EXITS, Fork.AGENT),
+    LIMIT_TIMING(LimitTimingRow.class, Section.EXITS, Fork.AGENT),
+
     BOOT_NO_HOOK(BootNoHookRow.class, Section.BOOT, Fork.AGENT),
     BOOT_SAFE(BootSafeRow.class, Section.BOOT, Fork.AGENT,
             Check.delta("bootNoHook", 1.5, "(informative) static-call hook of a boot class, RECURSION_SAFE: ~1.5 ns expected"),

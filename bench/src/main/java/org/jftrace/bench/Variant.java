@@ -111,6 +111,39 @@ public enum Variant {
         }
     },
 
+    /** An empty entry+exit ops (FgraphOps), RECURSION_SAFE: the entry returns 0, so every exit runs. */
+    GRAPH_SAFE(Section.EXITS,
+            Check.delta("limitExit", 0.5, "an empty entry+exit ops (RECURSION_SAFE) is within 0.5 ns of the hand-written "
+                    + "entry+exit limit (issue 14)"),
+            Check.ZERO_ALLOC) {
+        @Override
+        void setUp(HookRow s) {
+            graphOps(s, GraphFuncs.empty(rowName(), true));
+        }
+    },
+
+    /** The same with the default recursion guard (taken at entry and at exit). */
+    GRAPH_GUARDED(Section.EXITS,
+            Check.delta("limitExit", 3.0, "the recursion guard on an entry+exit ops adds at most 3 ns over the "
+                    + "hand-written entry+exit limit (issue 14)"),
+            Check.ZERO_ALLOC) {
+        @Override
+        void setUp(HookRow s) {
+            graphOps(s, GraphFuncs.empty(rowName(), false));
+        }
+    },
+
+    /** A timing pair (RECURSION_SAFE): System.nanoTime() from entry to exit, the difference added to a field. */
+    GRAPH_TIMING(Section.EXITS,
+            Check.delta("limitTiming", 2.0, "a timing pair passing System.nanoTime() from entry to exit costs at most "
+                    + "2 ns over the same pair written by hand (issue 14)"),
+            Check.ZERO_ALLOC) {
+        @Override
+        void setUp(HookRow s) {
+            graphOps(s, GraphFuncs.timing(rowName()));
+        }
+    },
+
     /** SAVE_REGS|RECURSION_SAFE, the callback reads both arguments; set-up proves it sees them. */
     SAVE_REGS_READ(Section.SAVE_REGS,
             Check.delta("noHook", 2.0, "SAVE_REGS (with RECURSION_SAFE) reading two arguments adds at most 2 ns over no hook"),
@@ -308,6 +341,16 @@ public enum Variant {
      * {@code count} ops with an {@link EmptyFunc}, RECURSION_SAFE if {@code safe}; then checks that
      * enabled_functions lists them and that the method's hook site fires (a temporary counting probe).
      */
+    /** Hooks {@code graph} (an FgraphOps made by {@link GraphFuncs}) and proves its exits run. */
+    static void graphOps(HookRow s, Object graph) {
+        s.hook(GraphFuncs.opsOf(graph));
+        Hooking.expectLine(Target.METHOD, 1);
+        long before = GraphFuncs.exits(graph);
+        s.call();
+        Hooking.check(GraphFuncs.exits(graph) == before + 1, s.variant.rowName() + ": the exit handler did not run once"
+                + " per call (" + before + " -> " + GraphFuncs.exits(graph) + "); " + s.callbackErrors());
+    }
+
     static void emptyOps(HookRow s, int count, boolean safe) {
         Variant v = s.variant;
         for (int i = 0; i < count; i++) {

@@ -96,7 +96,7 @@ class FgraphTest {
     void aKnownCallTreeHasOneExitPerEntryInStackOrderOnEveryThread() throws Exception {
         Recorder rec = new Recorder();
         FgraphOps g = rec.ops().filter("org.jftrace.it.graph.GraphTree*").build();
-        try (Registration r = Ftrace.register(g)) {
+        try (Registration r = Ftrace.register(g.ops())) {
             assertEquals(GraphTree.root(2) , 6 - 1 + 3 + 2 + 42 + 1);
             List<Event> ev = new ArrayList<>(rec.of(Thread.currentThread()));
             assertWellNested(ev);
@@ -187,7 +187,7 @@ class FgraphTest {
         FgraphOps g = rec.ops().filter("java.util.HashMap.get", "java.lang.Integer.parseInt(java.lang.String)").build();
         Map<String, Integer> map = new HashMap<>();
         map.put("k", 1);
-        try (Registration r = Ftrace.register(g)) {
+        try (Registration r = Ftrace.register(g.ops())) {
             rec.byThread.clear();
             assertEquals(1, map.get("k"));
             assertThrows(NumberFormatException.class, () -> Integer.parseInt("x1"));
@@ -206,7 +206,7 @@ class FgraphTest {
         FgraphOps g = rec.ops().flags(FtraceOps.Flag.SAVE_REGS)
                 .filter("org.jftrace.it.graph.GraphTree.text", "org.jftrace.it.graph.GraphTree.leaf",
                         "org.jftrace.it.graph.GraphTree.ratio").build();
-        try (Registration r = Ftrace.register(g)) {
+        try (Registration r = Ftrace.register(g.ops())) {
             assertEquals("t5", GraphTree.text(5));
             assertEquals(15, GraphTree.leaf(5));
             assertEquals(1.25, GraphTree.ratio(5));
@@ -217,7 +217,7 @@ class FgraphTest {
         assertEquals(Double.doubleToRawLongBits(1.25), ev.get(5).bits());
         // without SAVE_REGS the handler gets neither
         Recorder plain = new Recorder();
-        try (Registration r = Ftrace.register(plain.ops().filter("org.jftrace.it.graph.GraphTree.text").build())) {
+        try (Registration r = Ftrace.register(plain.ops().filter("org.jftrace.it.graph.GraphTree.text").build().ops())) {
             GraphTree.text(5);
         }
         Event exit = plain.of(Thread.currentThread()).get(1);
@@ -234,7 +234,7 @@ class FgraphTest {
         FgraphOps g = rec.ops().filter("org.jftrace.it.graph.GraphTree.leaf").build();
         try (Registration a = Ftrace.register(plain)) {
             GraphTree.leaf(1);
-            try (Registration b = Ftrace.register(g)) {
+            try (Registration b = Ftrace.register(g.ops())) {
                 GraphTree.leaf(2);
                 assertEquals(List.of(2), Ftrace.enabledFunctions().stream()
                         .filter(f -> f.function().name().equals("org.jftrace.it.graph.GraphTree.leaf"))
@@ -256,7 +256,7 @@ class FgraphTest {
                     total.addAndGet(System.nanoTime() - t0);
                     calls.incrementAndGet();
                 }).flags(FtraceOps.Flag.RECURSION_SAFE).filter("org.jftrace.it.graph.GraphTree.fib").build();
-        try (Registration r = Ftrace.register(g)) {
+        try (Registration r = Ftrace.register(g.ops())) {
             assertEquals(55, GraphTree.fib(10));
         }
         assertEquals(177, calls.get());

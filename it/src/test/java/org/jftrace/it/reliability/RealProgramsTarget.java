@@ -26,6 +26,7 @@ import javax.tools.ToolProvider;
 import com.sun.management.HotSpotDiagnosticMXBean;
 
 import org.jftrace.Ftrace;
+import org.jftrace.FgraphOps;
 import org.jftrace.FtraceOps;
 
 /**
@@ -48,7 +49,8 @@ public final class RealProgramsTarget {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean trace = args[0].equals("trace");
+        boolean trace = !args[0].equals("plain");
+        boolean exits = args[0].equals("exits"); // an FgraphOps (entry and exit hooks) instead
         String workload = args[1];
         Path work = Path.of(args[3]);
         HotSpotDiagnosticMXBean hs = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
@@ -57,7 +59,25 @@ public final class RealProgramsTarget {
         System.out.println("AGENT " + Ftrace.isInstalled());
 
         LongAdder callbacks = new LongAdder();
-        FtraceOps ops = FtraceOps.of((ip, parentIp, op, regs) -> callbacks.increment()).withName("everything");
+        Thread main = Thread.currentThread();
+        long[] mainCalls = new long[2]; // entries and exits on this thread: every call it makes returns
+        LongAdder exitsSeen = new LongAdder();
+        FtraceOps ops = !exits ? FtraceOps.of((ip, parentIp, op, regs) -> callbacks.increment()).withName("everything")
+                : FgraphOps.builder((ip, parentIp, depth, g) -> {
+                    callbacks.increment();
+                    if (Thread.currentThread() == main) {
+                        mainCalls[0]++;
+                    }
+                    return depth;
+                }, (ip, data, depth, exit, value, bits, g) -> {
+                    exitsSeen.increment();
+                    if (Thread.currentThread() == main) {
+                        mainCalls[1]++;
+                        if (data != depth) {
+                            mainCalls[1] = Long.MIN_VALUE; // the entry's data must reach its own exit
+                        }
+                    }
+                }).name("everything-exits").build().ops();
         long t0 = System.nanoTime();
         int hookedAtRegister = 0;
         if (trace) {
@@ -89,6 +109,11 @@ public final class RealProgramsTarget {
             figures.put("hookedAtEnd", hookedAtEnd);
             figures.put("hookedAfter", Ftrace.enabledFunctions().size());
             figures.put("callbacks", seen);
+            if (exits) {
+                figures.put("exits", exitsSeen.sum());
+                figures.put("mainEntries", mainCalls[0]);
+                figures.put("mainExits", mainCalls[1]);
+            }
             figures.put("late", callbacks.sum() - seen);
             figures.put("callbackErrors", Ftrace.callbackErrors(ops));
             figures.put("registerMs", ms(t1 - t0));

@@ -60,14 +60,33 @@ class RealProgramsTest {
         assertEquals(Integer.toString(orders), traced.get("treesEqual"), traced.toString());
     }
 
+    @Test
+    void gsonSerialisesAndParsesWithExitHooksOnEverything(@TempDir Path tmp) throws Exception {
+        Path gson = Reliability.dir().resolve("lib/gson.jar");
+        assertTrue(Files.isRegularFile(gson), "the build copies gson 2.10.1 to " + gson + " (it/pom.xml)");
+        int orders = Reliability.scale(CI_ORDERS, 20_000);
+        Map<String, String> traced = compare("gson", Integer.toString(orders), tmp, List.of(gson),
+                List.of("orders", "roundTripsEqual", "treesEqual", "jsonChars", "digest"), "exits");
+        assertEquals(Integer.toString(orders), traced.get("roundTripsEqual"), traced.toString());
+        long entries = Long.parseLong(traced.get("mainEntries"));
+        assertTrue(entries > 100_000, traced.toString());
+        assertEquals(entries, Long.parseLong(traced.get("mainExits")),
+                "every call the main thread made exited once, with its entry's data: " + traced);
+    }
+
+    private static Map<String, String> compare(String workload, String arg, Path tmp, List<Path> cp, List<String> same)
+            throws Exception {
+        return compare(workload, arg, tmp, cp, same, "trace");
+    }
+
     /**
      * Runs {@code workload} untraced and traced under full verification; asserts that the
      * {@code same} fields are equal and everything else holds; records the figures.
      */
-    private static Map<String, String> compare(String workload, String arg, Path tmp, List<Path> cp, List<String> same)
-            throws Exception {
-        Map<String, String> plain = run(false, workload, arg, tmp, cp);
-        Map<String, String> traced = run(true, workload, arg, tmp, cp);
+    private static Map<String, String> compare(String workload, String arg, Path tmp, List<Path> cp, List<String> same,
+                                               String mode) throws Exception {
+        Map<String, String> plain = run("plain", workload, arg, tmp, cp);
+        Map<String, String> traced = run(mode, workload, arg, tmp, cp);
         for (String k : same) {
             assertEquals(plain.get(k), traced.get(k), "'" + k + "' differs with everything traced: plain " + plain
                     + ", traced " + traced);
@@ -99,17 +118,22 @@ class RealProgramsTest {
         fig.put("identical", "true");
         fig.put("late", traced.get("late"));
         fig.put("failures", 0);
-        Reliability.record("trace-everything-" + workload, fig);
+        if (traced.containsKey("exits")) {
+            fig.put("exits", traced.get("exits"));
+            fig.put("mainEntries", traced.get("mainEntries"));
+            fig.put("mainExits", traced.get("mainExits"));
+        }
+        Reliability.record("trace-everything-" + workload + (mode.equals("trace") ? "" : "-" + mode), fig);
         return traced;
     }
 
-    private static Map<String, String> run(boolean trace, String workload, String arg, Path tmp, List<Path> cp)
+    private static Map<String, String> run(String mode, String workload, String arg, Path tmp, List<Path> cp)
             throws Exception {
+        boolean trace = !mode.equals("plain");
         List<String> jvmArgs = new ArrayList<>(verifyAll());
         if (trace) {
             jvmArgs.add("-javaagent:" + ForkedJvm.agentJar());
         }
-        String mode = trace ? "trace" : "plain";
         try (ForkedJvm jvm = ForkedJvm.startWithClassPath(jvmArgs, cp, RealProgramsTarget.class, mode, workload, arg,
                 tmp.toString())) {
             int exit = jvm.waitFor(Reliability.longRun() ? 1800 : 480); // bounded: a deadlock fails here
