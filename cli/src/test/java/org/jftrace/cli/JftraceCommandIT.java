@@ -158,6 +158,27 @@ class JftraceCommandIT {
         }
     }
 
+    /** Hooks the program registered itself stay: reset says which, with exit 3, and keeps the patches off. */
+    @Test
+    void resetNamesTheHooksItCannotTakeOff() throws Exception {
+        Path jar = replacementJar("Greeter", "patched");
+        try (Target t = Target.start(List.of("-javaagent:" + Processes.agentJar()), "hook")) {
+            int mark = t.mark();
+            Run r = Processes.jftrace("patch", "-p", t.pid(), GREET, "fix.Greeter.greet()", jar.toString());
+            assertEquals(0, r.exit(), r.toString());
+            t.await(mark, "g=patched"::equals, 30);
+            r = Processes.jftrace("reset", "-p", t.pid());
+            assertEquals(3, r.exit(), r.toString());
+            assertEquals("", r.out());
+            assertEquals("jftrace: jftrace in JVM " + t.pid() + ": EBUSY: undid 1 patch; 1 function is still hooked by "
+                    + "ops registered in the program itself, which jftrace's API cannot unregister from outside:\n"
+                    + GREET + " (1)\n", r.err());
+            mark = t.mark();
+            t.await(mark, "g=hello"::equals, 30);
+            assertEquals(GREET + " (1)\n", Processes.jftrace("enabled", "-p", t.pid()).out());
+        }
+    }
+
     /** Read-only commands and reset do not load jftrace where it does not run. */
     @Test
     void readingAndResettingAJvmWithoutJftraceLoadsNothing() throws Exception {

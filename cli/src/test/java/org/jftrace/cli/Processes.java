@@ -123,14 +123,20 @@ final class Processes {
          * expected, which the README documents; targets here say so.
          */
         static Target start(String... jvm) throws Exception {
+            return start(List.of(jvm));
+        }
+
+        /** Like {@link #start(String...)}, with program arguments {@code args}. */
+        static Target start(List<String> jvm, String... args) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(java(), "-Xshare:auto"));
             if (Runtime.version().feature() >= 21) {
                 cmd.add("-XX:+EnableDynamicAgentLoading");
             }
-            cmd.addAll(List.of(jvm));
+            cmd.addAll(jvm);
             String classes = Path.of(LoopTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                     .toString();
             cmd.addAll(List.of("-cp", classes, LoopTarget.class.getName()));
+            cmd.addAll(List.of(args));
             Target t = new Target(new ProcessBuilder(cmd).redirectErrorStream(true).start());
             t.await(0, l -> l.startsWith("g=hello"), 60);
             return t;
