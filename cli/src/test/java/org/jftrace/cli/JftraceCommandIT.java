@@ -74,6 +74,8 @@ class JftraceCommandIT {
             Run r = Processes.jftrace("list", "-p", t.pid(), LOOP + ".*");
             assertEquals(0, r.exit(), r.toString());
             assertEquals(List.of(LOOP + ".<init>() [test-classes]", LOOP + ".greet() [test-classes]",
+                    LOOP + ".hookGreet() [test-classes]", LOOP + ".lambda$hookGreet$0(java.lang.Object,"
+                    + "java.lang.reflect.Method,java.lang.Object[]) [test-classes]",
                     LOOP + ".main(java.lang.String[]) [test-classes]"), r.out().lines().sorted().collect(Collectors.toList()));
             assertEquals("", r.err(), r.toString());
 
