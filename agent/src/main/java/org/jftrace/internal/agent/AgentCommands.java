@@ -12,19 +12,23 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
+import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.LivePatch;
 
 /**
- * Commands that {@code java -jar jftrace-agent.jar PID COMMAND ...} runs inside the target JVM,
+ * Commands that {@code jftrace ... -p PID} and {@code java -jar jftrace-agent.jar PID COMMAND ...}
+ * run inside the target JVM,
  * called by {@link org.jftrace.agent.JftraceAgent#agentmain} with the words of the request it read;
  * the answer ({@code ok: ...} or {@code error: ...}) goes back to the attaching command in the
- * request's result file, which only that command and this JVM's user can read.
+ * request's result file, which only that command and this JVM's user can read. Lists go one item
+ * per line, however many (a result file has no size limit the attach protocol would impose).
  */
 public final class AgentCommands {
     private static final String NAME_FORM = "binary.class.Name.method[(params)]";
@@ -77,12 +81,31 @@ public final class AgentCommands {
                 methodClass("TARGET", w[1]);
                 return LivePatch.undo(w[1]) ? "unpatched " + w[1] : "no patch on " + w[1];
             case "patches":
-                return LivePatch.active().toString();
+                return lines(LivePatch.active());
+            case "list":
+                return ControlCommands.availableFilterFunctions(w.length > 1 ? w[1] : null);
+            case "enabled":
+                return lines(Ftrace.enabledFunctions());
+            case "reset":
+                return ControlCommands.reset();
             case "install":
                 return "installed";
             default:
-                throw new IllegalArgumentException("unknown command '" + w[0] + "': use install, patch, unpatch, patches");
+                throw new IllegalArgumentException("unknown command '" + w[0] + "': use install, patch, unpatch, "
+                        + "patches, list, enabled, reset");
         }
+    }
+
+    /** {@return one item per line} (no trailing newline; empty for none) */
+    static String lines(List<?> items) {
+        StringBuilder sb = new StringBuilder();
+        for (Object o : items) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(o);
+        }
+        return sb.toString();
     }
 
     /**

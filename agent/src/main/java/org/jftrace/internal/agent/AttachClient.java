@@ -1,0 +1,225 @@
+package org.jftrace.internal.agent;
+
+import static org.jftrace.internal.agent.AttachProtocol.EXIT_FAILED;
+import static org.jftrace.internal.agent.AttachProtocol.EXIT_NO_JVM;
+import static org.jftrace.internal.agent.AttachProtocol.EXIT_OK;
+import static org.jftrace.internal.agent.AttachProtocol.EXIT_USAGE;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.jar.JarFile;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+
+import org.jftrace.FtraceException;
+import org.jftrace.internal.glob.Glob;
+
+/**
+ * The attaching side of the exchange ({@link AttachProtocol}): checks a command's words, checks
+ * the target process, loads the agent jar there with the request directory as argument and reads
+ * the answer. Used by {@code java -jar jftrace-agent.jar PID ...} ({@link org.jftrace.agent.Attach})
+ * and by the {@code jftrace} command, which loads this class by reflection from the very agent jar
+ * it loads into the target, so that both halves of the exchange are always one version.
+ *
+ * <p>The reflective boundary takes and returns JDK types only: {@link #check} and {@link #call}
+ * return {@code {exit code, text}}, the text being the command's output for exit 0 and the reason
+ * otherwise (exit codes in {@link AttachProtocol}).
+ *
+ * <p>Commands (words): {@code install}; {@code patch TARGET REPLACEMENT [JAR]}; {@code unpatch
+ * TARGET}; {@code patches}; {@code list [GLOB]}; {@code enabled}; {@code reset}.
+ */
+public final class AttachClient {
+    static final String NAME_FORM = "binary.class.Name.method[(params)]";
+    /** HotSpot's attach protocol (JDK 17) takes arguments of at most 1,024 bytes with the final NUL. */
+    private static final int ARG_MAX = 1000;
+    private static final String COMMANDS = "install, patch, unpatch, patches, list, enabled, reset";
+
+    private AttachClient() {
+    }
+
+    /**
+     * Checks command {@code words} here, before any attach; a patch's jar becomes its absolute path
+     * (in {@code words}).
+     *
+     * @return null if the command is well formed, else {@code {"1", reason}}
+     */
+    public static String[] check(String[] words) {
+        try {
+            checkCommand(words);
+            return null;
+        } catch (AttachFailure f) {
+            return new String[] {Integer.toString(f.exit), f.getMessage()};
+        }
+    }
+
+    /**
+     * Checks process {@code pid} from /proc, without attaching: it exists, runs as this user, is a
+     * JVM that can attach (fast: the attach API takes over 10 s to give up on a process that is not
+     * a JVM).
+     *
+     * @return null if it looks attachable, else {@code {"2", reason}}
+     */
+    public static String[] checkTarget(long pid) {
+        try {
+            TargetProcess.check(pid);
+            return null;
+        } catch (AttachFailure f) {
+            return new String[] {Integer.toString(f.exit), f.getMessage()};
+        }
+    }
+
+    /**
+     * Runs command {@code words} in JVM {@code pid}, loading {@code agentJar} there (jftrace starts
+     * on the first attach; later ones find it started).
+     *
+     * @return {@code {"0", output}} or {@code {exit code, reason}}
+     */
+    public static String[] call(String[] words, long pid, Path agentJar) {
+        try {
+            checkCommand(words);
+            TargetProcess target = TargetProcess.check(pid);
+            AttachRequest request = AttachRequest.create(target);
+            try {
+                request.write(words);
+                load(pid, agentJar, request);
+                return new String[] {Integer.toString(EXIT_OK), request.answer(pid, agentJar)};
+            } finally {
+                request.delete();
+            }
+        } catch (AttachFailure f) {
+            return new String[] {Integer.toString(f.exit), f.getMessage()};
+        }
+    }
+
+    /** Checks the command's words (the usage lines name the old front end, which alone gets arity wrong). */
+    private static void checkCommand(String[] w) throws AttachFailure {
+        if (w.length == 0) {
+            throw new AttachFailure(EXIT_USAGE, "no command; use one of " + COMMANDS);
+        }
+        switch (w[0]) {
+            case "install":
+            case "patches":
+            case "enabled":
+            case "reset":
+                if (w.length != 1) {
+                    throw new AttachFailure(EXIT_USAGE, "usage: java -jar jftrace-agent.jar PID " + w[0]);
+                }
+                return;
+            case "list":
+                if (w.length > 2) {
+                    throw new AttachFailure(EXIT_USAGE, "usage: java -jar jftrace-agent.jar PID list [GLOB]");
+                }
+                if (w.length == 2) {
+                    checkGlob(w[1]);
+                }
+                return;
+            case "unpatch":
+                if (w.length != 2) {
+                    throw new AttachFailure(EXIT_USAGE, "usage: java -jar jftrace-agent.jar PID unpatch TARGET");
+                }
+                methodClass("unpatch", "TARGET", w[1]);
+                return;
+            case "patch":
+                if (w.length < 3 || w.length > 4) {
+                    throw new AttachFailure(EXIT_USAGE,
+                            "usage: java -jar jftrace-agent.jar PID patch TARGET REPLACEMENT [JAR]");
+                }
+                methodClass("patch", "TARGET", w[1]);
+                String cls = methodClass("patch", "REPLACEMENT", w[2]);
+                if (w.length == 4) {
+                    w[3] = checkJar(w[3], cls);
+                }
+                return;
+            default:
+                throw new AttachFailure(EXIT_USAGE, "unknown command '" + w[0] + "'; use one of " + COMMANDS);
+        }
+    }
+
+    /** A glob for list, parsed here as the target will (the kernel's filter syntax, {@link Glob}). */
+    private static void checkGlob(String glob) throws AttachFailure {
+        Glob g;
+        try {
+            g = Glob.parse(glob);
+        } catch (FtraceException e) {
+            throw new AttachFailure(EXIT_USAGE, "list: " + e.getMessage());
+        }
+        if (g.negated()) {
+            throw new AttachFailure(EXIT_USAGE, "list: \"" + glob.trim() + "\" starts with '!', which removes "
+                    + "functions from a filter; list takes a pattern of the functions to show: drop the '!'");
+        }
+    }
+
+    /** {@return the class part of method name {@code name}}, checked as the target will parse it. */
+    static String methodClass(String command, String what, String name) throws AttachFailure {
+        String n = name.trim();
+        if (n.isEmpty()) {
+            throw new AttachFailure(EXIT_USAGE, command + ": " + what + " is empty; give it as " + NAME_FORM);
+        }
+        int paren = n.indexOf('(');
+        String fname = paren < 0 ? n : n.substring(0, paren);
+        int dot = fname.lastIndexOf('.');
+        if (dot <= 0 || dot == fname.length() - 1 || (paren >= 0 && !n.endsWith(")"))) {
+            throw new AttachFailure(EXIT_USAGE, command + ": " + what + " \"" + name + "\" is not " + NAME_FORM);
+        }
+        return fname.substring(0, dot);
+    }
+
+    /** {@return the absolute path of the replacement's jar}, checked to hold class {@code cls}. */
+    private static String checkJar(String arg, String cls) throws AttachFailure {
+        if (arg.isEmpty()) {
+            throw new AttachFailure(EXIT_USAGE, "patch: JAR is empty; give the jar that holds " + cls
+                    + ", or leave JAR out if the JVM has the class already");
+        }
+        Path jar = Path.of(arg).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(jar)) {
+            throw new AttachFailure(EXIT_USAGE, "patch: JAR " + jar + (Files.exists(jar) ? " is not a file"
+                    : " does not exist"));
+        }
+        String entry = cls.replace('.', '/') + ".class";
+        try (JarFile f = new JarFile(jar.toFile())) {
+            if (f.getJarEntry(entry) == null) {
+                throw new AttachFailure(EXIT_USAGE, "patch: JAR " + jar + " has no " + entry
+                        + " (the replacement's class " + cls + ")");
+            }
+        } catch (IOException e) {
+            throw new AttachFailure(EXIT_USAGE, "patch: JAR " + jar + " cannot be read as a jar: " + e.getMessage());
+        }
+        return jar.toString();
+    }
+
+    private static void load(long pid, Path agent, AttachRequest request) throws AttachFailure {
+        String option = request.targetDir;
+        int argBytes = (agent + "=" + option).getBytes(StandardCharsets.UTF_8).length;
+        if (argBytes > ARG_MAX) {
+            throw new AttachFailure(EXIT_NO_JVM, "cannot attach to JVM " + pid + ": the agent jar's path and the "
+                    + "request directory's path (" + argBytes + " bytes) are too long for the JVM's attach protocol; "
+                    + "use a shorter java.io.tmpdir or agent jar path");
+        }
+        try {
+            VirtualMachine vm = VirtualMachine.attach(Long.toString(pid));
+            try {
+                vm.loadAgent(agent.toString(), option);
+            } finally {
+                vm.detach();
+            }
+        } catch (AttachNotSupportedException e) {
+            throw new AttachFailure(EXIT_NO_JVM, "cannot attach to JVM " + pid + ": " + (TargetProcess.alive(pid)
+                    ? e.getMessage() + " (is it a JVM run by the same user, with attach enabled?)"
+                    : "no such process; check the pid with 'jps'"));
+        } catch (AgentLoadException e) {
+            throw new AttachFailure(EXIT_FAILED, "jftrace could not be loaded into JVM " + pid + ": " + e.getMessage());
+        } catch (AgentInitializationException e) {
+            // agentmain threw: jftrace's own never does, so this is the JVM's or an older agent's doing
+            throw new AttachFailure(EXIT_FAILED, "jftrace failed to start in JVM " + pid + ": " + e.getMessage()
+                    + " (see the JVM's standard error)");
+        } catch (IOException e) {
+            throw new AttachFailure(EXIT_NO_JVM, "cannot talk to JVM " + pid + ": " + (TargetProcess.alive(pid)
+                    ? e.getMessage() : "no such process"));
+        }
+    }
+}
