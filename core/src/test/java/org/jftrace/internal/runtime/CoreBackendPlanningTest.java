@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.jftrace.EnabledFunction;
 import org.jftrace.Errno;
 import org.jftrace.FtraceException;
+import org.jftrace.FgraphOps;
 import org.jftrace.FtraceOps;
 import org.jftrace.FtraceOps.Flag;
 import org.jftrace.RedirectFunc;
@@ -97,6 +98,75 @@ class CoreBackendPlanningTest {
         core.unregister(a);
     }
 
+    /** {@return how many exit-hook slots ({@code GraphTarget.enter} calls) {@code method} has in {@code cls}'s last bytes} */
+    private int exitSlots(String cls, String method) {
+        byte[] bytes = classes.lastOut.get(cls);
+        int[] n = {0};
+        if (bytes == null || bytes.length == 0) {
+            return 0;
+        }
+        new org.objectweb.asm.ClassReader(bytes).accept(new org.objectweb.asm.ClassVisitor(org.objectweb.asm.Opcodes.ASM9) {
+            @Override
+            public org.objectweb.asm.MethodVisitor visitMethod(int acc, String name, String desc, String sig, String[] ex) {
+                if (!name.equals(method)) {
+                    return null;
+                }
+                return new org.objectweb.asm.MethodVisitor(org.objectweb.asm.Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int op, String owner, String m, String d, boolean itf) {
+                        if (owner.equals("org/jftrace/internal/boot/GraphTarget") && m.equals("enter")) {
+                            n[0]++;
+                        }
+                    }
+                };
+            }
+        }, 0);
+        return n[0];
+    }
+
+    private static FtraceOps graph(Flag... flags) {
+        return FgraphOps.builder((ip, parentIp, depth, g) -> 0L, (ip, data, depth, exit, value, bits, g) -> { })
+                .flags(flags).build().ops();
+    }
+
+    @Test
+    void exitHookOpsGetADataSlotEachAndOnlyTheirNumberRetransforms() {
+        FtraceOps entry = ops(Flag.RECURSION_SAFE);
+        FtraceOps g1 = graph();
+        FtraceOps g2 = graph(Flag.RECURSION_SAFE);
+        FtraceOps g3 = graph();
+        core.setFilter(entry, ALPHA + ".one", false, false);
+        core.setFilter(g1, ALPHA + ".one", false, false);
+        core.setFilter(g2, ALPHA + ".one", false, false);
+        core.setFilter(g3, ALPHA + ".one", false, false);
+        core.register(entry);
+        classes.drain();
+        String entryClass = hookCallee("Alpha", "one");
+        assertEquals(0, exitSlots("Alpha", "one"));
+        core.register(g1);
+        assertEquals(List.of("Alpha+hooks"), classes.drain(), "the first exit-hook ops retransforms");
+        assertEquals(1, exitSlots("Alpha", "one"));
+        assertEquals(entryClass, hookCallee("Alpha", "one"), "the entry hook calls the same entry: its ops are the same");
+        assertEquals(List.of("Alpha.one 2"), enabled());
+        core.register(g2);
+        assertEquals(List.of("Alpha+hooks"), classes.drain(), "a second one needs a second data slot");
+        assertEquals(2, exitSlots("Alpha", "one"));
+        core.unregister(g1);
+        assertEquals(List.of("Alpha+hooks"), classes.drain());
+        assertEquals(1, exitSlots("Alpha", "one"));
+        core.register(g3);
+        core.unregister(g2);
+        classes.drain();
+        assertEquals(1, exitSlots("Alpha", "one"));
+        core.unregister(g3);
+        assertEquals(List.of("Alpha+hooks"), classes.drain(), "the exit hooks go, the entry hook stays");
+        assertEquals(0, exitSlots("Alpha", "one"));
+        assertEquals(entryClass, hookCallee("Alpha", "one"));
+        core.unregister(entry);
+        assertEquals(List.of("Alpha"), classes.drain(), "original bytes when the last ops goes");
+        assertEquals(List.of(), enabled());
+    }
+
     /** {@return the class that the hook of {@code method} in {@code cls}'s last retransformed bytes calls, or null} */
     private String hookCallee(String cls, String method) {
         byte[] bytes = classes.lastOut.get(cls);
@@ -110,7 +180,7 @@ class CoreBackendPlanningTest {
                 return new org.objectweb.asm.MethodVisitor(org.objectweb.asm.Opcodes.ASM9) {
                     @Override
                     public void visitMethodInsn(int op, String owner, String n, String d, boolean itf) {
-                        if (found[0] == null && n.equals("enter")) {
+                        if (found[0] == null && n.equals("enter") && !owner.equals("org/jftrace/internal/boot/GraphTarget")) {
                             found[0] = owner;
                         }
                     }
