@@ -52,8 +52,9 @@ public final class CompileWorkload {
             case "safe" -> CountingOps.register("*:mod:jdk.compiler", true);
             case "guarded" -> CountingOps.register("*:mod:jdk.compiler", false);
             case "all" -> CountingOps.register(null, false);
+            case "exits" -> CountingOps.registerExits("*:mod:jdk.compiler");
             default -> throw new IllegalArgumentException("unknown row " + row
-                    + ": use untraced, limit, safe, guarded or all");
+                    + ": use untraced, limit, safe, guarded, all or exits");
         };
         long registered = System.nanoTime();
         long cpu0 = THREADS.getCurrentThreadCpuTime();

@@ -1,5 +1,6 @@
 package org.jftrace.bench.macro;
 
+import org.jftrace.FgraphOps;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
@@ -7,13 +8,35 @@ import org.jftrace.Regs;
 
 /**
  * The macro benchmark's jftrace rows: one ops whose callback does what the limit's hook does
- * ({@code n++} on a static field), set on a pending filter before the compiler loads. Loaded only in
+ * ({@code n++} on a static field), set on a pending filter before the compiler loads; row exits
+ * an exit-hook ops counting entries and exits. Loaded only in
  * those rows, where the agent puts the API on the class path.
  */
 final class CountingOps implements FtraceFunc {
     static long n;
 
     private final FtraceOps ops;
+
+    /** Exits counted by the exit-hook row (its entries count into {@link #n}). */
+    static long exits;
+
+    private CountingOps(FtraceOps ops) {
+        this.ops = ops;
+    }
+
+    /**
+     * Registers an exit-hook ops (RECURSION_SAFE) on {@code filter}: the entry handler counts
+     * ({@code n++}) and returns 0, so every exit runs; the return handler counts too.
+     */
+    static CountingOps registerExits(String filter) {
+        FtraceOps o = FgraphOps.builder((ip, parentIp, depth, g) -> {
+            n++;
+            return 0L;
+        }, (ip, data, depth, exit, value, bits, g) -> exits++).name("macro-exits")
+                .flags(FtraceOps.Flag.RECURSION_SAFE).filterPending(filter).build().ops();
+        Ftrace.registerFtraceFunction(o);
+        return new CountingOps(o);
+    }
 
     private CountingOps(String filter, boolean recursionSafe) {
         FtraceOps.Builder b = FtraceOps.builder(this).name("macro-count");

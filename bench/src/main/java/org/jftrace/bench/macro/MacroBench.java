@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * {@code -Dmacro.jvmArgs="..."} adds options to every row's JVM (a profiler, JIT logs).
  */
 public final class MacroBench {
-    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all");
+    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "exits");
 
     private MacroBench() {
     }
