@@ -45,7 +45,11 @@ public final class EventLayout {
     /** Kind: a function entry (the function tracer's event). */
     public static final int KIND_FUNCTION = 1;
 
-    /** Flag: the parent ip is the exact caller (computed by a stack walk, {@code PARENT_IP}). */
+    /**
+     * Flag: the parent ip came from a stack walk ({@code PARENT_IP}), so it is the exact caller, or
+     * {@code UNKNOWN_IP} when the caller is no traceable method (JVM, native or hidden-class frame).
+     * Without it the parent was not recorded.
+     */
     public static final int FLAG_PARENT_EXACT = 1;
 
     /** Largest depth a record keeps (16 bits); deeper calls are recorded with this depth. */

@@ -31,6 +31,9 @@ public final class RingBuffer {
     public static final int MAX_BUFFERS = 1024;
 
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+    /** trace_clock=mono: origin of the timestamps printed, the first time a ring buffer class is used. */
+    private static final long CLOCK_EPOCH = System.nanoTime();
+
     private final WriterBuffer[] buffers;
     private final int mask;
     private final int bufferSizeKb;
@@ -100,6 +103,14 @@ public final class RingBuffer {
 
     private static int ceilPow2(int n) {
         return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    /**
+     * {@return the mono clock's origin: {@link TraceEvent#timestamp()} minus this is the time printed}
+     * The kernel's mono clock counts from boot; this one from when the JVM first used a ring buffer.
+     */
+    public static long clockEpoch() {
+        return CLOCK_EPOCH;
     }
 
     /** {@return buffer_size_kb as in effect (the requested size rounded up to a power of two)} */
