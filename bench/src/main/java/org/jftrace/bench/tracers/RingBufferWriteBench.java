@@ -23,6 +23,8 @@ import org.openjdk.jmh.annotations.Threads;
  * <ul>
  * <li>{@code clock}: {@code System.nanoTime()} alone (trace_clock=mono);</li>
  * <li>{@code write}: one thread, 8 buffers of 1 MB, overwrite mode (the steady state wraps);</li>
+ * <li>{@code writeSmallBuffer}: as {@code write} into 16 KB buffers (256 records, in L1/L2): the
+ *     difference is what a record costs in cache misses when the buffer is larger than the caches;</li>
  * <li>{@code write4Threads}: 4 threads on those 8 buffers (each its home buffer, mostly);</li>
  * <li>{@code write4ThreadsOneBuffer}: 4 threads on one buffer: every write contends for its claim,
  *     and a writer that finds it busy loses the event (counted): the worst case of striping.</li>
@@ -35,12 +37,14 @@ import org.openjdk.jmh.annotations.Threads;
 public class RingBufferWriteBench {
     private RingBuffer ring;
     private RingBuffer single;
+    private RingBuffer small;
     private long ip = 1L << 20;
 
     @Setup(Level.Trial)
     public void setUp() {
         ring = RingBuffer.create(1024, 8, BufferMode.OVERWRITE);
         single = RingBuffer.create(1024, 1, BufferMode.OVERWRITE);
+        small = RingBuffer.create(16, 8, BufferMode.OVERWRITE);
     }
 
     @Benchmark
@@ -51,6 +55,11 @@ public class RingBufferWriteBench {
     @Benchmark
     public boolean write() {
         return ring.write(EventLayout.KIND_FUNCTION, 0, 0, ip, 0L, 0L, 0L);
+    }
+
+    @Benchmark
+    public boolean writeSmallBuffer() {
+        return small.write(EventLayout.KIND_FUNCTION, 0, 0, ip, 0L, 0L, 0L);
     }
 
     @Benchmark
