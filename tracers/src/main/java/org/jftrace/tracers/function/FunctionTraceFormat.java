@@ -1,0 +1,141 @@
+package org.jftrace.tracers.function;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+import org.jftrace.Ftrace;
+import org.jftrace.FunctionInfo;
+import org.jftrace.tracers.ring.BufferStats;
+import org.jftrace.tracers.ring.EventLayout;
+import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TraceEvent;
+
+/**
+ * The function tracer's text: the kernel's {@code trace} header and one line per event,
+ * {@code TASK-TID [BUF] TIMESTAMP: function <-parent}. Ips are resolved here, at read time, with
+ * {@link Ftrace#lookup(long)} (cached per reader). The kernel's CPU column is the buffer number.
+ *
+ * <p>Parents: {@code <-caller} is the exact caller (the {@code PARENT_IP} option, a stack walk per
+ * call); {@code <-??} means that walk found no traceable caller; {@code <-?} means no parent was
+ * recorded (the default: finding the caller costs a stack walk).
+ */
+public final class FunctionTraceFormat {
+    /** The parent mark of an event whose parent was not recorded. */
+    public static final String PARENT_NOT_RECORDED = "?";
+    /** The parent mark of an event whose stack walk found no traceable caller. */
+    public static final String PARENT_NO_TRACEABLE_CALLER = "??";
+    /** The kernel prints this for a pid whose command it no longer knows. */
+    public static final String UNKNOWN_TASK = "<...>";
+
+    private final RingBuffer ring;
+    private final boolean symOffset;
+    private final LongFunction<Optional<FunctionInfo>> resolver;
+    private final Map<Long, String> names = new HashMap<>();
+
+    /**
+     * @param ring      the ring whose events are printed (for thread names)
+     * @param symOffset the kernel's {@code sym-offset} option: print an exact parent as
+     *                  {@code caller+bci}
+     * @param resolver  ip to function, {@link Ftrace#lookup(long)} in a traced JVM
+     */
+    public FunctionTraceFormat(RingBuffer ring, boolean symOffset, LongFunction<Optional<FunctionInfo>> resolver) {
+        this.ring = ring;
+        this.symOffset = symOffset;
+        this.resolver = resolver;
+    }
+
+    /** A format that resolves ips with {@link Ftrace#lookup(long)}. */
+    public FunctionTraceFormat(RingBuffer ring, boolean symOffset) {
+        this(ring, symOffset, Ftrace::lookup);
+    }
+
+    /** Appends the header: tracer, counts (in total and per buffer), clock, column legend. */
+    public void header(Appendable out, String tracer, List<BufferStats> stats) {
+        BufferStats t = BufferStats.total(stats);
+        StringBuilder sb = new StringBuilder(1024);
+        sb.append("# tracer: ").append(tracer).append('\n');
+        sb.append("#\n");
+        sb.append("# entries-in-buffer/entries-written: ").append(t.entries()).append('/').append(t.written())
+                .append("   #P:").append(stats.size()).append('\n');
+        sb.append("# lost: ").append(t.lost()).append("   overrun: ").append(t.overrun()).append("   read: ")
+                .append(t.read()).append("   buffer_size_kb: ").append(ring.bufferSizeKb()).append("   mode: ")
+                .append(ring.mode().name().toLowerCase()).append('\n');
+        for (BufferStats s : stats) {
+            sb.append(String.format("#   buffer %03d: entries %d  written %d  lost %d  overrun %d  read %d%n",
+                    s.buffer(), s.entries(), s.written(), s.lost(), s.overrun(), s.read()));
+        }
+        sb.append("#\n");
+        sb.append("# trace_clock: mono (System.nanoTime, seconds since the JVM's first ring buffer)\n");
+        sb.append("# BUF#: the ring buffer the event went to (the kernel's CPU#): threads are striped over #P buffers by thread id\n");
+        sb.append("# TASK-TID: Java thread name and id; ").append(UNKNOWN_TASK).append(" when unnamed or no longer known\n");
+        sb.append("# <-parent: the exact caller (option parent-ip, a stack walk per call); <-")
+                .append(PARENT_NO_TRACEABLE_CALLER).append(": no traceable caller; <-").append(PARENT_NOT_RECORDED)
+                .append(": not recorded\n");
+        sb.append("#\n");
+        sb.append("#           TASK-TID     BUF#      TIMESTAMP  FUNCTION\n");
+        sb.append("#              | |        |            |         |\n");
+        append(out, sb);
+    }
+
+    /** {@return one event as the kernel prints it} */
+    public String line(TraceEvent e) {
+        String task = ring.threadName(e.buffer(), e.tid());
+        if (task == null || task.isEmpty()) {
+            task = UNKNOWN_TASK;
+        }
+        long ns = e.timestamp() - RingBuffer.clockEpoch();
+        return String.format("%16s-%-7d [%03d] %6d.%06d: %s <-%s", task, e.tid(), e.buffer(),
+                ns / 1_000_000_000L, ns % 1_000_000_000L / 1_000, function(e.ip()), parent(e));
+    }
+
+    /** {@return the kernel's mark for events a buffer lost: {@code BUF:N [LOST M EVENTS]}} */
+    public static String lostLine(long buffer, long count) {
+        return "BUF:" + buffer + " [LOST " + count + " EVENTS]";
+    }
+
+    /** Appends every event's line. */
+    public void lines(Appendable out, List<TraceEvent> events) {
+        StringBuilder sb = new StringBuilder(128);
+        for (TraceEvent e : events) {
+            sb.setLength(0);
+            sb.append(line(e)).append('\n');
+            append(out, sb);
+        }
+    }
+
+    private String parent(TraceEvent e) {
+        if (!e.has(EventLayout.FLAG_PARENT_EXACT)) {
+            return PARENT_NOT_RECORDED;
+        }
+        if (e.parentIp() == Ftrace.UNKNOWN_IP) {
+            return PARENT_NO_TRACEABLE_CALLER;
+        }
+        Optional<FunctionInfo> info = resolver.apply(e.parentIp());
+        if (info.isEmpty()) {
+            return "0x" + Long.toHexString(e.parentIp());
+        }
+        return symOffset ? info.get().name() + "+" + info.get().bci() : info.get().name();
+    }
+
+    private String function(long ip) {
+        String n = names.get(ip);
+        if (n == null) {
+            n = resolver.apply(ip).map(FunctionInfo::name).orElse("0x" + Long.toHexString(ip));
+            names.put(ip, n);
+        }
+        return n;
+    }
+
+    private static void append(Appendable out, CharSequence s) {
+        try {
+            out.append(s);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

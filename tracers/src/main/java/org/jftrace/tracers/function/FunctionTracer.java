@@ -1,0 +1,284 @@
+package org.jftrace.tracers.function;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+
+import org.jftrace.Errno;
+import org.jftrace.Ftrace;
+import org.jftrace.FtraceException;
+import org.jftrace.FtraceFunc;
+import org.jftrace.FtraceOps;
+import org.jftrace.Registration;
+import org.jftrace.Regs;
+import org.jftrace.tracers.ring.BufferMode;
+import org.jftrace.tracers.ring.EventLayout;
+import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TraceEvent;
+import org.jftrace.tracers.ring.TracePipe;
+
+/**
+ * The function tracer ({@code current_tracer=function}, the kernel's {@code trace_functions.c}):
+ * an {@link FtraceOps} on the user's filter whose callback writes one event per call into a
+ * {@link RingBuffer}, printed as the kernel prints it ({@link FunctionTraceFormat}).
+ *
+ * <p>Grammar: {@code (start (setTracingOn | clear | trace | openPipe)* stop (setBufferSizeKb)*)*};
+ * {@code clear}, {@code trace} and {@code openPipe} work stopped too.
+ * <pre>{@code
+ * FunctionTracer tracer = FunctionTracer.builder().filter("java.util.HashMap.put").build();
+ * tracer.start();          // registers the ops: hooks the methods
+ * runTheWorkload();
+ * tracer.stop();           // unregisters: no callback runs any more
+ * System.out.print(tracer.trace());
+ * }</pre>
+ *
+ * <p>The callback keeps the default recursion guard (not {@code RECURSION_SAFE}): its write path
+ * calls no traceable JDK method, and the guard covers what a future change might call.
+ */
+public final class FunctionTracer {
+    /** The tracer's name, as {@code available_tracers} lists it. */
+    public static final String NAME = "function";
+
+    private final List<String> filter;
+    private final List<String> notrace;
+    private final boolean parentIp;
+    private final boolean symOffset;
+    private final int buffers;
+    private final BufferMode mode;
+    private volatile RingBuffer ring;
+    private Registration registration;
+
+    private FunctionTracer(Builder b) {
+        this.filter = List.copyOf(b.filter);
+        this.notrace = List.copyOf(b.notrace);
+        this.parentIp = b.parentIp;
+        this.symOffset = b.symOffset;
+        this.buffers = b.buffers;
+        this.mode = b.mode;
+        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode);
+    }
+
+    /** {@return a builder: no filter (every method, as the kernel), no parents, default buffers, overwrite} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts tracing: registers the tracer's ops on its filter (hooks the methods) and turns
+     * recording on. Events go on accumulating into what the buffers held before.
+     *
+     * @throws FtraceException EBUSY if started already; as {@link Ftrace#register} for a filter that
+     *                         matches nothing (EINVAL) or without the agent (ENODEV)
+     */
+    public synchronized void start() {
+        if (registration != null) {
+            throw new FtraceException(Errno.EBUSY, "the function tracer is started already: stop() it first");
+        }
+        FtraceOps.Builder b = FtraceOps.builder(new Callback(ring, parentIp ? EventLayout.FLAG_PARENT_EXACT : 0))
+                .name(NAME);
+        if (parentIp) {
+            b.flags(FtraceOps.Flag.PARENT_IP);
+        }
+        if (!filter.isEmpty()) {
+            b.filter(filter.toArray(new String[0]));
+        }
+        if (!notrace.isEmpty()) {
+            b.notrace(notrace.toArray(new String[0]));
+        }
+        FtraceOps ops = b.build();
+        ring.setRecording(true);
+        registration = Ftrace.register(ops);
+    }
+
+    /** Stops tracing: unregisters the ops; when it returns no callback runs. Nothing if stopped. */
+    public synchronized void stop() {
+        if (registration != null) {
+            registration.close();
+            registration = null;
+        }
+    }
+
+    /** {@return whether the tracer's ops is registered} */
+    public synchronized boolean isStarted() {
+        return registration != null;
+    }
+
+    /**
+     * {@code tracing_on}: off, the hooks stay but events are neither stored nor counted (cheap to
+     * switch, no class is retransformed); on again, recording resumes.
+     */
+    public void setTracingOn(boolean on) {
+        ring.setRecording(on);
+    }
+
+    /** {@return tracing_on} */
+    public boolean isTracingOn() {
+        return ring.isRecording();
+    }
+
+    /**
+     * {@code echo N > buffer_size_kb}: new, empty buffers of {@code kb} KB each (rounded up to a
+     * power of two). The events held are discarded, as the kernel does.
+     *
+     * @throws FtraceException EBUSY while started (stop first); EINVAL for a size out of range
+     */
+    public synchronized void setBufferSizeKb(int kb) {
+        if (registration != null) {
+            throw new FtraceException(Errno.EBUSY, "buffer_size_kb can change only while the tracer is stopped: stop() first");
+        }
+        RingBuffer next = RingBuffer.create(kb, buffers, mode);
+        next.setRecording(ring.isRecording());
+        ring = next;
+    }
+
+    /** {@return buffer_size_kb in effect} */
+    public int bufferSizeKb() {
+        return ring.bufferSizeKb();
+    }
+
+    /** {@code echo > trace}: empties the buffers and zeroes their counts. */
+    public void clear() {
+        ring.clear();
+    }
+
+    /** {@return the ring buffer the events go to now (replaced by {@link #setBufferSizeKb})} */
+    public RingBuffer ring() {
+        return ring;
+    }
+
+    /** {@return the {@code trace} file: header and every event in the buffers, oldest first, not consumed} */
+    public String trace() {
+        StringBuilder sb = new StringBuilder();
+        trace(sb);
+        return sb.toString();
+    }
+
+    /** Appends the {@code trace} file to {@code out}. */
+    public void trace(Appendable out) {
+        RingBuffer r = ring;
+        RingBuffer.Snapshot s = r.snapshot();
+        FunctionTraceFormat f = new FunctionTraceFormat(r, symOffset);
+        f.header(out, NAME, s.stats());
+        f.lines(out, s.events());
+    }
+
+    /** {@return a {@code trace_pipe} reader of the current buffers (open another after a resize)} */
+    public Pipe openPipe() {
+        RingBuffer r = ring;
+        return new Pipe(new TracePipe(r, 4096), new FunctionTraceFormat(r, symOffset));
+    }
+
+    /** The callback: one event per call. Allocates nothing; the ring is fixed for its ops' life. */
+    private static final class Callback implements FtraceFunc {
+        private final RingBuffer ring;
+        private final int flags;
+
+        Callback(RingBuffer ring, int flags) {
+            this.ring = ring;
+            this.flags = flags;
+        }
+
+        @Override
+        public void call(long ip, long parentIp, FtraceOps op, Regs regs) {
+            ring.write(EventLayout.KIND_FUNCTION, flags, 0, ip, parentIp, 0, 0);
+        }
+    }
+
+    /** {@code trace_pipe} as text: consuming, blocking; a {@code BUF:N [LOST M EVENTS]} line where events were lost. */
+    public static final class Pipe {
+        private final TracePipe pipe;
+        private final FunctionTraceFormat format;
+
+        Pipe(TracePipe pipe, FunctionTraceFormat format) {
+            this.pipe = pipe;
+            this.format = format;
+        }
+
+        /**
+         * {@return the next lines, waiting up to {@code timeout} for an event; empty if none came}
+         *
+         * @throws InterruptedException if interrupted while waiting
+         */
+        public List<String> readLines(long timeout, TimeUnit unit) throws InterruptedException {
+            List<TraceEvent> events = pipe.read(timeout, unit);
+            List<String> lines = new ArrayList<>(events.size() + 1);
+            for (long[] lost : pipe.losses()) {
+                lines.add(FunctionTraceFormat.lostLine(lost[0], lost[1]));
+            }
+            for (TraceEvent e : events) {
+                lines.add(format.line(e));
+            }
+            return lines;
+        }
+    }
+
+    /** Options of a {@link FunctionTracer}, given before it exists. */
+    public static final class Builder {
+        private final List<String> filter = new ArrayList<>();
+        private final List<String> notrace = new ArrayList<>();
+        private boolean parentIp;
+        private boolean symOffset;
+        private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
+        private int buffers = RingBuffer.defaultBuffers();
+        private BufferMode mode = BufferMode.OVERWRITE;
+
+        private Builder() {
+        }
+
+        /** {@code set_ftrace_filter}: globs of the methods to trace (none: every method). */
+        public Builder filter(String... globs) {
+            for (String g : globs) {
+                filter.add(Objects.requireNonNull(g, "glob"));
+            }
+            return this;
+        }
+
+        /** {@code set_ftrace_notrace}: globs of methods never traced. */
+        public Builder notrace(String... globs) {
+            for (String g : globs) {
+                notrace.add(Objects.requireNonNull(g, "glob"));
+            }
+            return this;
+        }
+
+        /** Exact parents: each call's caller by a stack walk ({@code PARENT_IP}; microseconds a call). */
+        public Builder parentIp(boolean on) {
+            this.parentIp = on;
+            return this;
+        }
+
+        /** The kernel's {@code sym-offset}: print a parent as {@code caller+bci}. */
+        public Builder symOffset(boolean on) {
+            this.symOffset = on;
+            return this;
+        }
+
+        /** {@code buffer_size_kb} of each buffer; checked by {@link #build()}. */
+        public Builder bufferSizeKb(int kb) {
+            this.bufferSizeKb = kb;
+            return this;
+        }
+
+        /** How many buffers (#P); checked by {@link #build()}. */
+        public Builder buffers(int n) {
+            this.buffers = n;
+            return this;
+        }
+
+        /** Overwrite (default) or drop, not {@code null}. */
+        public Builder mode(BufferMode m) {
+            this.mode = Objects.requireNonNull(m, "mode");
+            return this;
+        }
+
+        /**
+         * {@return the tracer, stopped, with its buffers allocated}
+         *
+         * @throws FtraceException EINVAL for a buffer size or count out of range (the message says which)
+         */
+        public FunctionTracer build() {
+            return new FunctionTracer(this);
+        }
+    }
+}
