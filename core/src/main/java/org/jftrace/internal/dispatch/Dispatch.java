@@ -1,6 +1,8 @@
 package org.jftrace.internal.dispatch;
 
+import org.jftrace.FgraphEntryFunc;
 import org.jftrace.FgraphOps;
+import org.jftrace.FgraphRetFunc;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
@@ -109,7 +111,7 @@ public final class Dispatch {
      * the entry handler. {@return what the handler returned, or {@code NO_EXIT} when it did not run
      * or threw} Nothing here allocates; the depth comes from the frame.
      */
-    public static long graphEnter(LiveOps s, long ip, int depth, int mode) {
+    public static long graphEnter(LiveOps s, FgraphEntryFunc e, FgraphOps g, long ip, int depth, int mode) {
         if (!s.live) {
             return GraphTarget.NO_EXIT;
         }
@@ -126,8 +128,7 @@ public final class Dispatch {
         }
         try {
             if ((mode & (PER_CPU_MANY | RCU)) == 0 || allowed(s, mode)) {
-                final FgraphOps g = s.graph;
-                return g.entryFunc().entry(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, depth, g);
+                return e.entry(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, depth, g);
             }
             return GraphTarget.NO_EXIT;
         } catch (Throwable t) {
@@ -145,7 +146,8 @@ public final class Dispatch {
      * {@code NO_EXIT}) and the ops is still live. PER_CPU and RCU were the entry's to decide. The
      * value returned is passed only with SAVE_REGS; an exception always.
      */
-    public static void graphExit(LiveOps s, long ip, int depth, long data, int how, Object value, long bits, int mode) {
+    public static void graphExit(LiveOps s, FgraphRetFunc r, FgraphOps g, long ip, int depth, long data, int how,
+                                 Object value, long bits, int mode) {
         if (data == GraphTarget.NO_EXIT || !s.live) {
             return;
         }
@@ -158,10 +160,9 @@ public final class Dispatch {
             }
         }
         try {
-            final FgraphOps g = s.graph;
             final boolean thrown = how == GraphTarget.THROW;
             final boolean regs = (mode & REGS) != 0;
-            g.retFunc().ret(ip, data, depth, thrown ? FgraphOps.Exit.THROW : FgraphOps.Exit.RETURN,
+            r.ret(ip, data, depth, thrown ? FgraphOps.Exit.THROW : FgraphOps.Exit.RETURN,
                     thrown || regs ? value : null, regs ? bits : 0L, g);
         } catch (Throwable t) {
             failed(ip, s, t, mode);

@@ -1,60 +1,47 @@
 package org.jftrace.internal.dispatch;
 
-import java.util.Arrays;
-
 import org.jftrace.internal.boot.GraphTarget;
 
 /**
- * The exit-hook target of one method: its exit-hook ops as they were when it was made, each through
- * its own trampoline (so that unregister's grace period sees handlers running). A new one is made
- * when the method's exit-hook ops change; a frame keeps the one it entered with, so its exits go to
- * the ops its entry went to, and an ops that went meanwhile is skipped (not live).
+ * The exit-hook target of one set of exit-hook ops; {@link GraphSets} generates one subclass per set
+ * ({@code GraphHook$N}), whose {@code enter} and {@code exit} call each ops' handlers with the ops,
+ * its handlers and its trampoline class bound as static final constants, so that the JIT calls the
+ * handlers directly: no table of ops, no type check per ops. The handlers run inside the ops'
+ * trampoline class ({@code Trampoline$K.gEnter/gExit}), so that unregister's grace period sees
+ * them as it sees a callback.
+ *
+ * <p>A method's frame keeps the target it entered with, so its exits go to the ops its entry went
+ * to; an ops unregistered meanwhile is not live and skipped. A set whose ops went is retired
+ * ({@link GraphSets#retire}): never handed out again, so a re-registered ops gets a new set bound to
+ * its new trampoline.
  *
  * <p>The depth lives in the thread's {@link ThreadGuard} object; the frame keeps the value
- * {@link #push} returned and {@link #pop} sets it back, so a lost exit (an exception from a
+ * {@link #push} returned and {@link #pop} writes it back, so a lost exit (an exception from a
  * superclass constructor) cannot leave it wrong past the next exit below.
  */
-final class GraphHook extends GraphTarget {
+public abstract class GraphHook extends GraphTarget {
+    /** The set, in slot order. */
     final LiveOps[] ops;
-    private final Trampoline[] trampolines;
 
-    GraphHook(LiveOps[] ops) {
+    protected GraphHook(LiveOps[] ops) {
         this.ops = ops;
-        this.trampolines = new Trampoline[ops.length];
-        for (int i = 0; i < ops.length; i++) {
-            trampolines[i] = ops[i].trampoline;
-        }
-    }
-
-    boolean sameOps(LiveOps[] other) {
-        return Arrays.equals(ops, other);
     }
 
     @Override
-    public int push() {
+    public final int push() {
         final ThreadGuard g = ThreadGuard.ofCurrentThread();
         return g == ThreadGuard.REFUSED ? 0 : g.graphDepth++;
     }
 
     @Override
-    public void pop(int depth) {
+    public final void pop(int depth) {
         final ThreadGuard g = ThreadGuard.ofCurrentThread();
         if (g != ThreadGuard.REFUSED) {
             g.graphDepth = depth;
         }
     }
 
-    @Override
-    public long enter(long ip, int depth, int slot) {
-        final Trampoline[] t = trampolines;
-        return slot < t.length ? t[slot].graphEnter(ip, depth) : NO_EXIT;
-    }
-
-    @Override
-    public void exit(long ip, int depth, int slot, long data, int how, Object value, long bits) {
-        final Trampoline[] t = trampolines;
-        if (data != NO_EXIT && slot < t.length) {
-            t[slot].graphExit(ip, depth, data, how, value, bits);
-        }
+    boolean has(LiveOps s) {
+        return HookSite.contains(ops, s);
     }
 }

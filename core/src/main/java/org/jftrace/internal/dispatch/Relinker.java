@@ -21,11 +21,13 @@ public final class Relinker {
     private final FunctionTable table;
     private final Redirects redirects;
     private final Entries entries;
+    private final GraphSets graphSets;
 
-    public Relinker(FunctionTable table, Redirects redirects, Entries entries) {
+    public Relinker(FunctionTable table, Redirects redirects, Entries entries, GraphSets graphSets) {
         this.table = table;
         this.redirects = redirects;
         this.entries = entries;
+        this.graphSets = graphSets;
     }
 
     /** One change's relinks; {@link #commit()} publishes them. */
@@ -66,10 +68,10 @@ public final class Relinker {
 
         /** A new exit-hook target when the method's exit-hook ops changed (frames keep the old one). */
         private void relinkGraph(HookSite h) {
-            if (h.graph.length > 0 && h.graphTarget != null && h.graphTarget.sameOps(h.graph)) {
+            GraphHook g = h.graph.length == 0 ? null : graphSets.of(h.graph);
+            if (g == h.graphTarget) {
                 return;
             }
-            GraphHook g = h.graph.length == 0 ? null : new GraphHook(h.graph);
             h.graphTarget = g;
             int index = h.method.index;
             GraphTarget[] t = graphTargets;

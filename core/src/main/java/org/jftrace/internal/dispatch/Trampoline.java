@@ -29,16 +29,6 @@ public abstract class Trampoline extends HookTarget {
     /** Runs this ops' callback with registers {@code regs}. */
     abstract void enterWithRegs(long ip, RegsImpl regs);
 
-    /**
-     * An exit-hook ops' entry handler, run through this ops' own generated class so that the grace
-     * period of unregister finds its frames as it finds a callback's: {@return the call's data, or
-     * {@code GraphTarget.NO_EXIT}} See {@link Dispatch#graphEnter}.
-     */
-    public abstract long graphEnter(long ip, int depth);
-
-    /** An exit-hook ops' return handler, likewise; see {@link Dispatch#graphExit}. */
-    public abstract void graphExit(long ip, int depth, long data, int how, Object value, long bits);
-
     @Override
     public Object enterRegs(long ip, Object receiver, long[] prims, Object[] refs) {
         return Dispatch.enterRegs(new Trampoline[] {this}, ip, receiver, prims, refs);

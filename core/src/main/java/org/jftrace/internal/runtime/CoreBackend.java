@@ -20,6 +20,7 @@ import org.jftrace.internal.dispatch.HookContext;
 import org.jftrace.internal.dispatch.HookSites;
 import org.jftrace.internal.dispatch.LiveOps;
 import org.jftrace.internal.dispatch.Entries;
+import org.jftrace.internal.dispatch.GraphSets;
 import org.jftrace.internal.dispatch.Quiescence;
 import org.jftrace.internal.dispatch.Rcu;
 import org.jftrace.internal.dispatch.Redirects;
@@ -66,6 +67,7 @@ public final class CoreBackend implements Backend {
     private final FunctionTable table = new FunctionTable();
     private final HookSites hooks = new HookSites();
     private final Entries entries = new Entries();
+    private final GraphSets graphSets = new GraphSets();
     private final TrampolinePool trampolines = new TrampolinePool();
     private final KillSwitch killSwitch = new KillSwitch();
     private final ClassDiscovery discovery;
@@ -81,7 +83,7 @@ public final class CoreBackend implements Backend {
         callSites = new CallSites(discovery, ops);
         Reflection reflection = new Reflection(discovery);
         redirects = new Redirects(table, reflection);
-        Relinker relinker = new Relinker(table, redirects, entries);
+        Relinker relinker = new Relinker(table, redirects, entries, graphSets);
         applier = new HookApplier(table, hooks, relinker, new Retransformer(classes, discovery), ops, killSwitch);
         hooker = new ClassHooker(table, hooks, discovery, relinker, ops, killSwitch);
         queries = new FunctionQueries(table, hooks, callSites, ops, this::scannedThen);
@@ -290,6 +292,7 @@ public final class CoreBackend implements Backend {
             ops.publish();
             applier.apply(s);
             retired = entries.retire(s.live); // no hooked method names them any more
+            graphSets.retire(s.live); // nor a set of exit-hook ops that held it: a new register gets a new one
             slot = s.live.slot;
             s.live.slot = null;
         }

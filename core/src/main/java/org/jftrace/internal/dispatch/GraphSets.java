@@ -1,0 +1,205 @@
+package org.jftrace.internal.dispatch;
+
+import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jftrace.FgraphEntryFunc;
+import org.jftrace.FgraphOps;
+import org.jftrace.FgraphRetFunc;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+/**
+ * The exit-hook targets, one generated {@link GraphHook} subclass per set of exit-hook ops, shared
+ * by every method with that set. Under the control plane's lock.
+ *
+ * <p>Generated {@code GraphHook$N} (for a set of K ops, slots 0..K-1):
+ * <pre>
+ * static final LiveOps S0; static final FgraphOps G0; static final FgraphEntryFunc E0; static final FgraphRetFunc R0; ...
+ * long enter(long ip, int depth, int slot) { switch (slot) { case 0: return Trampoline$K0.gEnter(S0, E0, G0, ip, depth); ... } }
+ * void exit(long ip, int depth, int slot, long data, int how, Object value, long bits) {
+ *     if (data != NO_EXIT) switch (slot) { case 0: Trampoline$K0.gExit(S0, R0, G0, ip, depth, data, how, value, bits); ... } }
+ * </pre>
+ * Static finals are constants to the JIT: the handlers' exact classes are known, their calls inlined.
+ */
+public final class GraphSets {
+    private static final String BASE = Type.getInternalName(GraphHook.class);
+    private static final String STATE = Type.getDescriptor(LiveOps.class);
+    private static final String GOPS = Type.getDescriptor(FgraphOps.class);
+    private static final String ENTRY = Type.getDescriptor(FgraphEntryFunc.class);
+    private static final String RET = Type.getDescriptor(FgraphRetFunc.class);
+    static final String G_ENTER = "gEnter";
+    static final String G_ENTER_DESC = "(" + STATE + ENTRY + GOPS + "JI)J";
+    static final String G_EXIT = "gExit";
+    static final String G_EXIT_DESC = "(" + STATE + RET + GOPS + "JIJILjava/lang/Object;J)V";
+    private static final AtomicInteger GENERATED = new AtomicInteger();
+
+    /** What the class being initialised takes in its static initialiser; see {@link #handOver()}. */
+    private static Object[] handing;
+
+    private final Map<List<LiveOps>, GraphHook> sets = new HashMap<>();
+
+    /** {@return the target of {@code graph}, made on first use} Every ops must be registered (have its trampoline). */
+    public GraphHook of(LiveOps[] graph) {
+        List<LiveOps> key = Arrays.asList(graph.clone());
+        GraphHook g = sets.get(key);
+        if (g == null) {
+            g = generate(graph);
+            sets.put(key, g);
+        }
+        return g;
+    }
+
+    /** Forgets every set that holds {@code s} (it is being unregistered): frames that hold one keep it. */
+    public void retire(LiveOps s) {
+        sets.values().removeIf(g -> g.has(s));
+    }
+
+    /** Called by a generated class's static initialiser: {@return the constants of its slots} */
+    public static Object[] handOver() {
+        Object[] h = handing;
+        handing = null;
+        return h;
+    }
+
+    private static GraphHook generate(LiveOps[] graph) {
+        String name = BASE + "$" + GENERATED.incrementAndGet();
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS | ClassWriter.COMPUTE_FRAMES);
+        cw.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
+                name, null, BASE, null);
+        cw.visitSource("GraphHook.java", null);
+        int k = graph.length;
+        for (int i = 0; i < k; i++) {
+            int acc = Opcodes.ACC_STATIC | Opcodes.ACC_FINAL | Opcodes.ACC_PRIVATE;
+            cw.visitField(acc, "S" + i, STATE, null, null).visitEnd();
+            cw.visitField(acc, "G" + i, GOPS, null, null).visitEnd();
+            cw.visitField(acc, "E" + i, ENTRY, null, null).visitEnd();
+            cw.visitField(acc, "R" + i, RET, null, null).visitEnd();
+        }
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_STATIC, "<clinit>", "()V", null, null);
+        mv.visitCode();
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(GraphSets.class), "handOver",
+                "()[Ljava/lang/Object;", false);
+        mv.visitVarInsn(Opcodes.ASTORE, 0);
+        String[] fields = {"S", "G", "E", "R"};
+        String[] descs = {STATE, GOPS, ENTRY, RET};
+        for (int i = 0; i < k; i++) {
+            for (int f = 0; f < 4; f++) {
+                mv.visitVarInsn(Opcodes.ALOAD, 0);
+                mv.visitLdcInsn(Integer.valueOf(4 * i + f));
+                mv.visitInsn(Opcodes.AALOAD);
+                mv.visitTypeInsn(Opcodes.CHECKCAST, Type.getType(descs[f]).getInternalName());
+                mv.visitFieldInsn(Opcodes.PUTSTATIC, name, fields[f] + i, descs[f]);
+            }
+        }
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "([" + STATE + ")V", null, null);
+        mv.visitCode();
+        mv.visitVarInsn(Opcodes.ALOAD, 0);
+        mv.visitVarInsn(Opcodes.ALOAD, 1);
+        mv.visitMethodInsn(Opcodes.INVOKESPECIAL, BASE, "<init>", "([" + STATE + ")V", false);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        // long enter(long ip, int depth, int slot): this=0, ip=1-2, depth=3, slot=4
+        mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "enter", "(JII)J", null, null);
+        mv.visitCode();
+        Label[] cases = labels(k);
+        Label none = new Label();
+        mv.visitVarInsn(Opcodes.ILOAD, 4);
+        mv.visitTableSwitchInsn(0, k - 1, none, cases);
+        for (int i = 0; i < k; i++) {
+            mv.visitLabel(cases[i]);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "S" + i, STATE);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "E" + i, ENTRY);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "G" + i, GOPS);
+            mv.visitVarInsn(Opcodes.LLOAD, 1);
+            mv.visitVarInsn(Opcodes.ILOAD, 3);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(graph[i].slot.type()), G_ENTER, G_ENTER_DESC,
+                    false);
+            mv.visitInsn(Opcodes.LRETURN);
+        }
+        mv.visitLabel(none);
+        mv.visitLdcInsn(Long.valueOf(NO_EXIT));
+        mv.visitInsn(Opcodes.LRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+
+        // void exit(long ip, int depth, int slot, long data, int how, Object value, long bits)
+        // this=0, ip=1-2, depth=3, slot=4, data=5-6, how=7, value=8, bits=9-10
+        mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "exit", "(JIIJILjava/lang/Object;J)V", null, null);
+        mv.visitCode();
+        Label done = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, 5);
+        mv.visitLdcInsn(Long.valueOf(NO_EXIT));
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, done);
+        Label[] exits = labels(k);
+        mv.visitVarInsn(Opcodes.ILOAD, 4);
+        mv.visitTableSwitchInsn(0, k - 1, done, exits);
+        for (int i = 0; i < k; i++) {
+            mv.visitLabel(exits[i]);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "S" + i, STATE);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "R" + i, RET);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "G" + i, GOPS);
+            mv.visitVarInsn(Opcodes.LLOAD, 1);
+            mv.visitVarInsn(Opcodes.ILOAD, 3);
+            mv.visitVarInsn(Opcodes.LLOAD, 5);
+            mv.visitVarInsn(Opcodes.ILOAD, 7);
+            mv.visitVarInsn(Opcodes.ALOAD, 8);
+            mv.visitVarInsn(Opcodes.LLOAD, 9);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(graph[i].slot.type()), G_EXIT, G_EXIT_DESC,
+                    false);
+            mv.visitInsn(Opcodes.RETURN);
+        }
+        mv.visitLabel(done);
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+
+        List<Object> constants = new ArrayList<>();
+        for (LiveOps s : graph) {
+            FgraphOps g = s.graph;
+            constants.addAll(List.of(s, g, g.entryFunc(), g.retFunc()));
+        }
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            Class<?> type = lookup.defineClass(cw.toByteArray());
+            synchronized (GraphSets.class) {
+                handing = constants.toArray();
+                try {
+                    lookup.ensureInitialized(type);
+                } finally {
+                    handing = null;
+                }
+            }
+            return (GraphHook) lookup.findConstructor(type, java.lang.invoke.MethodType.methodType(void.class,
+                    LiveOps[].class)).invoke((Object) graph.clone());
+        } catch (Throwable e) {
+            throw new IllegalStateException("cannot define the exit-hook target " + name, e);
+        }
+    }
+
+    private static Label[] labels(int n) {
+        Label[] l = new Label[n];
+        for (int i = 0; i < n; i++) {
+            l[i] = new Label();
+        }
+        return l;
+    }
+
+    private static final long NO_EXIT = org.jftrace.internal.boot.GraphTarget.NO_EXIT;
+}
