@@ -128,7 +128,8 @@ public final class Dispatch {
         }
         try {
             if ((mode & (PER_CPU_MANY | RCU)) == 0 || allowed(s, mode)) {
-                return e.entry(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, depth, g);
+                return e.entry(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP,
+                        depth & GraphHook.DEPTH_MASK, g);
             }
             return GraphTarget.NO_EXIT;
         } catch (Throwable t) {
@@ -162,7 +163,7 @@ public final class Dispatch {
         try {
             final boolean thrown = how == GraphTarget.THROW;
             final boolean regs = (mode & REGS) != 0;
-            r.ret(ip, data, depth, thrown ? FgraphOps.Exit.THROW : FgraphOps.Exit.RETURN,
+            r.ret(ip, data, depth & GraphHook.DEPTH_MASK, thrown ? FgraphOps.Exit.THROW : FgraphOps.Exit.RETURN,
                     thrown || regs ? value : null, regs ? bits : 0L, g);
         } catch (Throwable t) {
             failed(ip, s, t, mode);

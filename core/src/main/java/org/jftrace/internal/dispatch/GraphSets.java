@@ -193,6 +193,28 @@ public final class GraphSets {
         }
     }
 
+    /**
+     * Makes, uses and retires one set before the transformer is added, so that the JDK classes this
+     * takes (ASM's writer, class definition, the lists the cache keys on) are loaded: loaded from
+     * inside a register that hooks them, they fail with ClassCircularityError.
+     */
+    public static void warmUp() {
+        FgraphOps g = FgraphOps.builder((ip, parentIp, depth, o) -> 1L, (ip, data, depth, exit, value, bits, o) -> { })
+                .name("jftrace-warm-up").build();
+        LiveOps s = new LiveOps(g.ops());
+        TrampolinePool pool = new TrampolinePool();
+        s.slot = pool.take(Dispatch.modeOf(g.ops()));
+        GraphSets sets = new GraphSets();
+        GraphHook h = sets.of(new LiveOps[] {s});
+        if (sets.of(new LiveOps[] {s}) != h) {
+            throw new IllegalStateException("exit-hook sets: the same set made twice");
+        }
+        int word = h.push();
+        h.exit(0L, word, 0, h.enter(0L, word, 0), org.jftrace.internal.boot.GraphTarget.RETURN, null, 0L);
+        h.pop(word);
+        sets.retire(s);
+    }
+
     private static Label[] labels(int n) {
         Label[] l = new Label[n];
         for (int i = 0; i < n; i++) {

@@ -39,7 +39,7 @@ import org.jftrace.internal.log.Log;
 public final class ThreadGuard {
     static final int DEFAULT_SLOTS = 1 << 14;
     private static final int SLOTS = slotsProperty();
-    private static final int MASK = SLOTS - 1;
+    static final int MASK = SLOTS - 1;
     /** What the slot search returns when no slot near home is free (index SLOTS, past every home): take the spill. */
     static final int OVERFLOW = SLOTS;
     /** How many slots from its home a thread looks at. */
@@ -202,8 +202,29 @@ public final class ThreadGuard {
             return;
         }
         BUSY[slot] = false;
-        if (VIRTUAL != null && Thread.currentThread().getClass() == VIRTUAL && GUARDS[slot] == null) {
-            OWNER.setRelease(OWNERS, slot, (Thread) null);
+        if (VIRTUAL != null && Thread.currentThread().getClass() == VIRTUAL && GUARDS[slot] == null && DEPTH[slot] == 0) {
+            release(slot);
+        }
+    }
+
+    /** Gives {@code slot} back (a release store, after the owner's last writes); tiny, so always inlined. */
+    private static void release(int slot) {
+        OWNER.setRelease(OWNERS, slot, (Thread) null);
+    }
+
+    /**
+     * Exit-hooked calls open on the thread of each slot (the kernel's curr_ret_depth), for
+     * {@link GraphHook}: found by the call-free {@link #hookSlot()}. A virtual thread keeps its slot
+     * while its depth is above 0 and gives it back when the depth returns to 0 ({@link #depthBack}).
+     */
+    static final int[] DEPTH = new int[SLOTS + 1];
+
+    /** Sets the depth of {@code slot} back to {@code depth}; at 0 a virtual thread outside a guarded call gives the slot back. */
+    static void depthBack(int slot, int depth) {
+        DEPTH[slot & MASK] = depth;
+        if (depth == 0 && VIRTUAL != null && !BUSY[slot & MASK] && GUARDS[slot & MASK] == null
+                && Thread.currentThread().getClass() == VIRTUAL) {
+            release(slot & MASK);
         }
     }
 
@@ -262,7 +283,7 @@ public final class ThreadGuard {
      */
     int[] perCpu = new int[0];
 
-    /** Exit-hooked calls open on this thread (the kernel's curr_ret_depth); see {@link GraphHook}. */
+    /** Exit-hooked calls open on this thread when it has no slot of the table (spilled); see {@link GraphHook}. */
     int graphDepth;
 
     private ThreadGuard(Thread thread, boolean watching) {
@@ -397,6 +418,7 @@ public final class ThreadGuard {
             if (t != null && !t.isAlive()) {
                 GUARDS[i] = null;
                 BUSY[i] = false;
+                DEPTH[i] = 0;
                 OWNER.setRelease(OWNERS, i, (Thread) null); // after the resets above, for the next claimer
             }
         }

@@ -14,6 +14,7 @@ import org.jftrace.internal.bytecode.ClassScanner;
 import org.jftrace.internal.bytecode.ClassScanner.ScannedMethod;
 import org.jftrace.internal.bytecode.HookInstrumenter;
 import org.jftrace.internal.bytecode.LinkWarmUpClass;
+import org.jftrace.internal.dispatch.GraphSets;
 import org.jftrace.internal.dispatch.HotPathWarmUp;
 import org.jftrace.internal.dispatch.ListTarget;
 import org.jftrace.internal.filter.ClassMatch;
@@ -48,6 +49,11 @@ final class WarmUp {
         }
         HookInstrumenter.instrument(bytes, ips, HookInstrumenter.Kind.INDY);
         HookInstrumenter.instrument(bytes, ips, HookInstrumenter.Kind.STATIC);
+        Map<String, HookInstrumenter.Graph> graphs = new HashMap<>();
+        ips.forEach((k, ip) -> graphs.put(k, new HookInstrumenter.Graph(ip, 2)));
+        HookInstrumenter.instrument(bytes, ips, Collections.emptySet(), Collections.emptyMap(), graphs,
+                HookInstrumenter.Kind.STATIC); // exit hooks: expanded frames, the max_locals pass
+        GraphSets.warmUp();
         Glob g = Glob.parse("!java.util.Hash*.get(java.lang.Object):mod:java.base");
         g.matches("java.util.HashMap.get", "(java.lang.Object)", "java.base");
         g.mayMatchClass("java.util.HashMap");

@@ -56,6 +56,9 @@ class HotPathShapeTest {
         assertUnder(guard, "take", 35);
         assertUnder(guard, "slot", 35);
         assertUnder(guard, "leave", 64); // small: inlined wherever a guarded call ends
+        Map<String, Integer> graph = codeLengths(GraphHook.class);
+        assertUnder(graph, "push", 64); // the exit hook's depth: small, inlined into every hot exit-hooked method
+        assertUnder(graph, "pop", 64);
     }
 
     @Test
@@ -80,7 +83,12 @@ class HotPathShapeTest {
                 "org/jftrace/internal/dispatch/GuardSpill.enter")), "ThreadGuard.take calls");
         assertEquals(Set.of(), notIn(calls(ThreadGuard.class, "leave"), Set.of("java/lang/Thread.currentThread",
                 "java/lang/Object.getClass", "java/lang/invoke/VarHandle.setRelease", // intrinsics
-                "org/jftrace/internal/dispatch/GuardSpill.leave")), "ThreadGuard.leave calls");
+                "org/jftrace/internal/dispatch/GuardSpill.leave",
+                "org/jftrace/internal/dispatch/ThreadGuard.release")), "ThreadGuard.leave calls");
+        // release is one release store, far under the JIT's always-inline size (checked here)
+        assertEquals(Set.of(), notIn(calls(ThreadGuard.class, "release"), Set.of("java/lang/invoke/VarHandle.setRelease")),
+                "ThreadGuard.release calls");
+        assertUnder(codeLengths(ThreadGuard.class), "release", 16);
     }
 
     private static void assertUnder(Map<String, Integer> lengths, String method, int limit) {
