@@ -25,13 +25,16 @@ public class GraphTarget {
     protected GraphTarget() {
     }
 
-    /** Opens the call on this thread: {@return the depth of this call (traced calls open below it)} */
+    /**
+     * Opens the call on this thread: {@return a word the frame keeps and passes to every call below}
+     * (the core's holds the call's depth, traced calls open below it, and where that is kept).
+     */
     public int push() {
         return 0;
     }
 
-    /** Closes the call: the thread's depth goes back to {@code depth}, what {@link #push} returned. */
-    public void pop(int depth) {
+    /** Closes the call: {@code word} is what {@link #push} returned; the thread's depth goes back to it. */
+    public void pop(int word) {
     }
 
     /** The entry of ops number {@code slot}: {@return the call's data, or {@link #NO_EXIT}} */
