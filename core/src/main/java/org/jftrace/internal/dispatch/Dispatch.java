@@ -121,7 +121,7 @@ public final class Dispatch {
         final boolean guard = (mode & GUARD) != 0;
         int slot = 0;
         if (guard) {
-            slot = ThreadGuard.enter();
+            slot = ThreadGuard.enterFromWord(depth); // depth is the frame word: it names the thread's slot
             if (slot < 0) {
                 return GraphTarget.NO_EXIT; // recursion: this call is lost, its exit too
             }
@@ -155,7 +155,7 @@ public final class Dispatch {
         final boolean guard = (mode & GUARD) != 0;
         int slot = 0;
         if (guard) {
-            slot = ThreadGuard.enter();
+            slot = ThreadGuard.enterFromWord(depth); // depth is the frame word: it names the thread's slot
             if (slot < 0) {
                 return;
             }

@@ -57,7 +57,7 @@ public abstract class GraphHook extends GraphTarget {
     /** The depth bits of a frame word; a deeper call reports this much. */
     static final int DEPTH_MASK = 0xFFFF;
     /** The slot bits of a frame word that say "no slot: the per-thread object". */
-    private static final int SPILLED = 0x7FFF;
+    static final int SPILLED = 0x7FFF;
     /** Whether every slot fits the word's 15 slot bits (jftrace.threadSlots up to 16,384 does). */
     private static final boolean WORD_SLOTS = ThreadGuard.OVERFLOW < SPILLED;
 

@@ -155,6 +155,16 @@ public final class ThreadGuard {
      * Test-and-set of the busy flag of {@code slot}; a thread with no slot near its home has one of
      * its own in {@link GuardSpill}: that call is on a branch warm-up trains both ways, so no trap.
      */
+    /**
+     * The guard for an exit-hook handler: the slot is the one the frame word of
+     * {@link GraphHook#push} names (the thread holds it while its depth is above 0), so no search.
+     * {@return as {@link #enter()}}
+     */
+    static int enterFromWord(int word) {
+        final int slot = word >>> 16;
+        return slot < OVERFLOW && slot != GraphHook.SPILLED ? take(slot) : enter();
+    }
+
     private static int take(int slot) {
         if (slot == OVERFLOW) {
             return GuardSpill.enter(Thread.currentThread());
