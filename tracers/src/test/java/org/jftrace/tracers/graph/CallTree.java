@@ -10,7 +10,7 @@ package org.jftrace.tracers.graph;
  */
 public final class CallTree {
     /** Calls of each method per {@link #run()} + {@link #escaper()}, for the profiler's hits. */
-    static final String[][] CALLS = {{"run", "1"}, {"leaf", "4"}, {"nest", "1"}, {"fact", "3"}, {"catcher", "1"},
+    public static final String[][] CALLS = {{"run", "1"}, {"leaf", "4"}, {"nest", "1"}, {"fact", "3"}, {"catcher", "1"},
             {"middle", "1"}, {"thrower", "1"}, {"pause", "1"}, {"escaper", "1"}};
 
     private CallTree() {
