@@ -96,12 +96,13 @@ class ProfilerJvmTest {
     void graphTimeOffGivesSelfTime() {
         assertHits("self", ProfilerScenarios.RUNS_1);
         // run's own code is a few additions; with callees it would include pause's 2 ms sleeps
-        assertTrue(get("self.run.time") * 10 < get("self.pause.time"), "self time of run " + get("self.run.time")
+        assertTrue(get("self.run.time") * 2 < get("self.pause.time"), "self time of run " + get("self.run.time")
                 + " ns vs pause " + get("self.pause.time"));
         long sum = 0;
         for (String[] c : CallTree.CALLS) {
             sum += get("self." + c[0] + ".time");
         }
+        // with callees counted again in their callers, the sum would pass the wall time (run alone covers it)
         assertTrue(sum <= get("self.wall"), "self times add up to at most the time the thread ran: " + sum);
         assertTrue(facts.getProperty("optionWhileEnabled").startsWith("EBUSY: graph-time can change only while"),
                 facts.getProperty("optionWhileEnabled"));
