@@ -44,6 +44,17 @@ public final class EventLayout {
 
     /** Kind: a function entry (the function tracer's event). */
     public static final int KIND_FUNCTION = 1;
+    /**
+     * Kind: a function_graph entry (the kernel's {@code ftrace_graph_ent}): TIMESTAMP is the call's
+     * start, DEPTH its nesting depth.
+     */
+    public static final int KIND_GRAPH_ENTRY = 2;
+    /**
+     * Kind: a function_graph exit (the kernel's {@code ftrace_graph_ret}): TIMESTAMP is the return
+     * time, PAYLOAD0 the call time (the entry's TIMESTAMP), so the duration is their difference,
+     * computed when read; with {@link #FLAG_THROW}, PAYLOAD1 is the exception class's id.
+     */
+    public static final int KIND_GRAPH_EXIT = 3;
 
     /**
      * Flag: the parent ip came from a stack walk ({@code PARENT_IP}), so it is the exact caller, or
@@ -51,6 +62,9 @@ public final class EventLayout {
      * Without it the parent was not recorded.
      */
     public static final int FLAG_PARENT_EXACT = 1;
+
+    /** Flag of a {@link #KIND_GRAPH_EXIT}: the call left by an exception (PAYLOAD1: its class's id). */
+    public static final int FLAG_THROW = 2;
 
     /** Largest depth a record keeps (16 bits); deeper calls are recorded with this depth. */
     public static final int MAX_DEPTH = 0xFFFF;

@@ -97,13 +97,13 @@ final class WriterBuffer {
      * Writes one record at {@code head}, or counts it lost when the buffer is full in drop mode.
      * Only the owner calls this. Allocates nothing.
      *
-     * @return whether the event was written
+     * @return the event's timestamp, or {@link RingBuffer#NOT_WRITTEN} when it was not written
      */
-    boolean commit(Thread thread, long tid, long meta, long ip, long parentIp, long p0, long p1) {
+    long commit(Thread thread, long tid, long meta, long ip, long parentIp, long p0, long p1) {
         final long h = head;
         if (drop && h - (long) TAIL.getAcquire(this) >= capacity) {
             LOST.setOpaque(this, lost + 1);
-            return false;
+            return RingBuffer.NOT_WRITTEN;
         }
         final int base = (int) (h & mask) << RECORD_SHIFT;
         final long[] w = words;
@@ -112,7 +112,8 @@ final class WriterBuffer {
         // twice around its copy knows no word of it was overwritten (pairs with loadLoadFence in copy).
         VarHandle.storeStoreFence();
         // The clock is read under the claim, so timestamps within a buffer never go back.
-        WORDS.setOpaque(w, base + TIMESTAMP, System.nanoTime());
+        final long now = System.nanoTime();
+        WORDS.setOpaque(w, base + TIMESTAMP, now);
         WORDS.setOpaque(w, base + IP, ip);
         WORDS.setOpaque(w, base + PARENT_IP, parentIp);
         WORDS.setOpaque(w, base + TID, tid);
@@ -122,7 +123,7 @@ final class WriterBuffer {
         WORDS.setRelease(w, base + SEQ, h); // commit: the words above happen-before a reader's acquire of SEQ
         HEAD.setRelease(this, h + 1);
         recordCmdline(thread, tid);
-        return true;
+        return now;
     }
 
     /** tracing_record_cmdline: remembers the thread's name the first time it writes here (no allocation). */

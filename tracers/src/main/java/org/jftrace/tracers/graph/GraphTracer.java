@@ -1,0 +1,299 @@
+package org.jftrace.tracers.graph;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+import org.jftrace.Errno;
+import org.jftrace.FgraphOps;
+import org.jftrace.Ftrace;
+import org.jftrace.FtraceException;
+import org.jftrace.tracers.ring.BufferMode;
+import org.jftrace.tracers.ring.RingBuffer;
+
+/**
+ * The function_graph tracer ({@code current_tracer=function_graph}, the kernel's
+ * {@code trace_functions_graph.c}): an {@link FgraphOps} on the user's filter whose entry handler
+ * writes an entry record and returns its timestamp as the call's data, and whose return handler
+ * writes an exit record carrying that timestamp (so the duration costs no clock read of its own),
+ * printed as the kernel prints it ({@link GraphTraceFormat}).
+ *
+ * <p>Grammar: {@code (start (setTracingOn | setMaxGraphDepth | setOption | clear | trace)* stop
+ * (setBufferSizeKb)*)*}; {@code clear}, {@code trace}, {@code setOption} and
+ * {@code setMaxGraphDepth} work stopped too.
+ * <pre>{@code
+ * GraphTracer g = GraphTracer.builder().filter("com.acme.*").graphFunction("com.acme.Orders.place").build();
+ * g.start();
+ * runTheWorkload();
+ * g.stop();
+ * System.out.print(g.trace());
+ * }</pre>
+ *
+ * <p>Graph filters: {@code set_graph_function} (trace only inside these functions) and
+ * {@code set_graph_notrace} (trace nothing inside these) each get an {@link FgraphOps} of their own,
+ * on those functions only, that marks the thread in a {@link PerThreadSlots} table while it is
+ * inside one (with the depth it entered at); the main ops leaves those functions to them (they are
+ * in its notrace list). So the main entry handler's cost without graph filters is unchanged, and
+ * with them is one read of a count while no thread is inside, a short probe otherwise.
+ */
+public final class GraphTracer {
+    /** The tracer's name, as {@code available_tracers} lists it. */
+    public static final String NAME = "function_graph";
+    /** How many threads can be inside set_graph_function / set_graph_notrace functions at once. */
+    static final int GRAPH_SLOTS = 4096;
+
+    private final List<String> filter;
+    private final List<String> notrace;
+    private final List<String> graphFunctions;
+    private final List<String> graphNotrace;
+    private final int buffers;
+    private final BufferMode mode;
+    private final ExceptionClassIds exceptionIds = new ExceptionClassIds();
+    private final Set<GraphOption> options = EnumSet.noneOf(GraphOption.class);
+    private volatile RingBuffer ring;
+    /** Read by every entry handler: a plain volatile read, no lock. */
+    volatile int maxGraphDepth;
+    private GraphHandlers handlers;
+
+    private GraphTracer(Builder b) {
+        this.filter = List.copyOf(b.filter);
+        this.notrace = List.copyOf(b.notrace);
+        this.graphFunctions = List.copyOf(b.graphFunctions);
+        this.graphNotrace = List.copyOf(b.graphNotrace);
+        this.buffers = b.buffers;
+        this.mode = b.mode;
+        setMaxGraphDepth(b.maxGraphDepth);
+        for (GraphOption o : GraphOption.values()) {
+            if (o.defaultOn()) {
+                options.add(o);
+            }
+        }
+        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode);
+    }
+
+    /** {@return a builder: no filter (every method, as the kernel), no graph filters, no depth limit} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts tracing: registers the tracer's ops (hooks the methods) and turns recording on.
+     *
+     * @throws FtraceException EBUSY if started already; as {@link Ftrace#registerFgraph} for a
+     *                         filter that matches nothing (EINVAL) or without the agent (ENODEV)
+     */
+    public synchronized void start() {
+        if (handlers != null) {
+            throw new FtraceException(Errno.EBUSY, "the function_graph tracer is started already: stop() it first");
+        }
+        GraphHandlers h = new GraphHandlers(this, ring, exceptionIds, graphFunctions, graphNotrace,
+                filter, notrace, GRAPH_SLOTS);
+        ring.setRecording(true);
+        h.register();
+        handlers = h;
+    }
+
+    /** Stops tracing: unregisters; when it returns no handler runs. Nothing if stopped. */
+    public synchronized void stop() {
+        if (handlers != null) {
+            handlers.unregister();
+            handlers = null;
+        }
+    }
+
+    /** {@return whether the tracer's ops are registered} */
+    public synchronized boolean isStarted() {
+        return handlers != null;
+    }
+
+    /** {@code tracing_on}: off, the hooks stay but nothing is stored nor counted. */
+    public void setTracingOn(boolean on) {
+        ring.setRecording(on);
+    }
+
+    /**
+     * {@code max_graph_depth}: calls deeper than {@code depth} are not traced (their entry handler
+     * returns {@link FgraphOps#NO_EXIT}); 0, the default, is no limit; 1 traces only the outermost
+     * calls. Depth counts from the thread's outermost hooked call, or from the set_graph_function
+     * function when there are some. Takes effect at once, started or not.
+     *
+     * @throws FtraceException EINVAL for a negative depth
+     */
+    public void setMaxGraphDepth(int depth) {
+        if (depth < 0) {
+            throw new FtraceException(Errno.EINVAL, "max_graph_depth " + depth
+                    + " is negative: give 0 (no limit) or the number of nested calls to trace (1: the outermost only)");
+        }
+        maxGraphDepth = depth;
+    }
+
+    /** {@return max_graph_depth, 0 for no limit} */
+    public int maxGraphDepth() {
+        return maxGraphDepth;
+    }
+
+    /**
+     * Turns a print option on or off ({@code echo funcgraph-tail > trace_options}).
+     *
+     * @param name the option's kernel name, e.g. {@code funcgraph-proc}
+     * @throws FtraceException EINVAL for a name that is no function_graph option (the message lists them)
+     */
+    public synchronized void setOption(String name, boolean on) {
+        GraphOption o = GraphOption.of(name);
+        if (on) {
+            options.add(o);
+        } else {
+            options.remove(o);
+        }
+    }
+
+    /**
+     * {@return whether the print option {@code name} is on}
+     *
+     * @throws FtraceException EINVAL for a name that is no function_graph option
+     */
+    public synchronized boolean option(String name) {
+        return options.contains(GraphOption.of(name));
+    }
+
+    /**
+     * {@code echo N > buffer_size_kb}: new, empty buffers; refused while started.
+     *
+     * @throws FtraceException EBUSY while started (stop first); EINVAL for a size out of range
+     */
+    public synchronized void setBufferSizeKb(int kb) {
+        if (handlers != null) {
+            throw new FtraceException(Errno.EBUSY, "buffer_size_kb can change only while the tracer is stopped: stop() first");
+        }
+        RingBuffer next = RingBuffer.create(kb, buffers, mode);
+        next.setRecording(ring.isRecording());
+        ring = next;
+    }
+
+    /** {@code echo > trace}: empties the buffers and zeroes their counts. */
+    public void clear() {
+        ring.clear();
+    }
+
+    /** {@return the ring buffer the records go to now} */
+    public RingBuffer ring() {
+        return ring;
+    }
+
+    /** {@return the exception class ids of this tracer's exit records} */
+    public ExceptionClassIds exceptionIds() {
+        return exceptionIds;
+    }
+
+    /**
+     * {@return how many graph-filter entries were skipped because the per-thread table had no free
+     * slot near the thread's home (more than {@value #GRAPH_SLOTS} threads inside such functions at once)}
+     */
+    public synchronized long graphSlotsFull() {
+        return handlers == null ? 0 : handlers.slotsFull();
+    }
+
+    /** {@return the {@code trace} file: header and every record in the buffers, not consumed} */
+    public String trace() {
+        StringBuilder sb = new StringBuilder();
+        trace(sb);
+        return sb.toString();
+    }
+
+    /** Appends the {@code trace} file to {@code out}. */
+    public void trace(Appendable out) {
+        RingBuffer r = ring;
+        Set<GraphOption> opts;
+        synchronized (this) {
+            opts = EnumSet.copyOf(options.isEmpty() ? EnumSet.noneOf(GraphOption.class) : options);
+        }
+        RingBuffer.Snapshot s = r.snapshot();
+        GraphTraceFormat f = new GraphTraceFormat(r, opts, Ftrace::lookup, exceptionIds::name);
+        f.header(out, NAME, s.stats());
+        f.lines(out, s.events());
+    }
+
+    /** Options of a {@link GraphTracer}, given before it exists. */
+    public static final class Builder {
+        private final List<String> filter = new ArrayList<>();
+        private final List<String> notrace = new ArrayList<>();
+        private final List<String> graphFunctions = new ArrayList<>();
+        private final List<String> graphNotrace = new ArrayList<>();
+        private int maxGraphDepth;
+        private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
+        private int buffers = RingBuffer.defaultBuffers();
+        private BufferMode mode = BufferMode.OVERWRITE;
+
+        private Builder() {
+        }
+
+        /** {@code set_ftrace_filter}: globs of the methods to trace (none: every method). */
+        public Builder filter(String... globs) {
+            add(filter, globs);
+            return this;
+        }
+
+        /** {@code set_ftrace_notrace}: globs of methods never traced. */
+        public Builder notrace(String... globs) {
+            add(notrace, globs);
+            return this;
+        }
+
+        /**
+         * {@code set_graph_function}: trace only these functions and what they call (traced
+         * themselves whether the filter names them or not).
+         */
+        public Builder graphFunction(String... globs) {
+            add(graphFunctions, globs);
+            return this;
+        }
+
+        /** {@code set_graph_notrace}: trace neither these functions nor anything they call. */
+        public Builder graphNotrace(String... globs) {
+            add(graphNotrace, globs);
+            return this;
+        }
+
+        /** {@code max_graph_depth} (0: no limit); checked by {@link #build()}. */
+        public Builder maxGraphDepth(int depth) {
+            this.maxGraphDepth = depth;
+            return this;
+        }
+
+        /** {@code buffer_size_kb} of each buffer; checked by {@link #build()}. */
+        public Builder bufferSizeKb(int kb) {
+            this.bufferSizeKb = kb;
+            return this;
+        }
+
+        /** How many buffers (#P); checked by {@link #build()}. */
+        public Builder buffers(int n) {
+            this.buffers = n;
+            return this;
+        }
+
+        /** Overwrite (default) or drop, not {@code null}. */
+        public Builder mode(BufferMode m) {
+            this.mode = Objects.requireNonNull(m, "mode");
+            return this;
+        }
+
+        /**
+         * {@return the tracer, stopped, with its buffers allocated}
+         *
+         * @throws FtraceException EINVAL for a negative max_graph_depth or a buffer size or count
+         *                         out of range (the message says which)
+         */
+        public GraphTracer build() {
+            return new GraphTracer(this);
+        }
+
+        private static void add(List<String> to, String... globs) {
+            for (String g : globs) {
+                to.add(Objects.requireNonNull(g, "glob"));
+            }
+        }
+    }
+}

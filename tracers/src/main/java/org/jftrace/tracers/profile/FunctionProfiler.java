@@ -1,0 +1,392 @@
+package org.jftrace.tracers.profile;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+
+import org.jftrace.Errno;
+import org.jftrace.FgraphOps;
+import org.jftrace.Ftrace;
+import org.jftrace.FtraceException;
+import org.jftrace.tracers.graph.PerThreadSlots;
+import org.jftrace.tracers.ring.RingBuffer;
+
+/**
+ * The function profiler ({@code function_profile_enabled}, {@code trace_stat/function}; the kernel's
+ * {@code ftrace_profile_*} in {@code ftrace.c}): per function, hits, total time, average and
+ * variance, on an {@link FgraphOps}.
+ *
+ * <p>Hot path: the entry handler returns the clock as the call's data; the return handler reads the
+ * clock again and adds the duration to the counters of the caller's stripe ({@link ProfileStripe}:
+ * claimed with one compare-and-set, open addressing on {@code long[]}, no boxing, no lock; a busy
+ * stripe sends the writer to the next). Readers claim each stripe in turn and merge.
+ *
+ * <p>graph-time (the kernel's option, on by default): a duration includes the callees'. Off, each
+ * function gets its self time. The thread keeps one number, the self time of the profiled calls it
+ * has completed (X, in a {@link PerThreadSlots} slot held while it has a profiled call open); the
+ * entry returns {@code now - X} and the exit's self time is {@code (now - X) - data}: its duration
+ * minus the self time of everything that completed under it, which is its callees' durations.
+ *
+ * <p>Grammar: {@code (setEnabled(true) (reset | stat | traceStat)* setEnabled(false) (setOption)*)*}.
+ */
+public final class FunctionProfiler {
+    /** The stat file's name under {@code trace_stat}. */
+    public static final String NAME = "function";
+    /** Functions each stripe keeps by default (x threads with per-thread profiles). */
+    public static final int DEFAULT_FUNCTIONS = 4096;
+    static final int THREAD_SLOTS = 4096;
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
+    private final List<String> filter;
+    private final List<String> notrace;
+    private final boolean perThread;
+    private final ProfileStripe[] stripes;
+    private final int mask;
+    private volatile boolean graphTime;
+    private FgraphOps ops;
+    private PerThreadSlots threads;
+
+    private FunctionProfiler(Builder b) {
+        this.filter = List.copyOf(b.filter);
+        this.notrace = List.copyOf(b.notrace);
+        this.perThread = b.perThread;
+        this.graphTime = b.graphTime;
+        if (b.functions < 16 || b.functions > 1 << 22) {
+            throw new FtraceException(Errno.EINVAL, "functions per stripe " + b.functions
+                    + " is out of range: give 16 to " + (1 << 22) + " (the default is " + DEFAULT_FUNCTIONS + ")");
+        }
+        if (b.stripes < 1 || b.stripes > RingBuffer.MAX_BUFFERS) {
+            throw new FtraceException(Errno.EINVAL, "stripes " + b.stripes + " is out of range: give 1 to "
+                    + RingBuffer.MAX_BUFFERS + " (the default is " + RingBuffer.defaultBuffers() + ")");
+        }
+        int n = ceilPow2(b.stripes);
+        int slots = ceilPow2(b.functions * 4 / 3); // the table keeps at most 3/4 of its slots
+        this.stripes = new ProfileStripe[n];
+        for (int i = 0; i < n; i++) {
+            stripes[i] = new ProfileStripe(slots);
+        }
+        this.mask = n - 1;
+    }
+
+    private static int ceilPow2(int n) {
+        return n <= 1 ? 1 : Integer.highestOneBit(n - 1) << 1;
+    }
+
+    /** {@return a builder: every method, merged, graph-time on, default stripes} */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * {@code echo 1 > function_profile_enabled}: registers the profiler's ops (hooks the methods);
+     * {@code 0} unregisters it (when it returns no handler runs). The counts stay until {@link #reset}.
+     *
+     * @throws FtraceException as {@link Ftrace#registerFgraph}: EINVAL for a filter that matches
+     *                         nothing, ENODEV without the agent
+     */
+    public synchronized void setEnabled(boolean on) {
+        if (on == (ops != null)) {
+            return;
+        }
+        if (!on) {
+            Ftrace.unregisterFgraph(ops);
+            ops = null;
+            threads = null;
+            return;
+        }
+        FgraphOps.Builder b;
+        if (graphTime) {
+            b = FgraphOps.builder(this::entry, this::exit);
+        } else {
+            threads = new PerThreadSlots(THREAD_SLOTS);
+            b = FgraphOps.builder(this::selfEntry, this::selfExit);
+        }
+        b.name("function_profile");
+        if (!filter.isEmpty()) {
+            b.filter(filter.toArray(new String[0]));
+        }
+        if (!notrace.isEmpty()) {
+            b.notrace(notrace.toArray(new String[0]));
+        }
+        FgraphOps g = b.build();
+        Ftrace.registerFgraph(g);
+        ops = g;
+    }
+
+    /** {@return function_profile_enabled} */
+    public synchronized boolean isEnabled() {
+        return ops != null;
+    }
+
+    /**
+     * Sets a profiler option by its kernel name: {@code graph-time} (durations with callees, the
+     * default) or off (self time). Changing it resets the counts, which would mix both otherwise.
+     *
+     * @throws FtraceException EINVAL for another name; EBUSY while enabled (disable first)
+     */
+    public synchronized void setOption(String name, boolean on) {
+        if (!"graph-time".equals(name)) {
+            throw new FtraceException(Errno.EINVAL, "unknown function profiler option '" + name + "': give graph-time");
+        }
+        if (ops != null) {
+            throw new FtraceException(Errno.EBUSY, "graph-time can change only while the profiler is disabled: "
+                    + "setEnabled(false) first");
+        }
+        if (graphTime != on) {
+            graphTime = on;
+            reset();
+        }
+    }
+
+    /** {@return whether durations include the callees' (graph-time)} */
+    public boolean graphTime() {
+        return graphTime;
+    }
+
+    /** {@return whether counts are kept per thread} */
+    public boolean perThread() {
+        return perThread;
+    }
+
+    // ---------------------------------------------------------------- hot path
+
+    @SuppressWarnings("deprecation") // threadId() is JDK 19+; getId() returns the same id
+    private static long tid() {
+        return Thread.currentThread().getId();
+    }
+
+    private long entry(long ip, long parentIp, int depth, FgraphOps g) {
+        return System.nanoTime();
+    }
+
+    private void exit(long ip, long data, int depth, FgraphOps.Exit exit, Object value, long bits, FgraphOps g) {
+        add(ip, tid(), System.nanoTime() - data);
+    }
+
+    /** Self time: the call's data is {@code now - X}, X the self time this thread has completed. */
+    private long selfEntry(long ip, long parentIp, int depth, FgraphOps g) {
+        final PerThreadSlots t = threads;
+        final long tid = tid();
+        int slot = t.find(tid);
+        if (slot < 0) {
+            slot = t.claim(tid); // X starts at 0: only differences of X are used
+            if (slot < 0) {
+                stripes[home(tid)].countBusyLost();
+                return FgraphOps.NO_EXIT;
+            }
+        }
+        t.set(slot, 1, t.get(slot, 1) + 1); // open calls
+        return selfData(System.nanoTime(), t.get(slot, 0));
+    }
+
+    /** {@return a call's data under graph-time off: the clock minus the self time completed before it} */
+    static long selfData(long now, long completedSelf) {
+        return now - completedSelf;
+    }
+
+    /**
+     * {@return a call's self time: its duration minus the self time of everything that completed
+     * since its entry, i.e. minus its callees' durations}
+     */
+    static long selfTime(long now, long completedSelf, long data) {
+        return now - completedSelf - data;
+    }
+
+    private void selfExit(long ip, long data, int depth, FgraphOps.Exit exit, Object value, long bits, FgraphOps g) {
+        final PerThreadSlots t = threads;
+        final long tid = tid();
+        final int slot = t.find(tid);
+        if (slot < 0) {
+            return; // cannot happen while the entry's slot is held; nothing to subtract from
+        }
+        final long x = t.get(slot, 0);
+        final long self = selfTime(System.nanoTime(), x, data);
+        t.set(slot, 0, x + self);
+        final long open = t.get(slot, 1) - 1;
+        t.set(slot, 1, open);
+        if (open == 0) {
+            t.release(slot);
+        }
+        add(ip, tid, self);
+    }
+
+    private int home(long tid) {
+        return (int) ((tid * GOLDEN) >>> 40) & mask;
+    }
+
+    /** Adds one call to the thread's stripe, or the next free one. Allocates nothing. */
+    void add(long ip, long tid, long nanos) {
+        final ProfileStripe[] s = stripes;
+        final int m = mask;
+        final int home = home(tid);
+        final long key = perThread ? tid : 0;
+        final long d = Math.max(0, nanos);
+        for (int k = 0; k <= m; k++) {
+            final ProfileStripe p = s[(home + k) & m];
+            if (p.tryClaim()) {
+                try {
+                    p.add(ip, key, d);
+                } finally {
+                    p.release();
+                }
+                return;
+            }
+        }
+        s[home].countBusyLost();
+    }
+
+    // ---------------------------------------------------------------- readers
+
+    /**
+     * Zeroes every count (the kernel resets when the profiler is enabled again); writers go on meanwhile,
+     * and a call open across the reset counts in full afterwards.
+     */
+    public void reset() {
+        for (ProfileStripe p : stripes) {
+            p.claimForReader();
+            try {
+                p.reset();
+            } finally {
+                p.release();
+            }
+        }
+    }
+
+    /** {@return calls not counted: a stripe's table was full, every stripe was busy, or no thread slot was free} */
+    public long lost() {
+        long l = 0;
+        for (ProfileStripe p : stripes) {
+            l += p.lost();
+        }
+        return l;
+    }
+
+    /** {@return every function's counts over all threads, by total time, longest first} */
+    public List<FunctionStat> stat() {
+        return sorted(collect(false));
+    }
+
+    /** {@return the counts of thread {@code tid} (empty unless per-thread), by total time} */
+    public List<FunctionStat> stat(long tid) {
+        List<FunctionStat> all = collect(true);
+        all.removeIf(s -> s.tid() != tid);
+        return sorted(all);
+    }
+
+    /** {@return the ids of the threads with counts (empty unless per-thread), in order} */
+    public List<Long> threads() {
+        TreeSet<Long> t = new TreeSet<>();
+        for (FunctionStat s : collect(true)) {
+            if (perThread) {
+                t.add(s.tid());
+            }
+        }
+        return new ArrayList<>(t);
+    }
+
+    /** {@return the merged {@code trace_stat/function} text} */
+    public String traceStat() {
+        return ProfileFormat.table(stat(), Ftrace::lookup, header(null));
+    }
+
+    /** {@return the {@code trace_stat/function} text of thread {@code tid}} */
+    public String traceStat(long tid) {
+        return ProfileFormat.table(stat(tid), Ftrace::lookup, header(tid));
+    }
+
+    private String header(Long tid) {
+        return "# function profile: " + (tid == null ? "all threads" : "thread " + tid) + ", graph-time "
+                + (graphTime ? "on (durations include callees)" : "off (self time)") + ", lost " + lost()
+                + "; times in us, s^2 in us^2\n";
+    }
+
+    /** Copies every stripe under its claim; keyed by (ip, tid) when {@code byThread}, else by ip. */
+    private List<FunctionStat> collect(boolean byThread) {
+        Map<List<Long>, FunctionStat> merged = new HashMap<>();
+        for (ProfileStripe p : stripes) {
+            p.claimForReader();
+            try {
+                p.forEach(w -> {
+                    long tid = byThread ? w[ProfileStripe.TID] : 0;
+                    FunctionStat s = new FunctionStat(w[ProfileStripe.IP], tid, w[ProfileStripe.HITS],
+                            w[ProfileStripe.TIME], FunctionStat.unsigned128(w[ProfileStripe.SQ_HI], w[ProfileStripe.SQ_LO]));
+                    merged.merge(List.of(s.ip(), tid), s, (a, b) -> a.plus(b, tid));
+                });
+            } finally {
+                p.release();
+            }
+        }
+        return new ArrayList<>(merged.values());
+    }
+
+    private static List<FunctionStat> sorted(List<FunctionStat> l) {
+        l.sort(Comparator.comparingLong(FunctionStat::time).reversed().thenComparingLong(FunctionStat::ip));
+        return l;
+    }
+
+    /** Options of a {@link FunctionProfiler}, given before it exists. */
+    public static final class Builder {
+        private final List<String> filter = new ArrayList<>();
+        private final List<String> notrace = new ArrayList<>();
+        private boolean perThread;
+        private boolean graphTime = true;
+        private int stripes = RingBuffer.defaultBuffers();
+        private int functions = DEFAULT_FUNCTIONS;
+
+        private Builder() {
+        }
+
+        /** {@code set_ftrace_filter}: globs of the methods to profile (none: every method). */
+        public Builder filter(String... globs) {
+            for (String g : globs) {
+                filter.add(Objects.requireNonNull(g, "glob"));
+            }
+            return this;
+        }
+
+        /** {@code set_ftrace_notrace}: globs of methods never profiled. */
+        public Builder notrace(String... globs) {
+            for (String g : globs) {
+                notrace.add(Objects.requireNonNull(g, "glob"));
+            }
+            return this;
+        }
+
+        /** Counts per thread (the kernel's per-CPU files) as well as merged; off by default. */
+        public Builder perThread(boolean on) {
+            this.perThread = on;
+            return this;
+        }
+
+        /** The kernel's {@code graph-time} option: on (default) durations include callees; off, self time. */
+        public Builder graphTime(boolean on) {
+            this.graphTime = on;
+            return this;
+        }
+
+        /** How many stripes of counters; checked by {@link #build()}. */
+        public Builder stripes(int n) {
+            this.stripes = n;
+            return this;
+        }
+
+        /** Functions (x threads, per thread) each stripe keeps; checked by {@link #build()}. */
+        public Builder functions(int n) {
+            this.functions = n;
+            return this;
+        }
+
+        /**
+         * {@return the profiler, disabled, with its counters allocated}
+         *
+         * @throws FtraceException EINVAL for a stripe or function count out of range (the message says which)
+         */
+        public FunctionProfiler build() {
+            return new FunctionProfiler(this);
+        }
+    }
+}
