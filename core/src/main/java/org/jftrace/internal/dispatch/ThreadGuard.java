@@ -6,7 +6,7 @@ import java.lang.invoke.VarHandle;
 import org.jftrace.internal.log.Log;
 
 /**
- * (About 500 lines on purpose: the slot table, its call-free search and the per-thread object share
+ * (About 500 lines on purpose: the slot table, its call-free search, the exit hooks' per-slot depth and the per-thread object share
  * private arrays that the JIT must see as constants of one class; the spill already lives apart.)
  *
  * <p>The per-thread recursion guard of callbacks (the kernel's {@code trace_test_and_set_recursion}),
