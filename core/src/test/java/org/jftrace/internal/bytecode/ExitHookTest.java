@@ -196,6 +196,45 @@ class ExitHookTest {
     }
 
     @Test
+    void anOldClassFileWithoutFramesGetsExitHooksToo() throws Throwable {
+        // version 49: no stack map frames (the old verifier infers types), no invokedynamic
+        org.objectweb.asm.ClassWriter cw = new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
+        cw.visit(org.objectweb.asm.Opcodes.V1_5, org.objectweb.asm.Opcodes.ACC_PUBLIC, "old/Legacy2", null,
+                "java/lang/Object", null);
+        org.objectweb.asm.MethodVisitor mv = cw.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC
+                | org.objectweb.asm.Opcodes.ACC_STATIC, "check", "(I)I", null, null);
+        mv.visitCode();
+        org.objectweb.asm.Label ok = new org.objectweb.asm.Label();
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ILOAD, 0);
+        mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFGE, ok);
+        mv.visitTypeInsn(org.objectweb.asm.Opcodes.NEW, "java/lang/IllegalArgumentException");
+        mv.visitInsn(org.objectweb.asm.Opcodes.DUP);
+        mv.visitMethodInsn(org.objectweb.asm.Opcodes.INVOKESPECIAL, "java/lang/IllegalArgumentException", "<init>", "()V",
+                false);
+        mv.visitInsn(org.objectweb.asm.Opcodes.ATHROW);
+        mv.visitLabel(ok);
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ILOAD, 0);
+        mv.visitInsn(org.objectweb.asm.Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        long ip = 9L << Hooks.IP_SHIFT;
+        byte[] out = HookInstrumenter.instrument(cw.toByteArray(), Map.of(), Set.of(), Map.of(),
+                Map.of("check(I)I", new HookInstrumenter.Graph(ip, 1)), HookInstrumenter.Kind.STATIC);
+        assertEquals(49, ClassScanner.scan(out).version);
+        Recorder r = new Recorder(Map.of(ip, "check"));
+        GraphTarget[] table = new GraphTarget[10];
+        table[9] = r;
+        Hooks.setGraphTargets(table);
+        Class<?> legacy = new HookInstrumenterTest.ChildFirst(Map.of("old.Legacy2", out), getClass().getClassLoader())
+                .loadClass("old.Legacy2");
+        assertEquals(4, call(legacy, "check", int.class, 4));
+        assertThrows(IllegalArgumentException.class, () -> call(legacy, "check", int.class, -1));
+        assertEquals(List.of("> check d0 s0 #100", "< check d0 s0 #100 bits 4",
+                "> check d0 s0 #101", "< check d0 s0 #101 throw IllegalArgumentException"), r.events);
+    }
+
+    @Test
     void theCorpusWithExitHooksOnEveryMethodBehavesTheSame() throws Exception {
         Map<String, byte[]> rewritten = new HashMap<>();
         long ip = 1L << Hooks.IP_SHIFT;
