@@ -29,6 +29,8 @@ record RowSpec(String name, Section section, Fork fork, String benchmark, String
         HOOKS("noHook"),
         /** Exit hooks (entry and return handlers) and their hand-written limits. */
         EXITS("noHook"),
+        /** The tracers (function, function_graph, profiler) and the hand-written clock limits. */
+        TRACERS("noHook"),
         /** A boot-class JDK method (static-call hook kind). */
         BOOT("bootNoHook"),
         /** SAVE_REGS callbacks. */

@@ -22,6 +22,8 @@ enum SoloRow {
     LIMIT_EXIT(LimitExitRow.class, Section.EXITS, Fork.AGENT),
     LIMIT_TIMING(LimitTimingRow.class, Section.EXITS, Fork.AGENT),
 
+    LIMIT_CLOCK(LimitClockRow.class, Section.TRACERS, Fork.AGENT),
+
     BOOT_NO_HOOK(BootNoHookRow.class, Section.BOOT, Fork.AGENT),
     BOOT_SAFE(BootSafeRow.class, Section.BOOT, Fork.AGENT,
             Check.delta("bootNoHook", 1.5, "(informative) static-call hook of a boot class, RECURSION_SAFE: ~1.5 ns expected"),

@@ -144,6 +144,41 @@ public enum Variant {
         }
     },
 
+    /** The function tracer: one event (timestamp, thread, ip) per call into the ring buffer. */
+    FUNCTION_TRACER(Section.TRACERS,
+            Check.delta("limitClock", 8.0, "the function tracer costs at most one clock read + 8 ns (issue 15): "
+                    + "functionTracer - limitClock"),
+            Check.ZERO_ALLOC) {
+        @Override
+        void setUp(HookRow s) {
+            s.onTearDown(TracerRows.start("function", s)::run);
+        }
+    },
+
+    /** function_graph: an entry and an exit record per call, with their timestamps. */
+    FUNCTION_GRAPH(Section.TRACERS,
+            Check.delta("limitTiming", 10.0, "function_graph costs at most two clock reads + 10 ns (issue 15): "
+                    + "functionGraph - limitTiming"),
+            Check.ratio("jfrTrace", 1.0, "function_graph costs less than JFR's jdk.MethodTrace without stacks (issue 15)"),
+            Check.ZERO_ALLOC) {
+        @Override
+        void setUp(HookRow s) {
+            s.onTearDown(TracerRows.start("function_graph", s)::run);
+        }
+    },
+
+    /** The function profiler: hits and time per function, two clock reads per call. */
+    PROFILER(Section.TRACERS,
+            Check.delta("limitTiming", 8.0, "the profiler costs at most two clock reads + 8 ns (issue 15): "
+                    + "profiler - limitTiming"),
+            Check.ratio("jfrTiming", 1.0, "the profiler costs less than JFR's jdk.MethodTiming (issue 15)"),
+            Check.ZERO_ALLOC) {
+        @Override
+        void setUp(HookRow s) {
+            s.onTearDown(TracerRows.start("profile", s)::run);
+        }
+    },
+
     /** SAVE_REGS|RECURSION_SAFE, the callback reads both arguments; set-up proves it sees them. */
     SAVE_REGS_READ(Section.SAVE_REGS,
             Check.delta("noHook", 2.0, "SAVE_REGS (with RECURSION_SAFE) reading two arguments adds at most 2 ns over no hook"),
