@@ -16,11 +16,14 @@ import org.jftrace.it.ForkedJvm;
 final class CliProcess {
     final Process process;
     private final StringBuffer err = new StringBuffer();
-    private final CompletableFuture<String> out;
+    private final CompletableFuture<String> out = new CompletableFuture<>();
 
     private CliProcess(Process process) {
         this.process = process;
-        this.out = CompletableFuture.supplyAsync(() -> read(process.getInputStream(), null));
+        // threads of their own: the common pool has one worker on 2 cores, held by another command's reader
+        Thread o = new Thread(() -> out.complete(read(process.getInputStream(), null)), "cli-stdout");
+        o.setDaemon(true);
+        o.start();
         Thread t = new Thread(() -> read(process.getErrorStream(), err), "cli-stderr");
         t.setDaemon(true);
         t.start();
