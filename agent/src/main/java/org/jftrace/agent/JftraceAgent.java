@@ -41,17 +41,53 @@ public final class JftraceAgent {
     private static final String BOOT_JAR = "META-INF/jftrace/jftrace-boot.jar";
     private static final String START = "org.jftrace.internal.agent.AgentStart";
     private static final String COMMANDS = "org.jftrace.internal.agent.AgentCommands";
+    private static final String OPTIONS = "org.jftrace.internal.agent.TraceOptions";
+    private static final String STARTUP = "org.jftrace.internal.agent.StartupTrace";
     private static volatile boolean started;
     private static final Object INSTALL_LOCK = new Object();
 
     private JftraceAgent() {
     }
 
-    /** {@code -javaagent:jftrace-agent.jar[=options]}. */
+    /**
+     * {@code -javaagent:jftrace-agent.jar[=options]}. Without options jftrace starts and waits for
+     * the program's calls; with them (start-up tracing: {@code tracer=function_graph,filter=GLOB,
+     * ...,output=FILE}) the tracer starts too, before the program's main class loads. A bad option
+     * stops the JVM here, with status 1 and one line naming it: the program asked for a trace it
+     * would not get.
+     */
     public static void premain(String options, Instrumentation inst) {
-        Throwable failure = start(options, inst);
+        boolean tracing = options != null && !options.isEmpty();
+        if (tracing) {
+            // before jftrace starts: a typo costs no start-up, and prints nothing but its line
+            refuse(callStartup(OPTIONS, "check", options), options);
+        }
+        Throwable failure = start(null, inst);
         if (failure != null) {
             warnStartFailure(failure, true);
+        } else if (tracing) {
+            refuse(callStartup(STARTUP, "start", options), options);
+        }
+    }
+
+    /** {@return what static method {@code cls.method(options)} returned: null, or why it refused} */
+    private static String callStartup(String cls, String method, String options) {
+        try {
+            return (String) Class.forName(cls, true, JftraceAgent.class.getClassLoader())
+                    .getMethod(method, String.class).invoke(null, options);
+        } catch (InvocationTargetException e) {
+            return String.valueOf(e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return String.valueOf(e);
+        }
+    }
+
+    /** Ends the JVM (status 1, before main) when {@code why} is not null. */
+    private static void refuse(String why, String options) {
+        if (why != null) {
+            System.err.println("[jftrace] -javaagent:jftrace-agent.jar=" + options + ": " + why
+                    + " (the JVM exits with status 1; the program did not run)");
+            System.exit(1);
         }
     }
 

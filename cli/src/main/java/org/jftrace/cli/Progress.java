@@ -32,6 +32,14 @@ final class Progress {
         }
     }
 
+    /** Says {@code what} as it is. */
+    void say(String what) {
+        if (on) {
+            err.println("jftrace: " + what);
+            err.flush();
+        }
+    }
+
     /** Says what was done, with the time since this command started. */
     void done(String what) {
         if (on) {

@@ -158,12 +158,53 @@ class CommandLineTest {
     }
 
     @Test
+    void recordChecksItsOptionsBeforeAttaching() {
+        Result r = run("record", "-p", "1");
+        assertEquals(1, r.exit);
+        assertTrue(r.err.startsWith("jftrace: Missing required option: '--filter=GLOB'"), r.err);
+        r = withAgent("record", "-p", "1", "-l", "a.B.*", "-t", "irqsoff");
+        assertEquals(1, r.exit);
+        assertEquals("jftrace: record: option tracer: 'irqsoff' is not a tracer: write tracer=function, "
+                + "tracer=function_graph or tracer=profile\n", r.err);
+        r = withAgent("record", "-p", "1", "-l", "a.B.*", "-O", "funcgraph-colour");
+        assertEquals(1, r.exit);
+        assertTrue(r.err.startsWith("jftrace: record: option options: 'funcgraph-colour' is not an option of the "
+                + "function_graph tracer"), r.err);
+        r = withAgent("record", "-p", "1", "-l", "a.B.*", "-t", "function", "--max-graph-depth", "3");
+        assertEquals(1, r.exit);
+        assertTrue(r.err.startsWith("jftrace: record: option max_graph_depth: only the function_graph tracer"), r.err);
+        r = withAgent("record", "-p", "1", "-l", "a.B.*", "--duration", "0");
+        assertEquals("jftrace: record: --duration 0.0 is not a positive number of seconds\n", r.err);
+        r = withAgent("record", "-p", "1", "-l", "a.B.*", "-o", tmp.toString());
+        assertEquals(1, r.exit);
+        assertTrue(r.err.contains("is a directory; give a file in an existing directory"), r.err);
+    }
+
+    @Test
+    void reportSummarisesTheHeaderAndRefusesOtherFiles() throws Exception {
+        Path f = tmp.resolve("t.trace");
+        Files.writeString(f, "# jftrace: tracer=function events=12345 lost=2 overrun=0 seconds=5.012 pid=77 "
+                + "options=tracer=function,filter=a.B.*\n# tracer: function\nline\n");
+        Result r = run("report", f.toString());
+        assertEquals(0, r.exit, r.err);
+        assertEquals("function: 12,345 events, 2 lost, 0 overrun, in 5.012 s, JVM 77 (tracer=function,filter=a.B.*)\n"
+                + "# tracer: function\nline\n", r.out);
+        Files.writeString(f, "# tracer: function\n");
+        r = run("report", f.toString());
+        assertEquals(1, r.exit);
+        assertTrue(r.err.startsWith("jftrace: report: " + f + " is not a trace jftrace recorded"), r.err);
+        r = run("report", tmp.resolve("none").toString());
+        assertEquals(1, r.exit);
+        assertTrue(r.err.startsWith("jftrace: report: cannot read "), r.err);
+    }
+
+    @Test
     void completionCoversCommandsAndOptions() {
         Result r = run("completion");
         assertEquals(0, r.exit);
         assertTrue(r.out.startsWith("#!/usr/bin/env bash"), r.out.substring(0, 80));
-        for (String word : List.of("ps list enabled patch unpatch patches reset completion", "--agent-jar", "--pid",
-                "--no-header")) {
+        for (String word : List.of("ps list enabled patch unpatch patches reset record report completion", "--agent-jar",
+                "--pid", "--no-header", "--duration", "--graph-function")) {
             assertTrue(r.out.contains(word), word);
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -90,9 +91,16 @@ public final class AgentCommands {
                 return ControlCommands.reset();
             case "install":
                 return "installed";
+            case "record-start":
+                return Recording.start(Arrays.copyOfRange(w, 1, w.length));
+            case "record-stop":
+                if (w.length != 2) {
+                    throw new IllegalArgumentException("usage: record-stop ID");
+                }
+                return Recording.stop(w[1]);
             default:
                 throw new IllegalArgumentException("unknown command '" + w[0] + "': use install, patch, unpatch, "
-                        + "patches, list, enabled, reset");
+                        + "patches, list, enabled, reset, record-start, record-stop");
         }
     }
 

@@ -31,13 +31,15 @@ import org.jftrace.internal.glob.Glob;
  * otherwise (exit codes in {@link AttachProtocol}).
  *
  * <p>Commands (words): {@code install}; {@code patch TARGET REPLACEMENT [JAR]}; {@code unpatch
- * TARGET}; {@code patches}; {@code list [GLOB]}; {@code enabled}; {@code reset}.
+ * TARGET}; {@code patches}; {@code list [GLOB]}; {@code enabled}; {@code reset}; {@code record-start
+ * OPTION...} ({@link TraceOptions}' {@code name=value} items); {@code record-stop ID}.
  */
 public final class AttachClient {
     static final String NAME_FORM = "binary.class.Name.method[(params)]";
     /** HotSpot's attach protocol (JDK 17) takes arguments of at most 1,024 bytes with the final NUL. */
     private static final int ARG_MAX = 1000;
-    private static final String COMMANDS = "install, patch, unpatch, patches, list, enabled, reset";
+    private static final String COMMANDS = "install, patch, unpatch, patches, list, enabled, reset, record-start, "
+            + "record-stop";
 
     private AttachClient() {
     }
@@ -116,6 +118,18 @@ public final class AttachClient {
                 }
                 if (w.length == 2) {
                     checkGlob(w[1]);
+                }
+                return;
+            case "record-start":
+                try {
+                    TraceOptions.of(java.util.Arrays.asList(w).subList(1, w.length), false);
+                } catch (IllegalArgumentException e) {
+                    throw new AttachFailure(EXIT_USAGE, "record: " + e.getMessage());
+                }
+                return;
+            case "record-stop":
+                if (w.length != 2) {
+                    throw new AttachFailure(EXIT_USAGE, "usage: record-stop ID");
                 }
                 return;
             case "unpatch":

@@ -1,4 +1,4 @@
-package org.jftrace.tracers.function;
+package org.jftrace.it.tracers;
 
 import java.util.HashMap;
 import java.util.Map;

@@ -1,17 +1,13 @@
-package org.jftrace.tracers.graph;
+package org.jftrace.it.tracers;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,23 +29,7 @@ class GraphTracerJvmTest {
 
     @BeforeAll
     static void runTheScenarios() throws Exception {
-        String agent = System.getProperty("jftrace.agent.jar", "../agent/target/jftrace-agent.jar");
-        assumeTrue(new File(agent).isFile(), "SKIPPED: no agent jar at " + agent
-                + ": build it first (mvn -B package -pl agent -am), or run mvn -B verify from the root");
-        String cp = System.getProperty("jftrace.tracers.classes", "target/classes") + File.pathSeparator
-                + System.getProperty("jftrace.tracers.testClasses", "target/test-classes");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-javaagent:" + agent, "-cp", cp,
-                GraphTracerScenarios.class.getName(), out.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(out.resolve("jvm.log").toFile());
-        Process p = pb.start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the traced JVM did not finish");
-        String log = Files.readString(out.resolve("jvm.log"));
-        assertEquals(0, p.exitValue(), "traced JVM failed:\n" + log);
-        try (Reader r = Files.newBufferedReader(out.resolve("facts.properties"))) {
-            facts.load(r);
-        }
+        facts = ScenarioJvm.run(GraphTracerScenarios.class, out);
     }
 
     static List<String> read(String file) throws IOException {

@@ -1,20 +1,15 @@
-package org.jftrace.tracers.profile;
+package org.jftrace.it.tracers;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.jftrace.tracers.graph.CallTree;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,23 +28,7 @@ class ProfilerJvmTest {
 
     @BeforeAll
     static void runTheScenarios() throws Exception {
-        String agent = System.getProperty("jftrace.agent.jar", "../agent/target/jftrace-agent.jar");
-        assumeTrue(new File(agent).isFile(), "SKIPPED: no agent jar at " + agent
-                + ": build it first (mvn -B package -pl agent -am), or run mvn -B verify from the root");
-        String cp = System.getProperty("jftrace.tracers.classes", "target/classes") + File.pathSeparator
-                + System.getProperty("jftrace.tracers.testClasses", "target/test-classes");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-javaagent:" + agent, "-cp", cp,
-                ProfilerScenarios.class.getName(), out.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(out.resolve("jvm.log").toFile());
-        Process p = pb.start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the traced JVM did not finish");
-        String log = Files.readString(out.resolve("jvm.log"));
-        assertEquals(0, p.exitValue(), "traced JVM failed:\n" + log);
-        try (Reader r = Files.newBufferedReader(out.resolve("facts.properties"))) {
-            facts.load(r);
-        }
+        facts = ScenarioJvm.run(ProfilerScenarios.class, out);
     }
 
     static long get(String key) {

@@ -1,23 +1,20 @@
-package org.jftrace.tracers.function;
+package org.jftrace.it.tracers;
 
 import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.jftrace.tracers.function.FunctionTraceFormat;
 
 /**
  * The function tracer in a real JVM with the agent ({@link FunctionTracerScenarios}, forked once):
@@ -27,7 +24,7 @@ class FunctionTracerJvmTest {
     /** {@code TASK-TID [BUF] SECONDS.MICROS: function <-parent}, the kernel's line. */
     static final Pattern LINE = Pattern.compile("^ *(.+)-(\\d+) +\\[(\\d{3})\\] +(\\d+)\\.(\\d{6}): (\\S+) <-(\\S+)$");
     static final Pattern ENTRIES = Pattern.compile("^# entries-in-buffer/entries-written: (\\d+)/(\\d+)   #P:(\\d+)$");
-    static final String W = "org.jftrace.tracers.function.Workload.";
+    static final String W = "org.jftrace.it.tracers.Workload.";
     static final String PUT = "java.util.HashMap.put";
 
     @TempDir
@@ -39,24 +36,7 @@ class FunctionTracerJvmTest {
 
     @BeforeAll
     static void runTheScenarios() throws Exception {
-        String agent = System.getProperty("jftrace.agent.jar", "../agent/target/jftrace-agent.jar");
-        assumeTrue(new File(agent).isFile(), "SKIPPED: no agent jar at " + agent
-                + ": build it first (mvn -B package -pl agent -am), or run mvn -B verify from the root");
-        String cp = System.getProperty("jftrace.tracers.classes", "target/classes") + File.pathSeparator
-                + System.getProperty("jftrace.tracers.testClasses", "target/test-classes");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // The API comes from the agent jar (as in a user's JVM): the class path has only the tracers.
-        ProcessBuilder pb = new ProcessBuilder(java, "-javaagent:" + agent, "-cp", cp,
-                FunctionTracerScenarios.class.getName(), out.toString());
-        pb.redirectErrorStream(true);
-        pb.redirectOutput(out.resolve("jvm.log").toFile());
-        Process p = pb.start();
-        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "the traced JVM did not finish");
-        String log = Files.readString(out.resolve("jvm.log"));
-        assertEquals(0, p.exitValue(), "traced JVM failed:\n" + log);
-        try (Reader r = Files.newBufferedReader(out.resolve("facts.properties"))) {
-            facts.load(r);
-        }
+        facts = ScenarioJvm.run(FunctionTracerScenarios.class, out);
     }
 
     static List<String> read(String file) throws IOException {
@@ -131,7 +111,7 @@ class FunctionTracerJvmTest {
         header(text);
         List<Line> w = of(events(text), "workload");
         assertCallSequence(w, Long.parseLong(facts.getProperty("exact.tid")));
-        assertTrue(w.get(0).parent.startsWith("org.jftrace.tracers.function.FunctionTracerScenarios.lambda$"), w.get(0).parent);
+        assertTrue(w.get(0).parent.startsWith("org.jftrace.it.tracers.FunctionTracerScenarios.lambda$"), w.get(0).parent);
         for (Line l : w.subList(1, w.size())) {
             assertEquals(l.function.equals(PUT) ? W + "step" : W + "run", l.parent, l.toString());
         }

@@ -1,4 +1,4 @@
-package org.jftrace.tracers.graph;
+package org.jftrace.it.tracers;
 
 /** Drives {@link CallTree} from code no test traces, so that {@link CallTree#escaper()}'s exception escapes. */
 public final class TreeDriver {

@@ -1,4 +1,4 @@
-package org.jftrace.tracers.function;
+package org.jftrace.it.tracers;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,13 +12,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.jftrace.FtraceException;
 import org.jftrace.tracers.ring.BufferMode;
+import org.jftrace.tracers.function.FunctionTracer;
 
 /**
  * Runs the function tracer in a JVM started with the agent and writes what it printed to files
  * in the directory given as argument; {@link FunctionTracerJvmTest} checks them.
  */
 public final class FunctionTracerScenarios {
-    static final String WORKLOAD = "org.jftrace.tracers.function.Workload.*";
+    static final String WORKLOAD = "org.jftrace.it.tracers.Workload.*";
     static final String PUT = "java.util.HashMap.put";
     static final int CALLS = 50;
 
@@ -49,7 +50,7 @@ public final class FunctionTracerScenarios {
 
     /** trace_pipe follows a live thread: lines arrive while it runs, which waits for 5 of them. */
     private static void pipe(Path out, Properties facts) throws Exception {
-        FunctionTracer t = FunctionTracer.builder().filter("org.jftrace.tracers.function.Workload.step").build();
+        FunctionTracer t = FunctionTracer.builder().filter("org.jftrace.it.tracers.Workload.step").build();
         t.start();
         FunctionTracer.Pipe pipe = t.openPipe();
         AtomicBoolean stop = new AtomicBoolean();
@@ -83,7 +84,7 @@ public final class FunctionTracerScenarios {
 
     /** Drop mode on one 1 KB buffer (16 records), resize refused while started, clear, tracing_on. */
     private static void dropClearResize(Path out, Properties facts) throws Exception {
-        FunctionTracer t = FunctionTracer.builder().filter("org.jftrace.tracers.function.Workload.step")
+        FunctionTracer t = FunctionTracer.builder().filter("org.jftrace.it.tracers.Workload.step")
                 .bufferSizeKb(1).buffers(1).mode(BufferMode.DROP).build();
         Map<Integer, Integer> map = Workload.newMap();
         t.start();

@@ -1,17 +1,18 @@
-package org.jftrace.tracers.graph;
+package org.jftrace.it.tracers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
 import org.jftrace.FtraceException;
+import org.jftrace.tracers.graph.GraphTracer;
 
 /**
  * Runs the function_graph tracer in a JVM started with the agent and writes what it printed into
  * the directory given as argument; {@link GraphTracerJvmTest} checks it.
  */
 public final class GraphTracerScenarios {
-    static final String TREE = "org.jftrace.tracers.graph.CallTree.";
+    static final String TREE = "org.jftrace.it.tracers.CallTree.";
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);

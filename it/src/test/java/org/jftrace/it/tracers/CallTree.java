@@ -1,4 +1,4 @@
-package org.jftrace.tracers.graph;
+package org.jftrace.it.tracers;
 
 /**
  * The traced program of the JVM tests: a known call tree with leaves, nesting, recursion, an

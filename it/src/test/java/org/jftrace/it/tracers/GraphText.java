@@ -1,4 +1,4 @@
-package org.jftrace.tracers.graph;
+package org.jftrace.it.tracers;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -10,10 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jftrace.tracers.graph.GraphDuration;
 
 /**
  * Reads function_graph text back into call trees, per thread, checking each line's layout: the
- * test's independent reading of what {@link GraphTraceFormat} printed.
+ * test's independent reading of what {@link org.jftrace.tracers.graph.GraphTraceFormat} printed.
  */
 final class GraphText {
     /** {@code  BUF) [TASK-TID | ]DURATION-FIELD|  INDENT TEXT}: the duration field is 14 characters. */

@@ -1,4 +1,4 @@
-package org.jftrace.tracers.profile;
+package org.jftrace.it.tracers;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -6,8 +6,8 @@ import java.util.Properties;
 
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
-import org.jftrace.tracers.graph.CallTree;
-import org.jftrace.tracers.graph.TreeDriver;
+import org.jftrace.tracers.profile.FunctionProfiler;
+import org.jftrace.tracers.profile.FunctionStat;
 
 /**
  * Runs the function profiler in a JVM started with the agent over {@link CallTree} and writes its
@@ -15,7 +15,7 @@ import org.jftrace.tracers.graph.TreeDriver;
  * {@link ProfilerJvmTest} checks them.
  */
 public final class ProfilerScenarios {
-    static final String TREE = "org.jftrace.tracers.graph.CallTree.";
+    static final String TREE = "org.jftrace.it.tracers.CallTree.";
     /** How many times each thread runs the tree. */
     static final int RUNS_1 = 5;
     static final int RUNS_2 = 3;

@@ -1,0 +1,145 @@
+package org.jftrace.internal.agent;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.jftrace.tracers.function.FunctionTracer;
+import org.jftrace.tracers.graph.GraphTracer;
+import org.jftrace.tracers.profile.FunctionProfiler;
+import org.jftrace.tracers.profile.FunctionStat;
+import org.jftrace.tracers.ring.BufferStats;
+
+/**
+ * One tracer of the {@code tracers} module run on {@link TraceOptions}, in this JVM: what
+ * start-up tracing and {@code jftrace record} share. Call order: {@code start (freeze)? text stop?}.
+ *
+ * <p>Its text is the tracer's own (the kernel's formats) after one line of jftrace's, which
+ * {@code jftrace report} reads back:
+ * <pre>
+ * # jftrace: tracer=function_graph events=2345 lost=0 overrun=0 seconds=5.012 pid=1234 options=tracer=...
+ * </pre>
+ */
+final class TraceSession {
+    /** The first line's start; {@code jftrace report} looks for it. */
+    static final String HEADER = "# jftrace: ";
+
+    final TraceOptions options;
+    private final FunctionTracer function;
+    private final GraphTracer graph;
+    private final FunctionProfiler profiler;
+    private long startNanos;
+    private long frozenNanos;
+
+    TraceSession(TraceOptions o) {
+        this.options = o;
+        switch (o.tracer) {
+            case TraceOptions.FUNCTION: {
+                FunctionTracer.Builder b = FunctionTracer.builder().filter(array(o.filter)).notrace(array(o.notrace))
+                        .parentIp(o.options.getOrDefault("parent-ip", false))
+                        .symOffset(o.options.getOrDefault("sym-offset", false));
+                if (o.bufferSizeKb != 0) {
+                    b.bufferSizeKb(o.bufferSizeKb);
+                }
+                function = b.build();
+                graph = null;
+                profiler = null;
+                break;
+            }
+            case TraceOptions.FUNCTION_GRAPH: {
+                GraphTracer.Builder b = GraphTracer.builder().filter(array(o.filter)).notrace(array(o.notrace))
+                        .graphFunction(array(o.graphFunction)).graphNotrace(array(o.graphNotrace))
+                        .maxGraphDepth(o.maxGraphDepth);
+                if (o.bufferSizeKb != 0) {
+                    b.bufferSizeKb(o.bufferSizeKb);
+                }
+                graph = b.build();
+                for (Map.Entry<String, Boolean> e : o.options.entrySet()) {
+                    graph.setOption(e.getKey(), e.getValue());
+                }
+                function = null;
+                profiler = null;
+                break;
+            }
+            default:
+                profiler = FunctionProfiler.builder().filter(array(o.filter)).notrace(array(o.notrace))
+                        .graphTime(o.options.getOrDefault("graph-time", true)).build();
+                function = null;
+                graph = null;
+        }
+    }
+
+    /**
+     * Registers the tracer's ops (hooks its methods).
+     *
+     * @throws org.jftrace.FtraceException as the tracer's start: EINVAL for a glob that matches no
+     *                                     method of a loaded class
+     */
+    void start() {
+        startNanos = System.nanoTime();
+        if (function != null) {
+            function.start();
+        } else if (graph != null) {
+            graph.start();
+        } else {
+            profiler.setEnabled(true);
+        }
+    }
+
+    /**
+     * Stops recording and keeps the hooks: what a JVM's exit needs (no retransformation while
+     * other shutdown hooks run); {@link #stop} takes the hooks off.
+     */
+    void freeze() {
+        frozenNanos = System.nanoTime();
+        if (function != null) {
+            function.setTracingOn(false);
+        } else if (graph != null) {
+            graph.setTracingOn(false);
+        } else {
+            profiler.setEnabled(false);
+        }
+    }
+
+    /** Unregisters every ops of the tracer: when it returns no callback runs. */
+    void stop() {
+        if (frozenNanos == 0) {
+            frozenNanos = System.nanoTime();
+        }
+        if (function != null) {
+            function.stop();
+        } else if (graph != null) {
+            graph.stop();
+        } else {
+            profiler.setEnabled(false);
+        }
+    }
+
+    /** {@return the header line and the tracer's text} */
+    String text() {
+        long[] counts = counts();
+        String body = function != null ? function.trace() : graph != null ? graph.trace() : profiler.traceStat();
+        double seconds = ((frozenNanos != 0 ? frozenNanos : System.nanoTime()) - startNanos) / 1e9;
+        return HEADER + "tracer=" + options.tracer + " events=" + counts[0] + " lost=" + counts[1] + " overrun="
+                + counts[2] + String.format(Locale.ROOT, " seconds=%.3f", seconds) + " pid="
+                + ProcessHandle.current().pid() + " options=" + options + "\n" + body;
+    }
+
+    /** {@return events written (calls profiled), lost, overrun} */
+    private long[] counts() {
+        if (profiler != null) {
+            long hits = 0;
+            for (FunctionStat s : profiler.stat()) {
+                hits += s.hits();
+            }
+            return new long[] {hits, profiler.lost(), 0};
+        }
+        List<BufferStats> stats = function != null ? function.ring().stats() : graph.ring().stats();
+        BufferStats t = BufferStats.total(stats);
+        return new long[] {t.written(), t.lost(), t.overrun()};
+    }
+
+    private static String[] array(List<String> globs) {
+        return globs.toArray(new String[0]);
+    }
+}
