@@ -31,7 +31,7 @@ final class Recording {
                     + "jftrace record)");
         }
         int before = Ftrace.enabledFunctions().size();
-        TraceSession s = new TraceSession(o);
+        TraceSession s = new TraceSession(o, false);
         s.start();
         byte[] random = new byte[8];
         new SecureRandom().nextBytes(random);

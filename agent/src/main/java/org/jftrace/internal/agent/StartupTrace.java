@@ -8,9 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 import org.jftrace.FtraceException;
 
@@ -29,20 +26,13 @@ public final class StartupTrace {
      * Starts the tracer of {@code options} (checked by {@link TraceOptions#check}) and the hook that writes its
      * trace at exit.
      *
-     * @return null once tracing, else why not (a glob that matches no method here nor on the class path)
+     * @return null once tracing, else why not
      */
     public static String start(String options) {
         TraceOptions o = TraceOptions.parse(options);
-        Map<String, List<String>> globs = new LinkedHashMap<>();
-        globs.put("filter", o.filter);
-        globs.put("notrace", o.notrace);
-        globs.put("graph_function", o.graphFunction);
-        globs.put("graph_notrace", o.graphNotrace);
-        String unmatched = ClassPathPreload.resolve(globs);
-        if (unmatched != null) {
-            return unmatched;
-        }
-        TraceSession s = new TraceSession(o);
+        // Pending patterns: at premain almost nothing of the program is loaded; the core keeps the
+        // patterns and hooks the classes they match as they load.
+        TraceSession s = new TraceSession(o, true);
         try {
             s.start();
         } catch (FtraceException e) {

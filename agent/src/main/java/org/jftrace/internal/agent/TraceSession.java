@@ -31,11 +31,12 @@ final class TraceSession {
     private long startNanos;
     private long frozenNanos;
 
-    TraceSession(TraceOptions o) {
+    /** @param pending patterns may name classes not loaded yet (tracing from the start); else strict, as a live change */
+    TraceSession(TraceOptions o, boolean pending) {
         this.options = o;
         switch (o.tracer) {
             case TraceOptions.FUNCTION: {
-                FunctionTracer.Builder b = FunctionTracer.builder().filter(array(o.filter)).notrace(array(o.notrace))
+                FunctionTracer.Builder b = FunctionTracer.builder().pending(pending).filter(array(o.filter)).notrace(array(o.notrace))
                         .parentIp(o.options.getOrDefault("parent-ip", false))
                         .symOffset(o.options.getOrDefault("sym-offset", false));
                 if (o.bufferSizeKb != 0) {
@@ -47,7 +48,7 @@ final class TraceSession {
                 break;
             }
             case TraceOptions.FUNCTION_GRAPH: {
-                GraphTracer.Builder b = GraphTracer.builder().filter(array(o.filter)).notrace(array(o.notrace))
+                GraphTracer.Builder b = GraphTracer.builder().pending(pending).filter(array(o.filter)).notrace(array(o.notrace))
                         .graphFunction(array(o.graphFunction)).graphNotrace(array(o.graphNotrace))
                         .maxGraphDepth(o.maxGraphDepth);
                 if (o.bufferSizeKb != 0) {
@@ -62,7 +63,7 @@ final class TraceSession {
                 break;
             }
             default:
-                profiler = FunctionProfiler.builder().filter(array(o.filter)).notrace(array(o.notrace))
+                profiler = FunctionProfiler.builder().pending(pending).filter(array(o.filter)).notrace(array(o.notrace))
                         .graphTime(o.options.getOrDefault("graph-time", true)).build();
                 function = null;
                 graph = null;

@@ -46,6 +46,7 @@ public final class FunctionTracer {
     private final boolean symOffset;
     private final int buffers;
     private final BufferMode mode;
+    private final boolean pending;
     private volatile RingBuffer ring;
     private Registration registration;
 
@@ -56,6 +57,7 @@ public final class FunctionTracer {
         this.symOffset = b.symOffset;
         this.buffers = b.buffers;
         this.mode = b.mode;
+        this.pending = b.pending;
         this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode);
     }
 
@@ -81,10 +83,20 @@ public final class FunctionTracer {
             b.flags(FtraceOps.Flag.PARENT_IP);
         }
         if (!filter.isEmpty()) {
-            b.filter(filter.toArray(new String[0]));
+            String[] f = filter.toArray(new String[0]);
+            if (pending) {
+                b.filterPending(f);
+            } else {
+                b.filter(f);
+            }
         }
         if (!notrace.isEmpty()) {
-            b.notrace(notrace.toArray(new String[0]));
+            String[] n = notrace.toArray(new String[0]);
+            if (pending) {
+                b.notracePending(n);
+            } else {
+                b.notrace(n);
+            }
         }
         FtraceOps ops = b.build();
         ring.setRecording(true);
@@ -222,8 +234,19 @@ public final class FunctionTracer {
         private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
         private int buffers = RingBuffer.defaultBuffers();
         private BufferMode mode = BufferMode.OVERWRITE;
+        private boolean pending;
 
         private Builder() {
+        }
+
+        /**
+         * Patterns may name classes not loaded yet (the kernel's pending filter): they are kept and
+         * match classes as they load, and a pattern that matches nothing yet is not an error. For
+         * tracing from a program's start.
+         */
+        public Builder pending(boolean on) {
+            this.pending = on;
+            return this;
         }
 
         /** {@code set_ftrace_filter}: globs of the methods to trace (none: every method). */

@@ -51,7 +51,7 @@ final class GraphHandlers {
     private long slotsFull;
 
     GraphHandlers(GraphTracer tracer, RingBuffer ring, ExceptionClassIds ids, List<String> graphFunctions,
-                  List<String> graphNotrace, List<String> filter, List<String> notrace, int slots) {
+                  List<String> graphNotrace, List<String> filter, List<String> notrace, int slots, boolean pending) {
         this.tracer = tracer;
         this.ring = ring;
         this.ids = ids;
@@ -59,16 +59,16 @@ final class GraphHandlers {
         this.notraced = graphNotrace.isEmpty() ? null : new PerThreadSlots(slots);
         // notrace first: registered first, so that no main entry runs before the marks can exist
         if (notraced != null) {
-            ops.add(FgraphOps.builder(this::notraceEntry, this::notraceExit).name(GraphTracer.NAME + ":graph_notrace")
-                    .filter(array(graphNotrace)).build());
+            ops.add(filter(FgraphOps.builder(this::notraceEntry, this::notraceExit).name(GraphTracer.NAME + ":graph_notrace"),
+                    array(graphNotrace), pending).build());
         }
         if (roots != null) {
-            FgraphOps.Builder b = FgraphOps.builder(this::rootEntry, this::rootExit).name(GraphTracer.NAME + ":graph_function")
-                    .filter(array(graphFunctions));
+            FgraphOps.Builder b = FgraphOps.builder(this::rootEntry, this::rootExit).name(GraphTracer.NAME + ":graph_function");
+            filter(b, array(graphFunctions), pending);
             List<String> not = new ArrayList<>(notrace);
             not.addAll(graphNotrace);
             if (!not.isEmpty()) {
-                b.notrace(array(not));
+                notrace(b, array(not), pending);
             }
             ops.add(b.build());
         }
@@ -76,15 +76,24 @@ final class GraphHandlers {
         FgraphRetFunc exit = roots == null ? this::plainExit : this::filteredExit;
         FgraphOps.Builder b = FgraphOps.builder(entry, exit).name(GraphTracer.NAME);
         if (!filter.isEmpty()) {
-            b.filter(array(filter));
+            filter(b, array(filter), pending);
         }
         List<String> not = new ArrayList<>(notrace);
         not.addAll(graphFunctions);
         not.addAll(graphNotrace);
         if (!not.isEmpty()) {
-            b.notrace(array(not));
+            notrace(b, array(not), pending);
         }
         ops.add(b.build());
+    }
+
+    /** The user's patterns, pending (kept for classes not loaded yet) or strict. */
+    private static FgraphOps.Builder filter(FgraphOps.Builder b, String[] globs, boolean pending) {
+        return pending ? b.filterPending(globs) : b.filter(globs);
+    }
+
+    private static FgraphOps.Builder notrace(FgraphOps.Builder b, String[] globs, boolean pending) {
+        return pending ? b.notracePending(globs) : b.notrace(globs);
     }
 
     private static String[] array(List<String> l) {

@@ -50,6 +50,7 @@ public final class GraphTracer {
     private final List<String> graphNotrace;
     private final int buffers;
     private final BufferMode mode;
+    private final boolean pending;
     private final ExceptionClassIds exceptionIds = new ExceptionClassIds();
     private final Set<GraphOption> options = EnumSet.noneOf(GraphOption.class);
     private volatile RingBuffer ring;
@@ -64,6 +65,7 @@ public final class GraphTracer {
         this.graphNotrace = List.copyOf(b.graphNotrace);
         this.buffers = b.buffers;
         this.mode = b.mode;
+        this.pending = b.pending;
         setMaxGraphDepth(b.maxGraphDepth);
         for (GraphOption o : GraphOption.values()) {
             if (o.defaultOn()) {
@@ -89,7 +91,7 @@ public final class GraphTracer {
             throw new FtraceException(Errno.EBUSY, "the function_graph tracer is started already: stop() it first");
         }
         GraphHandlers h = new GraphHandlers(this, ring, exceptionIds, graphFunctions, graphNotrace,
-                filter, notrace, GRAPH_SLOTS);
+                filter, notrace, GRAPH_SLOTS, pending);
         ring.setRecording(true);
         h.register();
         handlers = h;
@@ -225,8 +227,19 @@ public final class GraphTracer {
         private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
         private int buffers = RingBuffer.defaultBuffers();
         private BufferMode mode = BufferMode.OVERWRITE;
+        private boolean pending;
 
         private Builder() {
+        }
+
+        /**
+         * Patterns may name classes not loaded yet (the kernel's pending filter): they are kept and
+         * match classes as they load, and a pattern that matches nothing yet is not an error. For
+         * tracing from a program's start.
+         */
+        public Builder pending(boolean on) {
+            this.pending = on;
+            return this;
         }
 
         /** {@code set_ftrace_filter}: globs of the methods to trace (none: every method). */

@@ -44,6 +44,7 @@ public final class FunctionProfiler {
     private final List<String> filter;
     private final List<String> notrace;
     private final boolean perThread;
+    private final boolean pending;
     private final ProfileStripe[] stripes;
     private final int mask;
     private volatile boolean graphTime;
@@ -54,6 +55,7 @@ public final class FunctionProfiler {
         this.filter = List.copyOf(b.filter);
         this.notrace = List.copyOf(b.notrace);
         this.perThread = b.perThread;
+        this.pending = b.pending;
         this.graphTime = b.graphTime;
         if (b.functions < 16 || b.functions > 1 << 22) {
             throw new FtraceException(Errno.EINVAL, "functions per stripe " + b.functions
@@ -107,10 +109,12 @@ public final class FunctionProfiler {
         }
         b.name("function_profile");
         if (!filter.isEmpty()) {
-            b.filter(filter.toArray(new String[0]));
+            String[] f = filter.toArray(new String[0]);
+            b = pending ? b.filterPending(f) : b.filter(f);
         }
         if (!notrace.isEmpty()) {
-            b.notrace(notrace.toArray(new String[0]));
+            String[] n = notrace.toArray(new String[0]);
+            b = pending ? b.notracePending(n) : b.notrace(n);
         }
         FgraphOps g = b.build();
         Ftrace.registerFgraph(g);
@@ -334,10 +338,21 @@ public final class FunctionProfiler {
         private final List<String> notrace = new ArrayList<>();
         private boolean perThread;
         private boolean graphTime = true;
+        private boolean pending;
         private int stripes = RingBuffer.defaultBuffers();
         private int functions = DEFAULT_FUNCTIONS;
 
         private Builder() {
+        }
+
+        /**
+         * Patterns may name classes not loaded yet (the kernel's pending filter): they are kept and
+         * match classes as they load, and a pattern that matches nothing yet is not an error. For
+         * tracing from a program's start.
+         */
+        public Builder pending(boolean on) {
+            this.pending = on;
+            return this;
         }
 
         /** {@code set_ftrace_filter}: globs of the methods to profile (none: every method). */
