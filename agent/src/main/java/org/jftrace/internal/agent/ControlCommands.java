@@ -53,11 +53,13 @@ final class ControlCommands {
      * @throws FtraceException EBUSY when functions are still hooked after the patches are undone
      */
     static String reset() {
+        String recording = Recording.abandon(); // a recording whose command was killed keeps its hooks until here
         List<LivePatch> patches = LivePatch.active();
         for (LivePatch p : patches) {
             p.undo();
         }
-        String undone = "undid " + patches.size() + (patches.size() == 1 ? " patch" : " patches");
+        String undone = (recording == null ? "" : "stopped the recording (" + recording + "), its trace dropped; ")
+                + "undid " + patches.size() + (patches.size() == 1 ? " patch" : " patches");
         List<EnabledFunction> left = Ftrace.enabledFunctions();
         if (!left.isEmpty()) {
             throw new FtraceException(Errno.EBUSY, undone + "; " + left.size() + " function" + (left.size() == 1 ? " is" : "s are")

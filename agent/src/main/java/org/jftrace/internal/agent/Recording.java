@@ -40,6 +40,21 @@ final class Recording {
         return currentId + " " + Math.max(0, Ftrace.enabledFunctions().size() - before);
     }
 
+    /**
+     * For {@code reset}: stops the running recording, if any (its command was killed, or the user
+     * wants the program back), dropping its trace. {@return what was stopped, or null}
+     */
+    static synchronized String abandon() {
+        if (current == null) {
+            return null;
+        }
+        TraceSession s = current;
+        current = null;
+        currentId = null;
+        s.stop();
+        return s.options.toString();
+    }
+
     /** {@code record-stop ID}: {@return the trace} after every ops of the recording is unregistered */
     static synchronized String stop(String id) {
         if (current == null || !currentId.equals(id)) {

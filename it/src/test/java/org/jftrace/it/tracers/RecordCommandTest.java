@@ -135,6 +135,24 @@ class RecordCommandTest {
     }
 
     @Test
+    void resetStopsTheRecordingOfAKilledCommand() throws Exception {
+        try (ForkedJvm t = target()) {
+            String pid = Long.toString(t.pid());
+            CliProcess killed = CliProcess.start("record", "-p", pid, "-l", T + "outer", "-o", tmp.resolve("k").toString());
+            killed.awaitErr("until Ctrl-C", 60);
+            killed.process.destroyForcibly().waitFor(); // SIGKILL: no shutdown hook stops the tracer
+            CliProcess reset = CliProcess.run("reset", "-p", pid);
+            assertEquals(0, reset.exit(), reset.toString());
+            assertTrue(reset.out().contains("stopped the recording (tracer=function_graph,filter=" + T + "outer)"),
+                    reset.toString());
+            assertNothingHooked(t);
+            CliProcess again = CliProcess.run("record", "-p", pid, "-l", T + "inner", "--duration", "1",
+                    "-o", tmp.resolve("again").toString());
+            assertEquals(0, again.exit(), "a new recording can start: " + again);
+        }
+    }
+
+    @Test
     void aMalformedGlobIsExit1BeforeAnyAttach() throws Exception {
         CliProcess r = CliProcess.run("record", "-p", Long.toString(ProcessHandle.current().pid()), "-l", "a.[b");
         assertEquals(1, r.exit(), r.toString());
