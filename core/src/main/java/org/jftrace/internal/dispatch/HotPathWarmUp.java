@@ -28,7 +28,7 @@ public final class HotPathWarmUp {
         Log.hook();
         ThreadGuard.ofCurrentThread();
         ThreadGuard.sweep();
-        ThreadGuard.trainSlot();
+        trainSlot();
         MutableCallSite.syncAll(new MutableCallSite[] {new MutableCallSite(CallChains.SITE_TYPE)});
         FtraceOps ops = FtraceOps.of(new WarmUpFunc()).withFlags(Flag.PARENT_IP, Flag.PER_CPU);
         LiveOps s = new LiveOps(ops);
@@ -200,6 +200,54 @@ public final class HotPathWarmUp {
             if ((calls++ & 15) == 15) { // rarely: the failure path trained, but cold (not inlined)
                 throw new IllegalStateException("warm-up");
             }
+        }
+    }
+
+    /**
+     * Runs every branch of {@link ThreadGuard#hookSlot()} both ways on this thread, so that the JIT compiles them
+     * all (see ThreadGuard's class comment), and checks each answer: a wrong one throws, and the agent does
+     * not start. Borrows slots near this thread's home with placeholder threads
+     * (never started, so never alive) and frees them after. Before any hook exists (warm-up).
+     */
+    static void trainSlot() {
+        synchronized (ThreadGuard.class) { // as the table's other writers
+            final Thread self = Thread.currentThread();
+            final int home = ThreadGuard.home(self);
+            final Thread[] saved = new Thread[ThreadGuard.PROBES + 1];
+            for (int k = 0; k <= ThreadGuard.PROBES; k++) {
+                saved[k] = ThreadGuard.OWNERS[(home + k) & ThreadGuard.MASK];
+            }
+            final Thread placeholder = new Thread("jftrace-placeholder");
+            // Hits first: the JVM profiles branches only once a method ran a few hundred times.
+            for (int k = 0; k <= ThreadGuard.PROBES; k++) {
+                ThreadGuard.OWNERS[(home + k) & ThreadGuard.MASK] = null;
+            }
+            for (int i = 0; i < 2_000; i++) {
+                ThreadGuard.hookSlot();
+            }
+            // Five times per window: the JIT compiles a branch only once it was reached 40 times (the
+            // claim is reached once per round), and the fewer misses next to real hits, the rarer the
+            // JIT deems the miss path (it then keeps the hooked method's own values in registers).
+            for (int round = 0; round < 5 * (ThreadGuard.PROBES + 1); round++) {
+                final int taken = round % (ThreadGuard.PROBES + 1); // slots home .. home+taken-1 are someone else's
+                for (int k = 0; k <= ThreadGuard.PROBES; k++) {
+                    ThreadGuard.OWNERS[(home + k) & ThreadGuard.MASK] = k < taken ? placeholder : null;
+                }
+                final int expected = taken < ThreadGuard.PROBES ? (home + taken) & ThreadGuard.MASK : ThreadGuard.OVERFLOW;
+                for (int again = 0; again < 3; again++) {
+                    final int got = ThreadGuard.hookSlot(); // claims (or overflows) the first time, finds after
+                    if (got != expected) {
+                        throw new IllegalStateException("recursion guard self-test: slot " + got + ", expected "
+                                + expected + " (home " + home + ", " + taken + " taken)");
+                    }
+                }
+            }
+            for (int k = 0; k <= ThreadGuard.PROBES; k++) {
+                ThreadGuard.OWNERS[(home + k) & ThreadGuard.MASK] = saved[k];
+            }
+            GuardSpill.entered = 0;
+            ThreadGuard.claims = 0;
+            ThreadGuard.slot();
         }
     }
 }

@@ -3,11 +3,10 @@ package org.jftrace.internal.dispatch;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
-import org.jftrace.internal.log.Log;
-
 /**
- * (About 500 lines on purpose: the slot table, its call-free search, the exit hooks' per-slot depth and the per-thread object share
- * private arrays that the JIT must see as constants of one class; the spill already lives apart.)
+ * (Near 450 lines on purpose: the slot table, its call-free search, the exit hooks' per-slot depth
+ * and the per-thread object share arrays that the JIT must see as constants of one class; the
+ * spill, the sweeper and the branch training live apart.)
  *
  * <p>The per-thread recursion guard of callbacks (the kernel's {@code trace_test_and_set_recursion}),
  * found without running any JDK bytecode: {@code Thread.currentThread()} is an intrinsic, the thread
@@ -18,12 +17,12 @@ import org.jftrace.internal.log.Log;
  * thread, {@link #BUSY}{@code [slot]} says whether it runs a guarded callback. {@link #hookSlot()} finds
  * or claims the slot with loads, compares and one compare-and-set, and nothing else: no call, no
  * allocation, no array bounds check (the arrays are constants), and every branch is trained both
- * ways in warm-up ({@link #trainSlot()}). Any call or uncommon trap in a hooked method makes the
+ * ways in warm-up ({@link HotPathWarmUp#trainSlot()}). Any call or uncommon trap in a hooked method makes the
  * JIT give it a full frame and a stack bang, which costs about 3.5 ns per call on the machines we
  * measured (bench rows limitCheck and limitBranch), more than the rest of the guard.
  *
  * <p>Slots of threads that died are freed by {@link #sweep()} (when hooks change, and every second
- * while threads keep claiming). A virtual thread holds a slot only while inside a guarded callback
+ * while threads keep claiming: {@link GuardSweeper}). A virtual thread holds a slot only while inside a guarded callback
  * ({@link #leave}), so millions of short-lived ones fit. A thread that finds no free slot near its
  * home (more platform threads than about a quarter of the table, or thousands of virtual threads
  * inside callbacks that block) gets {@link #OVERFLOW} and takes a busy flag of its own in
@@ -38,15 +37,15 @@ import org.jftrace.internal.log.Log;
  */
 public final class ThreadGuard {
     static final int DEFAULT_SLOTS = 1 << 14;
-    private static final int SLOTS = slotsProperty();
+    static final int SLOTS = slotsProperty();
     static final int MASK = SLOTS - 1;
     /** What the slot search returns when no slot near home is free (index SLOTS, past every home): take the spill. */
     static final int OVERFLOW = SLOTS;
     /** How many slots from its home a thread looks at. */
-    private static final int PROBES = 8;
+    static final int PROBES = 8;
 
     /** The thread owning each slot, or null; claimed by compare-and-set, freed by {@link #sweep()}. */
-    private static final Thread[] OWNERS = new Thread[SLOTS + 1];
+    static final Thread[] OWNERS = new Thread[SLOTS + 1];
     /** True while the slot's thread runs a guarded callback; only that thread writes it. */
     static final boolean[] BUSY = new boolean[SLOTS + 1];
     /** The per-thread objects, by slot; made by {@link #ofCurrentThread()} when first needed. */
@@ -54,7 +53,7 @@ public final class ThreadGuard {
     private static final VarHandle OWNER = MethodHandles.arrayElementVarHandle(Thread[].class);
 
     /** Slots claimed since the last sweep: the sweeper's cue. */
-    private static int claims;
+    static int claims;
 
     private static int slotsProperty() {
         int n = Integer.getInteger("jftrace.threadSlots", DEFAULT_SLOTS);
@@ -80,7 +79,7 @@ public final class ThreadGuard {
     }
 
     /** {@return the home slot of {@code t}} Fibonacci hashing: consecutive ids land far apart, so a pool does not cluster. */
-    private static int home(Thread t) {
+    static int home(Thread t) {
         final long id = TID != null ? (long) TID.get(t) : System.identityHashCode(t);
         return (int) ((id * 0x9E3779B97F4A7C15L) >>> 40) & MASK;
     }
@@ -437,89 +436,6 @@ public final class ThreadGuard {
     /** {@return the thread owning {@code slot}, or null} For tests and diagnostics. */
     static Thread owner(int slot) {
         return OWNERS[slot];
-    }
-
-    /**
-     * Starts the daemon that frees dead threads' slots once a second while threads keep claiming
-     * new ones (a program that churns threads without ever changing hooks would otherwise fill the
-     * table), and reports once when guarded calls took the slower spill ({@link GuardSpill}).
-     */
-    public static void startSweeper() {
-        Thread sweeper = new Thread(ThreadGuard::sweepForever, "jftrace-sweeper");
-        sweeper.setDaemon(true);
-        sweeper.start();
-    }
-
-    private static void sweepForever() {
-        boolean reported = false;
-        while (true) {
-            try {
-                Thread.sleep(1_000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            final boolean was = enterJftrace(); // JDK code run here (isAlive) may be hooked
-            try {
-                if (claims > 0) {
-                    sweep();
-                }
-                LiveOps.reportRunaways();
-                if (GuardSpill.entered > 0 && !reported) {
-                    reported = true;
-                    Log.info("more threads in guarded calls at once than the recursion guard's table places well ("
-                            + SLOTS + " slots): " + GuardSpill.entered + " guarded calls so far took its slower spill "
-                            + "table (none was skipped); -Djftrace.threadSlots=" + (SLOTS * 4) + " makes it larger");
-                }
-            } finally {
-                leaveJftrace(was);
-            }
-        }
-    }
-
-    /**
-     * Runs every branch of {@link #hookSlot()} both ways on this thread, so that the JIT compiles them
-     * all (see the class comment), and checks each answer: a wrong one throws, and the agent does
-     * not start. Borrows slots near this thread's home with placeholder threads
-     * (never started, so never alive) and frees them after. Before any hook exists (warm-up).
-     */
-    public static synchronized void trainSlot() {
-        final Thread self = Thread.currentThread();
-        final int home = home(self);
-        final Thread[] saved = new Thread[PROBES + 1];
-        for (int k = 0; k <= PROBES; k++) {
-            saved[k] = OWNERS[(home + k) & MASK];
-        }
-        final Thread placeholder = new Thread("jftrace-placeholder");
-        // Hits first: the JVM profiles branches only once a method ran a few hundred times.
-        for (int k = 0; k <= PROBES; k++) {
-            OWNERS[(home + k) & MASK] = null;
-        }
-        for (int i = 0; i < 2_000; i++) {
-            hookSlot();
-        }
-        // Five times per window: the JIT compiles a branch only once it was reached 40 times (the
-        // claim is reached once per round), and the fewer misses next to real hits, the rarer the
-        // JIT deems the miss path (it then keeps the hooked method's own values in registers).
-        for (int round = 0; round < 5 * (PROBES + 1); round++) {
-            final int taken = round % (PROBES + 1); // slots home .. home+taken-1 are someone else's
-            for (int k = 0; k <= PROBES; k++) {
-                OWNERS[(home + k) & MASK] = k < taken ? placeholder : null;
-            }
-            final int expected = taken < PROBES ? (home + taken) & MASK : OVERFLOW;
-            for (int again = 0; again < 3; again++) {
-                final int got = hookSlot(); // claims (or overflows) the first time, finds after
-                if (got != expected) {
-                    throw new IllegalStateException("recursion guard self-test: slot " + got + ", expected "
-                            + expected + " (home " + home + ", " + taken + " taken)");
-                }
-            }
-        }
-        for (int k = 0; k <= PROBES; k++) {
-            OWNERS[(home + k) & MASK] = saved[k];
-        }
-        GuardSpill.entered = 0;
-        claims = 0;
-        slot();
     }
 
     /**

@@ -21,6 +21,7 @@ import org.jftrace.internal.dispatch.HookSites;
 import org.jftrace.internal.dispatch.LiveOps;
 import org.jftrace.internal.dispatch.Entries;
 import org.jftrace.internal.dispatch.GraphSets;
+import org.jftrace.internal.dispatch.GuardSweeper;
 import org.jftrace.internal.dispatch.Quiescence;
 import org.jftrace.internal.dispatch.Rcu;
 import org.jftrace.internal.dispatch.Redirects;
@@ -109,7 +110,7 @@ public final class CoreBackend implements Backend {
     public void ready() {
         WarmUp.linking();
         Rcu.start();
-        ThreadGuard.startSweeper();
+        GuardSweeper.start();
     }
 
     /** The transform (for tests that retransform without an agent); see {@link ClassHooker#transform}. */
