@@ -76,6 +76,32 @@ public final class TrampolinePool {
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, Type.getInternalName(LiveOps.class), M_LINK_MODE, "()I", false);
     }
 
+    /**
+     * {@code static R name(args) { return Dispatch.target(args, MODE [| state.linkMode()]); }}: an
+     * exit-hook ops' handlers run in this class, whose frames the grace period looks for.
+     */
+    private static void forwardGraph(ClassWriter cw, String name, String desc, String target, int mode, boolean linkMode) {
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, desc, null, null);
+        mv.visitCode();
+        int local = 0;
+        for (Type t : Type.getArgumentTypes(desc)) {
+            mv.visitVarInsn(t.getOpcode(Opcodes.ILOAD), local);
+            local += t.getSize();
+        }
+        mv.visitLdcInsn(Integer.valueOf(mode));
+        if (linkMode) {
+            mv.visitVarInsn(Opcodes.ALOAD, 0); // the LiveOps
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, Type.getInternalName(LiveOps.class), M_LINK_MODE, "()I", false);
+            mv.visitInsn(Opcodes.IOR);
+        }
+        Type ret = Type.getReturnType(desc);
+        String targetDesc = desc.substring(0, desc.indexOf(')')) + "I)" + ret.getDescriptor();
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, target, targetDesc, false);
+        mv.visitInsn(ret.getOpcode(Opcodes.IRETURN));
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+    }
+
     private Slot generate(int mode) {
         String name = TRAMPOLINE + "$" + GENERATED.incrementAndGet() + "_" + mode;
         ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
@@ -136,38 +162,8 @@ public final class TrampolinePool {
 
         // An exit-hook ops' handlers run in this ops' class (the grace period looks for its frames);
         // GraphSets' generated targets call these with their constants.
-        mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, GraphSets.G_ENTER, GraphSets.G_ENTER_DESC, null, null);
-        mv.visitCode();
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitVarInsn(Opcodes.ALOAD, 1);
-        mv.visitVarInsn(Opcodes.ALOAD, 2);
-        mv.visitVarInsn(Opcodes.LLOAD, 3);
-        mv.visitVarInsn(Opcodes.ILOAD, 5);
-        mv.visitLdcInsn(Integer.valueOf(mode));
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, Type.getInternalName(LiveOps.class), M_LINK_MODE, "()I", false);
-        mv.visitInsn(Opcodes.IOR);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "graphEnter", GraphSets.G_ENTER_DESC.replace(")J", "I)J"), false);
-        mv.visitInsn(Opcodes.LRETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-
-        mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, GraphSets.G_EXIT, GraphSets.G_EXIT_DESC, null, null);
-        mv.visitCode();
-        mv.visitVarInsn(Opcodes.ALOAD, 0);
-        mv.visitVarInsn(Opcodes.ALOAD, 1);
-        mv.visitVarInsn(Opcodes.ALOAD, 2);
-        mv.visitVarInsn(Opcodes.LLOAD, 3);
-        mv.visitVarInsn(Opcodes.ILOAD, 5);
-        mv.visitVarInsn(Opcodes.LLOAD, 6);
-        mv.visitVarInsn(Opcodes.ILOAD, 8);
-        mv.visitVarInsn(Opcodes.ALOAD, 9);
-        mv.visitVarInsn(Opcodes.LLOAD, 10);
-        mv.visitLdcInsn(Integer.valueOf(mode));
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, DISPATCH, "graphExit", GraphSets.G_EXIT_DESC.replace(")V", "I)V"), false);
-        mv.visitInsn(Opcodes.RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        forwardGraph(cw, GraphSets.G_ENTER, GraphSets.G_ENTER_DESC, "graphEnter", mode, true);
+        forwardGraph(cw, GraphSets.G_EXIT, GraphSets.G_EXIT_DESC, "graphExit", mode, false);
 
         mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "enter", "(J)V", null, null);
         mv.visitCode();

@@ -56,20 +56,8 @@ public final class FunctionTraceFormat {
 
     /** Appends the header: tracer, counts (in total and per buffer), clock, column legend. */
     public void header(Appendable out, String tracer, List<BufferStats> stats) {
-        BufferStats t = BufferStats.total(stats);
         StringBuilder sb = new StringBuilder(1024);
-        sb.append("# tracer: ").append(tracer).append('\n');
-        sb.append("#\n");
-        sb.append("# entries-in-buffer/entries-written: ").append(t.entries()).append('/').append(t.written())
-                .append("   #P:").append(stats.size()).append('\n');
-        sb.append("# lost: ").append(t.lost()).append("   overrun: ").append(t.overrun()).append("   read: ")
-                .append(t.read()).append("   buffer_size_kb: ").append(ring.bufferSizeKb()).append("   mode: ")
-                .append(ring.mode().name().toLowerCase()).append('\n');
-        for (BufferStats s : stats) {
-            sb.append(String.format("#   buffer %03d: entries %d  written %d  lost %d  overrun %d  read %d%n",
-                    s.buffer(), s.entries(), s.written(), s.lost(), s.overrun(), s.read()));
-        }
-        sb.append("#\n");
+        ring.appendCounts(sb, tracer, stats);
         sb.append("# trace_clock: mono (System.nanoTime, seconds since the JVM's first ring buffer)\n");
         sb.append("# BUF#: the ring buffer the event went to (the kernel's CPU#): threads are striped over #P buffers by thread id\n");
         sb.append("# TASK-TID: Java thread name and id; ").append(UNKNOWN_TASK).append(" when unnamed or no longer known\n");

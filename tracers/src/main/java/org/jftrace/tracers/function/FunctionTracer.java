@@ -12,6 +12,7 @@ import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
 import org.jftrace.Registration;
 import org.jftrace.Regs;
+import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
@@ -82,22 +83,8 @@ public final class FunctionTracer {
         if (parentIp) {
             b.flags(FtraceOps.Flag.PARENT_IP);
         }
-        if (!filter.isEmpty()) {
-            String[] f = filter.toArray(new String[0]);
-            if (pending) {
-                b.filterPending(f);
-            } else {
-                b.filter(f);
-            }
-        }
-        if (!notrace.isEmpty()) {
-            String[] n = notrace.toArray(new String[0]);
-            if (pending) {
-                b.notracePending(n);
-            } else {
-                b.notrace(n);
-            }
-        }
+        Patterns.apply(filter, pending, b::filterPending, b::filter);
+        Patterns.apply(notrace, pending, b::notracePending, b::notrace);
         FtraceOps ops = b.build();
         ring.setRecording(true);
         registration = Ftrace.register(ops);

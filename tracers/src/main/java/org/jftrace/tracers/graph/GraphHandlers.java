@@ -9,6 +9,7 @@ import org.jftrace.FgraphEntryFunc;
 import org.jftrace.FgraphOps;
 import org.jftrace.FgraphRetFunc;
 import org.jftrace.Ftrace;
+import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
 
@@ -59,45 +60,28 @@ final class GraphHandlers {
         this.notraced = graphNotrace.isEmpty() ? null : new PerThreadSlots(slots);
         // notrace first: registered first, so that no main entry runs before the marks can exist
         if (notraced != null) {
-            ops.add(filter(FgraphOps.builder(this::notraceEntry, this::notraceExit).name(GraphTracer.NAME + ":graph_notrace"),
-                    array(graphNotrace), pending).build());
+            FgraphOps.Builder b = FgraphOps.builder(this::notraceEntry, this::notraceExit)
+                    .name(GraphTracer.NAME + ":graph_notrace");
+            Patterns.apply(graphNotrace, pending, b::filterPending, b::filter);
+            ops.add(b.build());
         }
         if (roots != null) {
             FgraphOps.Builder b = FgraphOps.builder(this::rootEntry, this::rootExit).name(GraphTracer.NAME + ":graph_function");
-            filter(b, array(graphFunctions), pending);
+            Patterns.apply(graphFunctions, pending, b::filterPending, b::filter);
             List<String> not = new ArrayList<>(notrace);
             not.addAll(graphNotrace);
-            if (!not.isEmpty()) {
-                notrace(b, array(not), pending);
-            }
+            Patterns.apply(not, pending, b::notracePending, b::notrace);
             ops.add(b.build());
         }
         FgraphEntryFunc entry = roots == null && notraced == null ? this::plainEntry : this::filteredEntry;
         FgraphRetFunc exit = roots == null ? this::plainExit : this::filteredExit;
         FgraphOps.Builder b = FgraphOps.builder(entry, exit).name(GraphTracer.NAME);
-        if (!filter.isEmpty()) {
-            filter(b, array(filter), pending);
-        }
+        Patterns.apply(filter, pending, b::filterPending, b::filter);
         List<String> not = new ArrayList<>(notrace);
         not.addAll(graphFunctions);
         not.addAll(graphNotrace);
-        if (!not.isEmpty()) {
-            notrace(b, array(not), pending);
-        }
+        Patterns.apply(not, pending, b::notracePending, b::notrace);
         ops.add(b.build());
-    }
-
-    /** The user's patterns, pending (kept for classes not loaded yet) or strict. */
-    private static FgraphOps.Builder filter(FgraphOps.Builder b, String[] globs, boolean pending) {
-        return pending ? b.filterPending(globs) : b.filter(globs);
-    }
-
-    private static FgraphOps.Builder notrace(FgraphOps.Builder b, String[] globs, boolean pending) {
-        return pending ? b.notracePending(globs) : b.notrace(globs);
-    }
-
-    private static String[] array(List<String> l) {
-        return l.toArray(new String[0]);
     }
 
     void register() {

@@ -89,20 +89,8 @@ public final class GraphTraceFormat {
 
     /** Appends the header: tracer, counts, legends, the kernel's column legend for the options on. */
     public void header(Appendable out, String tracer, List<BufferStats> stats) {
-        BufferStats t = BufferStats.total(stats);
         StringBuilder sb = new StringBuilder(1024);
-        sb.append("# tracer: ").append(tracer).append('\n');
-        sb.append("#\n");
-        sb.append("# entries-in-buffer/entries-written: ").append(t.entries()).append('/').append(t.written())
-                .append("   #P:").append(stats.size()).append('\n');
-        sb.append("# lost: ").append(t.lost()).append("   overrun: ").append(t.overrun()).append("   read: ")
-                .append(t.read()).append("   buffer_size_kb: ").append(ring.bufferSizeKb()).append("   mode: ")
-                .append(ring.mode().name().toLowerCase()).append('\n');
-        for (BufferStats s : stats) {
-            sb.append(String.format("#   buffer %03d: entries %d  written %d  lost %d  overrun %d  read %d\n",
-                    s.buffer(), s.entries(), s.written(), s.lost(), s.overrun(), s.read()));
-        }
-        sb.append("#\n");
+        ring.appendCounts(sb, tracer, stats);
         sb.append("# BUF: the ring buffer the record went to (the kernel's CPU); TASK-TID: Java thread name and id\n");
         sb.append("# DURATION: microseconds; + > 10 us, ! > 100 us, # > 1 ms, * > 10 ms, @ > 100 ms, $ > 1 s\n");
         sb.append("# } /* f threw E */: f left by exception E; } /* f */ alone: f's entry is no longer in the buffer;"

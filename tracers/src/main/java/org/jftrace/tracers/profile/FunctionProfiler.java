@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import org.jftrace.Errno;
 import org.jftrace.FgraphOps;
+import org.jftrace.tracers.Patterns;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.tracers.graph.PerThreadSlots;
@@ -108,14 +109,8 @@ public final class FunctionProfiler {
             b = FgraphOps.builder(this::selfEntry, this::selfExit);
         }
         b.name("function_profile");
-        if (!filter.isEmpty()) {
-            String[] f = filter.toArray(new String[0]);
-            b = pending ? b.filterPending(f) : b.filter(f);
-        }
-        if (!notrace.isEmpty()) {
-            String[] n = notrace.toArray(new String[0]);
-            b = pending ? b.notracePending(n) : b.notrace(n);
-        }
+        Patterns.apply(filter, pending, b::filterPending, b::filter);
+        Patterns.apply(notrace, pending, b::notracePending, b::notrace);
         FgraphOps g = b.build();
         Ftrace.registerFgraph(g);
         ops = g;

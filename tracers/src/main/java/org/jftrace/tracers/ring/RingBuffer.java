@@ -198,6 +198,27 @@ public final class RingBuffer {
     }
 
     /**
+     * Appends the head every tracer's text starts with (the kernel's): {@code # tracer:}, entries in
+     * buffer and written, then jftrace's counts (lost, overrun, read, size, mode) in total and per
+     * buffer, and a {@code #} line.
+     */
+    public void appendCounts(StringBuilder sb, String tracer, List<BufferStats> stats) {
+        BufferStats t = BufferStats.total(stats);
+        sb.append("# tracer: ").append(tracer).append('\n');
+        sb.append("#\n");
+        sb.append("# entries-in-buffer/entries-written: ").append(t.entries()).append('/').append(t.written())
+                .append("   #P:").append(stats.size()).append('\n');
+        sb.append("# lost: ").append(t.lost()).append("   overrun: ").append(t.overrun()).append("   read: ")
+                .append(t.read()).append("   buffer_size_kb: ").append(bufferSizeKb()).append("   mode: ")
+                .append(mode().name().toLowerCase()).append('\n');
+        for (BufferStats s : stats) {
+            sb.append(String.format("#   buffer %03d: entries %d  written %d  lost %d  overrun %d  read %d\n",
+                    s.buffer(), s.entries(), s.written(), s.lost(), s.overrun(), s.read()));
+        }
+        sb.append("#\n");
+    }
+
+    /**
      * {@return every readable event of every buffer, merged in timestamp order, without consuming
      * them (the kernel's {@code trace} file)}; with the counts taken right after the copy
      */
