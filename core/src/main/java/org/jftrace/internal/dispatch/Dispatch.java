@@ -70,75 +70,76 @@ public final class Dispatch {
      * @param regs the call's registers when the hook saved them, else null; passed on only with REGS
      */
     public static void call(FtraceFunc f, long ip, FtraceOps op, LiveOps s, RegsImpl regs, int mode) {
-        if (!s.live) {
-            return;
-        }
-        // PER_CPU with at most one enabled thread: no per-thread lookup, no trap (both outcomes trained in warm-up).
-        if ((mode & (PER_CPU | PER_CPU_MANY)) == PER_CPU && Thread.currentThread() != s.perCpuOnly) {
-            return;
-        }
-        final boolean ownGuard = (mode & (GUARD | CHAIN_GUARD)) == GUARD;
-        int slot = 0;
-        if (ownGuard) {
-            slot = ThreadGuard.enter();
-            if (slot < 0) {
-                return; // recursion: the call is lost, the traced method runs
-            }
-        }
+        final int grace = VirtualGrace.enter(); // before live is read: unregister waits for a virtual thread past it
         try {
-            if ((mode & (PER_CPU_MANY | RCU)) == 0 || allowed(s, mode)) {
-                if (regs != null) {
-                    regs.current = s;
+            // PER_CPU with at most one enabled thread: no per-thread lookup, no trap (both outcomes trained in warm-up).
+            if (s.live && ((mode & (PER_CPU | PER_CPU_MANY)) != PER_CPU || Thread.currentThread() == s.perCpuOnly)) {
+                final boolean ownGuard = (mode & (GUARD | CHAIN_GUARD)) == GUARD;
+                final int slot = ownGuard ? ThreadGuard.enter() : 0;
+                if (slot >= 0) { // else recursion: the call is lost, the traced method runs
+                    try {
+                        if ((mode & (PER_CPU_MANY | RCU)) == 0 || allowed(s, mode)) {
+                            if (regs != null) {
+                                regs.current = s;
+                            }
+                            f.call(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, op,
+                                    (mode & REGS) != 0 ? regs : null);
+                        }
+                    } catch (Throwable t) {
+                        failed(ip, s, t, mode);
+                    } finally {
+                        if (regs != null) {
+                            regs.current = null;
+                        }
+                        if (ownGuard) {
+                            ThreadGuard.leave(slot);
+                        }
+                    }
                 }
-                f.call(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP, op,
-                        (mode & REGS) != 0 ? regs : null);
             }
-        } catch (Throwable t) {
-            failed(ip, s, t, mode);
         } finally {
-            if (regs != null) {
-                regs.current = null;
-            }
-            if (ownGuard) {
-                ThreadGuard.leave(slot);
-            }
+            VirtualGrace.exit(grace);
         }
     }
 
-    /** The RCU and (several-thread) PER_CPU checks: they need the thread's object, and may call. */
     /**
      * An exit-hook ops' entry: the checks of {@link #call} (live, PER_CPU, recursion guard, RCU), then
      * the entry handler. {@return what the handler returned, or {@code NO_EXIT} when it did not run
      * or threw} Nothing here allocates; the depth comes from the frame.
      */
     public static long graphEnter(LiveOps s, FgraphEntryFunc e, FgraphOps g, long ip, int depth, int mode) {
-        if (!s.live) {
-            return GraphTarget.NO_EXIT;
-        }
-        if ((mode & (PER_CPU | PER_CPU_MANY)) == PER_CPU && Thread.currentThread() != s.perCpuOnly) {
-            return GraphTarget.NO_EXIT;
-        }
-        final boolean guard = (mode & GUARD) != 0;
-        int slot = 0;
-        if (guard) {
-            slot = ThreadGuard.enterFromWord(depth); // depth is the frame word: it names the thread's slot
-            if (slot < 0) {
-                return GraphTarget.NO_EXIT; // recursion: this call is lost, its exit too
-            }
-        }
+        final int grace = VirtualGrace.enter(); // before live is read: see call
         try {
-            if ((mode & (PER_CPU_MANY | RCU)) == 0 || allowed(s, mode)) {
-                return e.entry(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP,
-                        depth & GraphHook.DEPTH_MASK, g);
+            if (!s.live) {
+                return GraphTarget.NO_EXIT;
             }
-            return GraphTarget.NO_EXIT;
-        } catch (Throwable t) {
-            failed(ip, s, t, mode);
-            return GraphTarget.NO_EXIT;
-        } finally {
+            if ((mode & (PER_CPU | PER_CPU_MANY)) == PER_CPU && Thread.currentThread() != s.perCpuOnly) {
+                return GraphTarget.NO_EXIT;
+            }
+            final boolean guard = (mode & GUARD) != 0;
+            int slot = 0;
             if (guard) {
-                ThreadGuard.leave(slot);
+                slot = ThreadGuard.enterFromWord(depth); // depth is the frame word: it names the thread's slot
+                if (slot < 0) {
+                    return GraphTarget.NO_EXIT; // recursion: this call is lost, its exit too
+                }
             }
+            try {
+                if ((mode & (PER_CPU_MANY | RCU)) == 0 || allowed(s, mode)) {
+                    return e.entry(ip, (mode & PARENT) != 0 ? ParentIps.find(ip) : Ftrace.UNKNOWN_IP,
+                            depth & GraphHook.DEPTH_MASK, g);
+                }
+                return GraphTarget.NO_EXIT;
+            } catch (Throwable t) {
+                failed(ip, s, t, mode);
+                return GraphTarget.NO_EXIT;
+            } finally {
+                if (guard) {
+                    ThreadGuard.leave(slot);
+                }
+            }
+        } finally {
+            VirtualGrace.exit(grace);
         }
     }
 
@@ -149,31 +150,40 @@ public final class Dispatch {
      */
     public static void graphExit(LiveOps s, FgraphRetFunc r, FgraphOps g, long ip, int depth, long data, int how,
                                  Object value, long bits, int mode) {
-        if (data == GraphTarget.NO_EXIT || !s.live) {
+        if (data == GraphTarget.NO_EXIT) {
             return;
         }
-        final boolean guard = (mode & GUARD) != 0;
-        int slot = 0;
-        if (guard) {
-            slot = ThreadGuard.enterFromWord(depth); // depth is the frame word: it names the thread's slot
-            if (slot < 0) {
+        final int grace = VirtualGrace.enter(); // before live is read: see call
+        try {
+            if (!s.live) {
                 return;
             }
-        }
-        try {
-            final boolean thrown = how == GraphTarget.THROW;
-            final boolean regs = (mode & REGS) != 0;
-            r.ret(ip, data, depth & GraphHook.DEPTH_MASK, thrown ? FgraphOps.Exit.THROW : FgraphOps.Exit.RETURN,
-                    thrown || regs ? value : null, regs ? bits : 0L, g);
-        } catch (Throwable t) {
-            failed(ip, s, t, mode);
-        } finally {
+            final boolean guard = (mode & GUARD) != 0;
+            int slot = 0;
             if (guard) {
-                ThreadGuard.leave(slot);
+                slot = ThreadGuard.enterFromWord(depth); // depth is the frame word: it names the thread's slot
+                if (slot < 0) {
+                    return;
+                }
             }
+            try {
+                final boolean thrown = how == GraphTarget.THROW;
+                final boolean regs = (mode & REGS) != 0;
+                r.ret(ip, data, depth & GraphHook.DEPTH_MASK, thrown ? FgraphOps.Exit.THROW : FgraphOps.Exit.RETURN,
+                        thrown || regs ? value : null, regs ? bits : 0L, g);
+            } catch (Throwable t) {
+                failed(ip, s, t, mode);
+            } finally {
+                if (guard) {
+                    ThreadGuard.leave(slot);
+                }
+            }
+        } finally {
+            VirtualGrace.exit(grace);
         }
     }
 
+    /** The RCU and (several-thread) PER_CPU checks: they need the thread's object, and may call. */
     private static boolean allowed(LiveOps s, int mode) {
         final ThreadGuard g = ThreadGuard.ofCurrentThread(); // REFUSED while it is being made: both checks refuse
         return ((mode & RCU) == 0 || (Rcu.watching && g.watching))
@@ -225,6 +235,11 @@ public final class Dispatch {
         } finally {
             ThreadGuard.leave(slot);
         }
+    }
+
+    /** {@return whether a frame of method {@code name} of this class holds a {@link VirtualGrace} section} */
+    static boolean opensSection(String name) {
+        return name.equals("call") || name.equals("graphEnter") || name.equals("graphExit");
     }
 
     /** Reports a RECURSION_SAFE callback's failure under the guard, so reporting cannot recurse. */

@@ -143,7 +143,8 @@ public final class HotPathWarmUp {
 
     /**
      * JDK 21+: the same guarded calls on a virtual thread, which gives its slot back after each
-     * ({@link ThreadGuard#leave}), so that branch is trained too and never becomes a trap.
+     * ({@link ThreadGuard#leave}), so that branch is trained too and never becomes a trap; and
+     * {@link VirtualGrace}'s section, guarded and not.
      */
     private static void trainOnVirtualThread(LiveOps s, FtraceFunc[] funcs, MethodHandle chain, MethodHandle entryChain) {
         if (!ThreadGuard.hasVirtualThreads()) {
@@ -154,6 +155,7 @@ public final class HotPathWarmUp {
             public void run() {
                 for (int i = 0; i < 20_000; i++) {
                     Dispatch.call(funcs[i % 3], 0L, s.ops, s, null, Dispatch.GUARD);
+                    Dispatch.call(funcs[(i + 1) % 3], 0L, s.ops, s, null, 0); // VirtualGrace's branch, RECURSION_SAFE
                     try {
                         Dispatch.guarded(chain);
                         Dispatch.guarded(entryChain, 0L);

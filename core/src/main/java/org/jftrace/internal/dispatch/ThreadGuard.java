@@ -190,7 +190,7 @@ public final class ThreadGuard {
     /** {@code java.lang.VirtualThread} on JDK 21+, else null (then {@link #leave} folds to one store). */
     private static final Class<?> VIRTUAL = virtualThreadClass();
 
-    private static Class<?> virtualThreadClass() {
+    static Class<?> virtualThreadClass() {
         try {
             return Class.forName("java.lang.VirtualThread", false, null);
         } catch (ClassNotFoundException | LinkageError e) {

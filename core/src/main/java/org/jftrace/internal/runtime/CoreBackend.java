@@ -23,6 +23,7 @@ import org.jftrace.internal.dispatch.Entries;
 import org.jftrace.internal.dispatch.GraphSets;
 import org.jftrace.internal.dispatch.GuardSweeper;
 import org.jftrace.internal.dispatch.Quiescence;
+import org.jftrace.internal.dispatch.VirtualGrace;
 import org.jftrace.internal.dispatch.Rcu;
 import org.jftrace.internal.dispatch.Redirects;
 import org.jftrace.internal.dispatch.Relinker;
@@ -303,6 +304,7 @@ public final class CoreBackend implements Backend {
         for (Entries.Entry e : retired) {
             Quiescence.await(e.className()); // a thread between its hook and the entry's target
         }
+        VirtualGrace.await(); // virtual threads, whose stacks Quiescence cannot see
         synchronized (ops) {
             entries.recycle(retired);
             s.live.trampoline = null;

@@ -91,6 +91,19 @@ class HotPathShapeTest {
         assertUnder(codeLengths(ThreadGuard.class), "release", 16);
     }
 
+    @Test
+    void theVirtualThreadsSectionMakesNoCall() throws IOException {
+        // opened and closed in every Dispatch.call: intrinsics only, and small enough to be inlined always
+        assertEquals(Set.of(), notIn(calls(VirtualGrace.class, "enter"), Set.of("java/lang/Thread.currentThread",
+                "java/lang/Object.getClass", "java/lang/invoke/VarHandle.getAndAdd",
+                "org/jftrace/internal/dispatch/ThreadGuard.home")), "VirtualGrace.enter calls");
+        assertEquals(Set.of(), notIn(calls(VirtualGrace.class, "exit"), Set.of("java/lang/invoke/VarHandle.getAndAdd")),
+                "VirtualGrace.exit calls");
+        Map<String, Integer> grace = codeLengths(VirtualGrace.class);
+        assertUnder(grace, "enter", 64);
+        assertUnder(grace, "exit", 35);
+    }
+
     private static void assertUnder(Map<String, Integer> lengths, String method, int limit) {
         Integer n = lengths.get(method);
         assertTrue(n != null, method + " not found");

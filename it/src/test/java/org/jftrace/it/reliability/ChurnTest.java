@@ -16,7 +16,6 @@ import java.util.jar.Manifest;
 import org.jftrace.it.ForkedJvm;
 import org.jftrace.it.install.CaptureAgent;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,12 +37,6 @@ class ChurnTest {
     }
 
     @Test
-    @Disabled("bug: unregister's grace period (Quiescence.await) takes stacks with Thread.getAllStackTraces(), which "
-            + "lists platform threads only: a virtual thread mounted inside the callback is not waited for, and its "
-            + "callback runs after unregisterFtraceFunction returned (JDK 25, 10 s run: late=1 in 3,274,263 calls). "
-            + "A fix that also took the stacks of the JDK's thread containers' virtual threads crashed JDK 25 "
-            + "(SIGSEGV in java_lang_StackTraceElement::create from VirtualThread.asyncGetStackTrace, 60 s churn) "
-            + "and was reverted")
     void virtualThreads() throws Exception {
         Assumptions.assumeTrue(ForkedJvm.jdkVersion() >= 21, "virtual threads are JDK 21+");
         run("virtual");
