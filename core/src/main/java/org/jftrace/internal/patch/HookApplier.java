@@ -50,6 +50,7 @@ public final class HookApplier {
         HookPlanner.Plan plan = HookPlanner.plan(table, hooks, changed, ops.registered());
         ThreadGuard.sweep(); // free dead threads' guard slots, for the threads to come
         try {
+            FaultInjection.hookChange(changed.name);
             Relinker.Batch batch = relinker.batch();
             for (int i = 0; i < plan.sites().size(); i++) {
                 MethodRecord m = plan.sites().get(i);

@@ -86,7 +86,9 @@ public final class CoreBackend implements Backend {
         Reflection reflection = new Reflection(discovery);
         redirects = new Redirects(table, reflection);
         Relinker relinker = new Relinker(table, redirects, entries, graphSets);
-        applier = new HookApplier(table, hooks, relinker, new Retransformer(classes, discovery), ops, killSwitch);
+        Retransformer retransformer = new Retransformer(classes, discovery);
+        killSwitch.restoreWith(retransformer);
+        applier = new HookApplier(table, hooks, relinker, retransformer, ops, killSwitch);
         hooker = new ClassHooker(table, hooks, discovery, relinker, ops, killSwitch);
         queries = new FunctionQueries(table, hooks, callSites, ops, this::scannedThen);
         table.onForget(hooks::forget); // what is hooked on a method goes with the method's record

@@ -33,8 +33,8 @@ import org.objectweb.asm.ClassReader;
  * refuses to retransform in a batch with three that must be hooked; the agent loaded four times;
  * System.exit from a callback and while callbacks block and unregister waits.
  *
- * <p>Not here: a failure inside jftrace that must turn it off (KillSwitch, ftrace_bug): core has
- * no fault-injection hook to cause one from outside, see RELIABILITY.md.
+ * And a failure inside jftrace, caused by {@code -Djftrace.faultInjection}, that must turn it off
+ * (KillSwitch, the kernel's ftrace_bug) while the program runs on.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class FaultsTest {
@@ -46,6 +46,28 @@ class FaultsTest {
         a.add("-javaagent:" + ForkedJvm.agentJar());
         a.addAll(List.of(more));
         return a;
+    }
+
+    @Test
+    void anInternalFailureTurnsJftraceOffAndTheProgramRunsOn() throws Exception {
+        List<String> jvmArgs = agent("-javaagent:" + ChurnTest.captureAgentJar(tmp) + "=post",
+                "-Djftrace.faultInjection=hook-change:third");
+        try (ForkedJvm jvm = ForkedJvm.start(jvmArgs, KillSwitchTarget.class)) {
+            assertEquals(0, jvm.waitFor(120), jvm.output());
+            String out = jvm.output();
+            Map<String, String> r = Reliability.result(jvm, "faults-kill");
+            Reliability.assertZero(r, out, "failures", "callbacksAfter");
+            assertEquals("true", r.get("hookedBytesBefore"), "the class was hooked before the fault\n" + out);
+            assertEquals("ENODEV", r.get("thirdRegister"), out);
+            assertEquals(r.get("laterCalls"), r.get("laterEnodev"), "every later call ENODEV\n" + out);
+            assertEquals("true", r.get("originalBytes"), "the hooked class gets its original bytes back\n" + out);
+            // one report of the failure, naming the injected fault; nothing else from jftrace
+            List<String> reports = jvm.lines().stream().filter(l -> l.startsWith("[jftrace]")).toList();
+            assertTrue(reports.stream().anyMatch(l -> l.contains("jftrace disabled") && l.contains("fault injected")),
+                    out);
+            assertEquals(List.of(), Reliability.troubles(jvm, List.of("jftrace disabled", "\tat ", "fault injected")),
+                    out);
+        }
     }
 
     @Test
