@@ -1,8 +1,12 @@
 package org.jftrace.agent;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -18,23 +22,29 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
+import java.security.ProtectionDomain;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
+import java.util.jar.JarInputStream;
 
 /**
  * The three ways in: {@code -javaagent:jftrace-agent.jar} at start-up ({@link #premain}), attach to
  * a running JVM by pid ({@link #agentmain}, see {@link Attach}), and self-install from a running
- * program ({@link #install()}). All end in the same start: the boot bridge jar is appended to the
- * boot class path (so {@code java.util.HashMap} can reach the hook entry points), then the core is
+ * program ({@link #install()}). All end in the same start: the boot bridge classes are defined in
+ * the boot loader (so {@code java.util.HashMap} can reach the hook entry points), then the core is
  * started and its transformer added.
  *
- * <p>This class touches no other jftrace class before the boot bridge is on the boot class path:
+ * <p>This class touches no other jftrace class before the boot bridge is in the boot loader:
  * the core is reached by reflection only after that.
  */
 public final class JftraceAgent {
@@ -272,17 +282,18 @@ public final class JftraceAgent {
     }
 
     /**
-     * Puts the boot bridge on the boot class path. Its jar is written once per user and content
-     * (java.io.tmpdir/jftrace-USER/jftrace-boot-HASH.jar, in a directory of that user only) and
-     * reused by every JVM that starts the same jftrace: nothing is left behind per process, even when
-     * a JVM is killed, and nothing is deleted that another JVM may be using.
+     * Puts the boot bridge (the hook entry points that JDK classes call) into the boot loader.
+     * Defined there straight from the bytes: appending a jar to the boot class path makes HotSpot
+     * print "Sharing is only supported for boot loader classes because bootstrap classpath has been
+     * appended" into the program's output, and writes a file. The jar is the fallback, for a JVM
+     * whose class loader lacks the native method used here, or with {@code -Djftrace.bootBridge=jar}.
      */
     private static void appendBootBridge(Instrumentation inst) throws IOException {
         try {
             Class.forName("org.jftrace.internal.boot.Hooks", false, null);
-            return; // already on the boot class path (an earlier start, or -Xbootclasspath/a)
+            return; // already in the boot loader (an earlier start, or -Xbootclasspath/a)
         } catch (ClassNotFoundException expected) {
-            // append it below
+            // define it below
         }
         byte[] bytes;
         try (InputStream in = JftraceAgent.class.getClassLoader().getResourceAsStream(BOOT_JAR)) {
@@ -291,6 +302,73 @@ public final class JftraceAgent {
             }
             bytes = in.readAllBytes();
         }
+        if (!"jar".equals(System.getProperty("jftrace.bootBridge")) && defineInBootLoader(inst, bytes)) {
+            return;
+        }
+        appendBootJar(inst, bytes);
+    }
+
+    /**
+     * Defines the classes of boot jar {@code jar} in the boot loader through
+     * {@code ClassLoader.defineClass1(null, ...)}, which needs {@code java.lang} open to jftrace
+     * (the core opens it anyway). A class whose supertype is not defined yet is tried again after
+     * the others. {@return false if this JVM offers no such method (nothing was defined then)}
+     */
+    private static boolean defineInBootLoader(Instrumentation inst, byte[] jar) throws IOException {
+        MethodHandle define;
+        try {
+            Module self = JftraceAgent.class.getModule();
+            inst.redefineModule(Object.class.getModule(), Set.of(), Map.of(), Map.of("java.lang", Set.of(self)),
+                    Set.of(), Map.of());
+            define = MethodHandles.privateLookupIn(ClassLoader.class, MethodHandles.lookup()).findStatic(
+                    ClassLoader.class, "defineClass1", MethodType.methodType(Class.class, ClassLoader.class,
+                            String.class, byte[].class, int.class, int.class, ProtectionDomain.class, String.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return false;
+        }
+        Map<String, byte[]> classes = new LinkedHashMap<>();
+        try (JarInputStream in = new JarInputStream(new ByteArrayInputStream(jar))) {
+            for (JarEntry e; (e = in.getNextJarEntry()) != null; ) {
+                String n = e.getName();
+                if (n.endsWith(".class") && !n.endsWith("package-info.class")) {
+                    classes.put(n.substring(0, n.length() - 6).replace('/', '.'), in.readAllBytes());
+                }
+            }
+        }
+        while (!classes.isEmpty()) {
+            int before = classes.size();
+            Throwable last = null;
+            for (Iterator<Map.Entry<String, byte[]>> it = classes.entrySet().iterator(); it.hasNext(); ) {
+                Map.Entry<String, byte[]> c = it.next();
+                try {
+                    Class<?> k = (Class<?>) define.invoke((ClassLoader) null, c.getKey(), c.getValue(), 0,
+                            c.getValue().length, (ProtectionDomain) null, (String) null);
+                    if (k.getClassLoader() != null) {
+                        throw new IOException("the boot bridge class " + c.getKey() + " was not defined in the boot loader");
+                    }
+                    it.remove();
+                } catch (NoClassDefFoundError supertypeNotYet) {
+                    last = supertypeNotYet;
+                } catch (IOException e) {
+                    throw e;
+                } catch (Throwable t) {
+                    throw new IOException("cannot define the boot bridge class " + c.getKey() + ": " + t, t);
+                }
+            }
+            if (classes.size() == before) {
+                throw new IOException("cannot define the boot bridge classes " + classes.keySet() + ": " + last, last);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The fallback: appends the boot bridge jar to the boot class path. Its jar is written once per
+     * user and content (java.io.tmpdir/jftrace-USER/jftrace-boot-HASH.jar, in a directory of that
+     * user only) and reused by every JVM that starts the same jftrace: nothing is left behind per
+     * process, even when a JVM is killed, and nothing is deleted that another JVM may be using.
+     */
+    private static void appendBootJar(Instrumentation inst, byte[] bytes) throws IOException {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         Path jar;
         try {

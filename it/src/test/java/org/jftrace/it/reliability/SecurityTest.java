@@ -114,8 +114,7 @@ class SecurityTest {
                 assertTrue(r.out().startsWith("REFUSED "), r.out());
                 int m = t.mark();
                 t.awaitLine(m, l -> l.startsWith("g=hello"), 30);
-                assertFalse(t.output().contains("Sharing is only supported for boot loader classes"),
-                        "jftrace started in the target:\n" + t.output());
+                assertFalse(bootBridgeLoaded(t.pid()), "jftrace started in the target:\n" + t.output());
                 Map<String, Object> f = new LinkedHashMap<>();
                 f.put("attempts", 2);
                 f.put("refused", 2);
@@ -248,7 +247,9 @@ class SecurityTest {
         }
         // and a JVM with the agent from start-up, under umask 000 too
         List<String> pre = new ArrayList<>(umask0);
+        // (the boot bridge by its jar, the route that writes files: by default nothing is written)
         pre.addAll(List.of(ForkedJvm.javaBin(), "-javaagent:" + ForkedJvm.agentJar(), "-Djava.io.tmpdir=" + targetTmp,
+                "-Djftrace.bootBridge=jar",
                 "-cp", ForkedJvm.testClassPath() + java.io.File.pathSeparator + ForkedJvm.agentJar(),
                 BadInputTest.OptionTarget.class.getName()));
         Cmd p = run(pre);
@@ -282,6 +283,14 @@ class SecurityTest {
         System.out.println("created: " + created);
         assertEquals(List.of(), writable, "created: " + created);
         assertFalse(created.isEmpty(), "jftrace's boot jar is expected under the target's java.io.tmpdir");
+    }
+
+    /** {@return whether jftrace's boot bridge is loaded in JVM {@code pid}}, asked with the JDK's jcmd */
+    private static boolean bootBridgeLoaded(long pid) throws Exception {
+        Path jcmd = Path.of(ForkedJvm.javaBin()).resolveSibling("jcmd");
+        Cmd c = run(List.of(jcmd.toString(), Long.toString(pid), "VM.class_hierarchy", "org.jftrace.internal.boot.Hooks"));
+        assertEquals(0, c.exit(), c.out());
+        return c.out().contains("org.jftrace.internal.boot.Hooks");
     }
 
     private static List<String> concat(List<String> a, String... more) {
