@@ -23,6 +23,7 @@ import org.jftrace.internal.functions.Notrace;
 import org.jftrace.internal.log.Log;
 import org.jftrace.internal.ops.OpsList;
 import org.jftrace.internal.ops.OpsState;
+import org.objectweb.asm.ClassReader;
 
 /**
  * The transformer's decisions, at class load and at retransformation: adds hooks to the methods of
@@ -124,7 +125,11 @@ public final class ClassHooker {
             if (redefined != null) {
                 c.learnClass(redefined);
             }
-            return instrument(c, bytes);
+            byte[] out = instrument(c, bytes);
+            if (out != null && loader != null) {
+                resolveBridgeClasses(loader, out);
+            }
+            return out;
         } catch (Throwable t) {
             Log.warn("cannot hook " + name + ", left unchanged: " + t, t);
             return null;
@@ -132,6 +137,37 @@ public final class ClassHooker {
             transforming = null;
         }
     }
+
+    /**
+     * Makes {@code loader} an initiating loader of every boot bridge class that the hooked class
+     * file {@code out} names (its entries, {@code Hooks}, exit-hook classes), on jftrace's thread:
+     * else the first call of a hooked method resolves them there, and the loader's
+     * {@code loadClass} (ConcurrentHashMap.putIfAbsent of its class-loading lock, ...) runs on the
+     * program's thread, where an ops tracing those JDK methods sees calls the program never made.
+     * The JVM records the loader for each name, so the hooked code's resolution makes no call.
+     */
+    private static void resolveBridgeClasses(ClassLoader loader, byte[] out) {
+        ClassReader r = new ClassReader(out);
+        char[] buf = new char[r.getMaxStringLength()];
+        for (int i = 1; i < r.getItemCount(); i++) {
+            int off = r.getItem(i);
+            if (off > 0 && r.readByte(off - 1) == CONSTANT_CLASS) {
+                String name = r.readUTF8(off, buf);
+                if (name.startsWith(BRIDGE_PACKAGE)) {
+                    try {
+                        Class.forName(name.replace('/', '.'), false, loader);
+                    } catch (ClassNotFoundException | LinkageError e) {
+                        // the hooked code resolves it itself then, as before
+                    }
+                }
+            }
+        }
+    }
+
+    private static final int CONSTANT_CLASS = 7;
+    /** The boot bridge's package, as Entries and GraphSets define their classes in it. */
+    private static final String BRIDGE_PACKAGE = org.objectweb.asm.Type.getInternalName(
+            org.jftrace.internal.boot.Hooks.class).replaceFirst("[^/]+$", "");
 
     private byte[] instrument(ClassRecord c, byte[] bytes) {
         Map<String, Long> ips = new HashMap<>();

@@ -11,7 +11,6 @@ import org.jftrace.FtraceOps;
 import org.jftrace.it.ItSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +18,9 @@ import org.junit.jupiter.api.Test;
  * hooked method used to link an invokedynamic there, and the JDK's linking code (String.toString,
  * ConcurrentHashMap.get, Objects.hash, Module.isExported, ...) ran outside the recursion guard: an
  * ops tracing those methods saw calls the program never made. A plain hook now calls an entry that
- * jftrace linked on its own thread.
+ * jftrace linked on its own thread; and the first call no longer resolves that entry class through
+ * the program's class loader (its loadClass ran ConcurrentHashMap.putVal there): jftrace resolves
+ * the boot bridge classes a hooked class names through its loader when it hooks it.
  */
 class OwnLinkingTest {
 
@@ -90,10 +91,6 @@ class OwnLinkingTest {
     }
 
     @Test
-    @Disabled("issue 12 item 6, not fixed yet: no call site links on the program's thread any more, but the first "
-            + "call of a method whose hook names an entry class its loader has not resolved yet runs that loader's "
-            + "loadClass there (ClassLoader.getClassLoadingLock -> ConcurrentHashMap.putVal seen by the watcher); "
-            + "Class.forName(entry, false, loader) on jftrace's thread beforehand did not prevent it")
     void theFirstCallAfterEachRelinkRunsNoTracedJdkCodeOnTheProgramsThread() {
         jdkWatcher();
         AtomicInteger hooked = new AtomicInteger();
