@@ -16,8 +16,11 @@ import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.SnapshotBuffer;
 import org.jftrace.tracers.ring.TraceEvent;
 import org.jftrace.tracers.ring.TracePipe;
+import org.jftrace.tracers.trigger.TriggerTarget;
+import org.jftrace.tracers.trigger.Triggers;
 
 /**
  * The function tracer ({@code current_tracer=function}, the kernel's {@code trace_functions.c}):
@@ -49,6 +52,8 @@ public final class FunctionTracer {
     private final BufferMode mode;
     private final boolean pending;
     private volatile RingBuffer ring;
+    private volatile SnapshotBuffer saved;
+    private final Triggers triggers;
     private Registration registration;
 
     private FunctionTracer(Builder b) {
@@ -60,6 +65,7 @@ public final class FunctionTracer {
         this.mode = b.mode;
         this.pending = b.pending;
         this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode);
+        this.triggers = new Triggers(new Target(), b.pending);
     }
 
     /** {@return a builder: no filter (every method, as the kernel), no parents, default buffers, overwrite} */
@@ -162,6 +168,67 @@ public final class FunctionTracer {
         f.lines(out, s.events());
     }
 
+    /**
+     * {@return the tracer's function triggers ({@code glob:traceon|traceoff|stacktrace|snapshot[:count]}
+     * in {@code set_ftrace_filter}): registered as added, started or not}
+     */
+    public Triggers triggers() {
+        return triggers;
+    }
+
+    /** {@code echo 1 > snapshot}: copies the buffers' events and counts aside (what a snapshot trigger does). */
+    public void takeSnapshot() {
+        saved = SnapshotBuffer.take(ring);
+    }
+
+    /** {@return the {@code snapshot} file: the last copy taken, as {@link #trace()} prints; a note when none was taken} */
+    public String snapshot() {
+        SnapshotBuffer s = saved;
+        StringBuilder sb = new StringBuilder();
+        if (s == null) {
+            sb.append("# tracer: ").append(NAME).append("\n#\n# * Snapshot is freed *: no snapshot taken "
+                    + "(takeSnapshot(), or a snapshot trigger)\n");
+            return sb.toString();
+        }
+        FunctionTraceFormat f = new FunctionTraceFormat(ring, symOffset).withStacks(s::stack);
+        f.header(sb, NAME, s.stats());
+        f.lines(sb, s.events());
+        return sb.toString();
+    }
+
+    /** What the triggers act on: this tracer's tracing_on, ring and snapshot. */
+    private final class Target implements TriggerTarget {
+        @Override
+        public String tracerName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean isTracingOn() {
+            return ring.isRecording();
+        }
+
+        @Override
+        public void setTracingOn(boolean on) {
+            FunctionTracer.this.setTracingOn(on);
+        }
+
+        @Override
+        public RingBuffer traceRing() {
+            return ring;
+        }
+
+        @Override
+        public boolean hasSnapshot() {
+            return true;
+        }
+
+        @Override
+        public void takeSnapshot() {
+            FunctionTracer.this.takeSnapshot();
+        }
+    }
+
     /** {@return a {@code trace_pipe} reader of the current buffers (open another after a resize)} */
     public Pipe openPipe() {
         RingBuffer r = ring;
@@ -206,7 +273,12 @@ public final class FunctionTracer {
                 lines.add(FunctionTraceFormat.lostLine(lost[0], lost[1]));
             }
             for (TraceEvent e : events) {
-                lines.add(format.line(e));
+                String l = format.line(e);
+                if (e.kind() == EventLayout.KIND_STACK) {
+                    lines.addAll(List.of(l.split("\n")));
+                } else {
+                    lines.add(l);
+                }
             }
             return lines;
         }

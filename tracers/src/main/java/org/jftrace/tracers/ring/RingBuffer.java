@@ -45,6 +45,7 @@ public final class RingBuffer {
     private final int bufferSizeKb;
     private final BufferMode mode;
     private final Object readLock = new Object();
+    private final StackTraces stacks = new StackTraces();
     /** tracing_on: when false, writes return at once and count nothing (the kernel's ring_buffer_record_off). */
     private volatile boolean recording = true;
 
@@ -137,6 +138,11 @@ public final class RingBuffer {
     /** {@return overwrite or drop} */
     public BufferMode mode() {
         return mode;
+    }
+
+    /** {@return the frames of this ring's {@link EventLayout#KIND_STACK} records} */
+    public StackTraces stacks() {
+        return stacks;
     }
 
     /** {@return whether writes are recorded (tracing_on)} */
