@@ -52,6 +52,7 @@ public final class GraphTraceFormat {
     private final LongFunction<String> exceptionNames;
     private final TaskNames tasks;
     private final Map<Long, String> names = new HashMap<>();
+    private LongFunction<List<String>> stacks;
     private final int bufWidth;
 
     /** Where a thread's name comes from: the ring's saved_cmdlines in a trace. */
@@ -81,6 +82,13 @@ public final class GraphTraceFormat {
         this.resolver = resolver;
         this.exceptionNames = exceptionNames;
         this.bufWidth = Integer.toString(Math.max(0, ring.buffers() - 1)).length();
+        this.stacks = ring.stacks()::get;
+    }
+
+    /** {@return this format, reading stack trace frames from {@code stacks} (a snapshot's copy)} */
+    public GraphTraceFormat withStacks(LongFunction<List<String>> stacks) {
+        this.stacks = stacks;
+        return this;
     }
 
     private boolean on(GraphOption o) {
@@ -141,6 +149,13 @@ public final class GraphTraceFormat {
                 continue;
             }
             TraceEvent e = events.get(i);
+            if (e.kind() == EventLayout.KIND_STACK) {
+                sb.setLength(0);
+                threadSwitch(sb, e, lastTid);
+                comment(sb, e);
+                append(out, sb);
+                continue;
+            }
             if (e.kind() != EventLayout.KIND_GRAPH_ENTRY && e.kind() != EventLayout.KIND_GRAPH_EXIT) {
                 continue;
             }
@@ -204,6 +219,27 @@ public final class GraphTraceFormat {
                     .append(" */");
         }
         sb.append('\n');
+    }
+
+    /**
+     * Another event in the graph, as the kernel's {@code print_graph_comment}: {@code /* text *&#47;}
+     * (a stack trace: <code>/* &lt;stack trace&gt;</code> then its {@code  => function} lines).
+     */
+    private void comment(StringBuilder sb, TraceEvent e) {
+        prologue(sb, e);
+        if (on(GraphOption.DURATION)) {
+            sb.append("              |  ");
+        }
+        List<String> frames = stacks.apply(e.payload0());
+        sb.append("/* <stack trace>");
+        if (frames == null) {
+            sb.append("\n => ?? (stack no longer kept)");
+        } else {
+            for (String f : frames) {
+                sb.append("\n => ").append(f);
+            }
+        }
+        sb.append(" */\n");
     }
 
     private void entry(StringBuilder sb, TraceEvent e) {

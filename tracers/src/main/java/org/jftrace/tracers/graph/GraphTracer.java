@@ -12,6 +12,9 @@ import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.SnapshotBuffer;
+import org.jftrace.tracers.trigger.TriggerTarget;
+import org.jftrace.tracers.trigger.Triggers;
 
 /**
  * The function_graph tracer ({@code current_tracer=function_graph}, the kernel's
@@ -54,6 +57,8 @@ public final class GraphTracer {
     private final ExceptionClassIds exceptionIds = new ExceptionClassIds();
     private final Set<GraphOption> options = EnumSet.noneOf(GraphOption.class);
     private volatile RingBuffer ring;
+    private volatile SnapshotBuffer saved;
+    private final Triggers triggers;
     /** Read by every entry handler: a plain volatile read, no lock. */
     volatile int maxGraphDepth;
     private GraphHandlers handlers;
@@ -73,6 +78,7 @@ public final class GraphTracer {
             }
         }
         this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode);
+        this.triggers = new Triggers(new Target(), b.pending);
     }
 
     /** {@return a builder: no filter (every method, as the kernel), no graph filters, no depth limit} */
@@ -113,6 +119,75 @@ public final class GraphTracer {
     /** {@code tracing_on}: off, the hooks stay but nothing is stored nor counted. */
     public void setTracingOn(boolean on) {
         ring.setRecording(on);
+    }
+
+    /** {@return tracing_on} */
+    public boolean isTracingOn() {
+        return ring.isRecording();
+    }
+
+    /** {@return the tracer's function triggers (see {@link Triggers}): registered as added, started or not} */
+    public Triggers triggers() {
+        return triggers;
+    }
+
+    /** {@code echo 1 > snapshot}: copies the buffers' records and counts aside (what a snapshot trigger does). */
+    public void takeSnapshot() {
+        saved = SnapshotBuffer.take(ring);
+    }
+
+    /** {@return the {@code snapshot} file: the last copy taken, as {@link #trace()} prints; a note when none was taken} */
+    public String snapshot() {
+        SnapshotBuffer s = saved;
+        StringBuilder sb = new StringBuilder();
+        if (s == null) {
+            return "# tracer: " + NAME + "\n#\n# * Snapshot is freed *: no snapshot taken (takeSnapshot(), or a snapshot trigger)\n";
+        }
+        GraphTraceFormat f = format(ring).withStacks(s::stack);
+        f.header(sb, NAME, s.stats());
+        f.lines(sb, s.events());
+        return sb.toString();
+    }
+
+    private GraphTraceFormat format(RingBuffer r) {
+        Set<GraphOption> opts;
+        synchronized (this) {
+            opts = EnumSet.copyOf(options.isEmpty() ? EnumSet.noneOf(GraphOption.class) : options);
+        }
+        return new GraphTraceFormat(r, opts, Ftrace::lookup, exceptionIds::name);
+    }
+
+    /** What the triggers act on: this tracer's tracing_on, ring and snapshot. */
+    private final class Target implements TriggerTarget {
+        @Override
+        public String tracerName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean isTracingOn() {
+            return GraphTracer.this.isTracingOn();
+        }
+
+        @Override
+        public void setTracingOn(boolean on) {
+            GraphTracer.this.setTracingOn(on);
+        }
+
+        @Override
+        public RingBuffer traceRing() {
+            return ring;
+        }
+
+        @Override
+        public boolean hasSnapshot() {
+            return true;
+        }
+
+        @Override
+        public void takeSnapshot() {
+            GraphTracer.this.takeSnapshot();
+        }
     }
 
     /**
@@ -207,12 +282,8 @@ public final class GraphTracer {
     /** Appends the {@code trace} file to {@code out}. */
     public void trace(Appendable out) {
         RingBuffer r = ring;
-        Set<GraphOption> opts;
-        synchronized (this) {
-            opts = EnumSet.copyOf(options.isEmpty() ? EnumSet.noneOf(GraphOption.class) : options);
-        }
         RingBuffer.Snapshot s = r.snapshot();
-        GraphTraceFormat f = new GraphTraceFormat(r, opts, Ftrace::lookup, exceptionIds::name);
+        GraphTraceFormat f = format(r);
         f.header(out, NAME, s.stats());
         f.lines(out, s.events());
     }

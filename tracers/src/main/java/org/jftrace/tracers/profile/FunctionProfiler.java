@@ -15,6 +15,8 @@ import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.tracers.graph.PerThreadSlots;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.trigger.TriggerTarget;
+import org.jftrace.tracers.trigger.Triggers;
 
 /**
  * The function profiler ({@code function_profile_enabled}, {@code trace_stat/function}; the kernel's
@@ -49,6 +51,9 @@ public final class FunctionProfiler {
     private final ProfileStripe[] stripes;
     private final int mask;
     private volatile boolean graphTime;
+    /** tracing_on: off, entries return NO_EXIT (hooks stay, nothing is counted). */
+    private volatile boolean tracingOn = true;
+    private final Triggers triggers;
     private FgraphOps ops;
     private PerThreadSlots threads;
 
@@ -73,6 +78,7 @@ public final class FunctionProfiler {
             stripes[i] = new ProfileStripe(slots);
         }
         this.mask = n - 1;
+        this.triggers = new Triggers(new Target(), b.pending);
     }
 
     private static int ceilPow2(int n) {
@@ -141,6 +147,61 @@ public final class FunctionProfiler {
         }
     }
 
+    /**
+     * {@code tracing_on} for the profiler: off, the hooks stay but calls that start meanwhile are
+     * not counted (calls open when it goes off are counted when they return); on again, counting
+     * resumes. No retransformation either way.
+     */
+    public void setTracingOn(boolean on) {
+        tracingOn = on;
+    }
+
+    /** {@return tracing_on} */
+    public boolean isTracingOn() {
+        return tracingOn;
+    }
+
+    /**
+     * {@return the profiler's function triggers: {@code traceon} and {@code traceoff} (stacktrace and
+     * snapshot need a ring buffer, which the profiler has not)}
+     */
+    public Triggers triggers() {
+        return triggers;
+    }
+
+    /** What the triggers act on: tracing_on only. */
+    private final class Target implements TriggerTarget {
+        @Override
+        public String tracerName() {
+            return "function profiler";
+        }
+
+        @Override
+        public boolean isTracingOn() {
+            return tracingOn;
+        }
+
+        @Override
+        public void setTracingOn(boolean on) {
+            tracingOn = on;
+        }
+
+        @Override
+        public RingBuffer traceRing() {
+            return null;
+        }
+
+        @Override
+        public boolean hasSnapshot() {
+            return false;
+        }
+
+        @Override
+        public void takeSnapshot() {
+            throw new UnsupportedOperationException("the function profiler has no snapshot");
+        }
+    }
+
     /** {@return whether durations include the callees' (graph-time)} */
     public boolean graphTime() {
         return graphTime;
@@ -159,6 +220,9 @@ public final class FunctionProfiler {
     }
 
     private long entry(long ip, long parentIp, int depth, FgraphOps g) {
+        if (!tracingOn) {
+            return FgraphOps.NO_EXIT;
+        }
         return System.nanoTime();
     }
 
@@ -168,6 +232,9 @@ public final class FunctionProfiler {
 
     /** Self time: the call's data is {@code now - X}, X the self time this thread has completed. */
     private long selfEntry(long ip, long parentIp, int depth, FgraphOps g) {
+        if (!tracingOn) {
+            return FgraphOps.NO_EXIT;
+        }
         final PerThreadSlots t = threads;
         final long tid = tid();
         int slot = t.find(tid);
