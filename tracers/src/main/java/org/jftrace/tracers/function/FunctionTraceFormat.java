@@ -28,6 +28,8 @@ import org.jftrace.tracers.ring.TraceEvent;
 public final class FunctionTraceFormat {
     /** The parent mark of an event whose parent was not recorded. */
     public static final String PARENT_NOT_RECORDED = "?";
+    /** What precedes a parent that is the nearest traced frame, not necessarily the caller: {@code <-~parent}. */
+    public static final String NEAREST_MARK = "~";
     /** The parent mark of an event whose stack walk found no traceable caller. */
     public static final String PARENT_NO_TRACEABLE_CALLER = "??";
     /** What a stack trace event prints before its frames, as the kernel's. */
@@ -75,6 +77,9 @@ public final class FunctionTraceFormat {
         sb.append("# <-parent: the exact caller (option parent-ip, a stack walk per call); <-")
                 .append(PARENT_NO_TRACEABLE_CALLER).append(": no traceable caller; <-").append(PARENT_NOT_RECORDED)
                 .append(": not recorded\n");
+        sb.append("# <-").append(NEAREST_MARK).append("parent: the nearest traced frame (option parents nearest: the innermost "
+                + "traced call open on the thread; the caller when the caller is traced); <-").append(NEAREST_MARK)
+                .append(PARENT_NO_TRACEABLE_CALLER).append(": no traced call open\n");
         sb.append("# <stack trace>: a stacktrace trigger fired; its frames follow as ' => function', innermost first\n");
         sb.append("#\n");
         sb.append("#           TASK-TID     BUF#      TIMESTAMP  FUNCTION\n");
@@ -128,6 +133,9 @@ public final class FunctionTraceFormat {
     }
 
     private String parent(TraceEvent e) {
+        if (e.has(EventLayout.FLAG_PARENT_NEAREST)) {
+            return NEAREST_MARK + (e.parentIp() == Ftrace.UNKNOWN_IP ? PARENT_NO_TRACEABLE_CALLER : function(e.parentIp()));
+        }
         if (!e.has(EventLayout.FLAG_PARENT_EXACT)) {
             return PARENT_NOT_RECORDED;
         }

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.jftrace.Errno;
+import org.jftrace.FgraphOps;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.FtraceFunc;
@@ -13,6 +14,7 @@ import org.jftrace.FtraceOps;
 import org.jftrace.Registration;
 import org.jftrace.Regs;
 import org.jftrace.tracers.Patterns;
+import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
@@ -46,7 +48,7 @@ public final class FunctionTracer {
 
     private final List<String> filter;
     private final List<String> notrace;
-    private final boolean parentIp;
+    private final ParentMode parents;
     private final boolean symOffset;
     private final int buffers;
     private final BufferMode mode;
@@ -55,11 +57,14 @@ public final class FunctionTracer {
     private volatile SnapshotBuffer saved;
     private final Triggers triggers;
     private Registration registration;
+    /** set_ftrace_pid, read by every callback: null (every thread) costs one load and one branch. */
+    private volatile ThreadFilter threadFilter;
 
     private FunctionTracer(Builder b) {
         this.filter = List.copyOf(b.filter);
         this.notrace = List.copyOf(b.notrace);
-        this.parentIp = b.parentIp;
+        this.parents = b.parents;
+        this.threadFilter = b.threadFilter;
         this.symOffset = b.symOffset;
         this.buffers = b.buffers;
         this.mode = b.mode;
@@ -84,16 +89,50 @@ public final class FunctionTracer {
         if (registration != null) {
             throw new FtraceException(Errno.EBUSY, "the function tracer is started already: stop() it first");
         }
-        FtraceOps.Builder b = FtraceOps.builder(new Callback(ring, parentIp ? EventLayout.FLAG_PARENT_EXACT : 0))
-                .name(NAME);
-        if (parentIp) {
-            b.flags(FtraceOps.Flag.PARENT_IP);
+        FtraceOps ops;
+        if (parents == ParentMode.NEAREST) {
+            NearestParents h = new NearestParents(ring, this::traced);
+            FgraphOps.Builder b = FgraphOps.builder(h::entry, h::exit).name(NAME);
+            Patterns.apply(filter, pending, b::filterPending, b::filter);
+            Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+            ops = b.build().ops();
+        } else {
+            boolean exact = parents == ParentMode.EXACT;
+            FtraceOps.Builder b = FtraceOps.builder(new Callback(this, ring, exact ? EventLayout.FLAG_PARENT_EXACT : 0))
+                    .name(NAME);
+            if (exact) {
+                b.flags(FtraceOps.Flag.PARENT_IP);
+            }
+            Patterns.apply(filter, pending, b::filterPending, b::filter);
+            Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+            ops = b.build();
         }
-        Patterns.apply(filter, pending, b::filterPending, b::filter);
-        Patterns.apply(notrace, pending, b::notracePending, b::notrace);
-        FtraceOps ops = b.build();
         ring.setRecording(true);
         registration = Ftrace.register(ops);
+    }
+
+    /** {@return whether the current thread passes the thread filter} */
+    private boolean traced() {
+        final ThreadFilter f = threadFilter;
+        return f == null || f.traced();
+    }
+
+    /**
+     * {@code echo ... > set_ftrace_pid}: trace only the threads {@code filter} selects, from the next
+     * call on, started or not; {@code null} traces every thread again.
+     */
+    public void setThreadFilter(ThreadFilter filter) {
+        threadFilter = filter;
+    }
+
+    /** {@return the thread filter, or null for every thread} */
+    public ThreadFilter threadFilter() {
+        return threadFilter;
+    }
+
+    /** {@return how parents are recorded} */
+    public ParentMode parents() {
+        return parents;
     }
 
     /** Stops tracing: unregisters the ops; when it returns no callback runs. Nothing if stopped. */
@@ -237,16 +276,22 @@ public final class FunctionTracer {
 
     /** The callback: one event per call. Allocates nothing; the ring is fixed for its ops' life. */
     private static final class Callback implements FtraceFunc {
+        private final FunctionTracer tracer;
         private final RingBuffer ring;
         private final int flags;
 
-        Callback(RingBuffer ring, int flags) {
+        Callback(FunctionTracer tracer, RingBuffer ring, int flags) {
+            this.tracer = tracer;
             this.ring = ring;
             this.flags = flags;
         }
 
         @Override
         public void call(long ip, long parentIp, FtraceOps op, Regs regs) {
+            final ThreadFilter f = tracer.threadFilter;
+            if (f != null && !f.traced()) {
+                return;
+            }
             ring.write(EventLayout.KIND_FUNCTION, flags, 0, ip, parentIp, 0, 0);
         }
     }
@@ -288,7 +333,8 @@ public final class FunctionTracer {
     public static final class Builder {
         private final List<String> filter = new ArrayList<>();
         private final List<String> notrace = new ArrayList<>();
-        private boolean parentIp;
+        private ParentMode parents = ParentMode.NONE;
+        private ThreadFilter threadFilter;
         private boolean symOffset;
         private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
         private int buffers = RingBuffer.defaultBuffers();
@@ -324,9 +370,21 @@ public final class FunctionTracer {
             return this;
         }
 
-        /** Exact parents: each call's caller by a stack walk ({@code PARENT_IP}; microseconds a call). */
+        /** Exact parents: each call's caller by a stack walk ({@code PARENT_IP}; microseconds a call). Same as {@code parents(on ? EXACT : NONE)}. */
         public Builder parentIp(boolean on) {
-            this.parentIp = on;
+            this.parents = on ? ParentMode.EXACT : ParentMode.NONE;
+            return this;
+        }
+
+        /** How parents are recorded: none (default), exact (a stack walk), or the nearest traced frame (exit hooks). */
+        public Builder parents(ParentMode mode) {
+            this.parents = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** {@code set_ftrace_pid}: the threads to trace, or null (the default) for every thread. */
+        public Builder threadFilter(ThreadFilter filter) {
+            this.threadFilter = filter;
             return this;
         }
 

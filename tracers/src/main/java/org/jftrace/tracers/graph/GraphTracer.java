@@ -10,6 +10,7 @@ import org.jftrace.Errno;
 import org.jftrace.FgraphOps;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
+import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.RingBuffer;
 import org.jftrace.tracers.ring.SnapshotBuffer;
@@ -61,6 +62,8 @@ public final class GraphTracer {
     private final Triggers triggers;
     /** Read by every entry handler: a plain volatile read, no lock. */
     volatile int maxGraphDepth;
+    /** set_ftrace_pid, read by every entry handler: null (every thread) costs one load and one branch. */
+    volatile ThreadFilter threadFilter;
     private GraphHandlers handlers;
 
     private GraphTracer(Builder b) {
@@ -72,6 +75,7 @@ public final class GraphTracer {
         this.mode = b.mode;
         this.pending = b.pending;
         setMaxGraphDepth(b.maxGraphDepth);
+        this.threadFilter = b.threadFilter;
         for (GraphOption o : GraphOption.values()) {
             if (o.defaultOn()) {
                 options.add(o);
@@ -119,6 +123,19 @@ public final class GraphTracer {
     /** {@code tracing_on}: off, the hooks stay but nothing is stored nor counted. */
     public void setTracingOn(boolean on) {
         ring.setRecording(on);
+    }
+
+    /**
+     * {@code echo ... > set_ftrace_pid}: trace only the threads {@code filter} selects, from the next
+     * call on, started or not; {@code null} traces every thread again.
+     */
+    public void setThreadFilter(ThreadFilter filter) {
+        threadFilter = filter;
+    }
+
+    /** {@return the thread filter, or null for every thread} */
+    public ThreadFilter threadFilter() {
+        return threadFilter;
     }
 
     /** {@return tracing_on} */
@@ -295,6 +312,7 @@ public final class GraphTracer {
         private final List<String> graphFunctions = new ArrayList<>();
         private final List<String> graphNotrace = new ArrayList<>();
         private int maxGraphDepth;
+        private ThreadFilter threadFilter;
         private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
         private int buffers = RingBuffer.defaultBuffers();
         private BufferMode mode = BufferMode.OVERWRITE;
@@ -337,6 +355,12 @@ public final class GraphTracer {
         /** {@code set_graph_notrace}: trace neither these functions nor anything they call. */
         public Builder graphNotrace(String... globs) {
             add(graphNotrace, globs);
+            return this;
+        }
+
+        /** {@code set_ftrace_pid}: the threads to trace, or null (the default) for every thread. */
+        public Builder threadFilter(ThreadFilter filter) {
+            this.threadFilter = filter;
             return this;
         }
 

@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.jftrace.Errno;
 import org.jftrace.FgraphOps;
 import org.jftrace.tracers.Patterns;
+import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.tracers.graph.PerThreadSlots;
@@ -53,6 +54,8 @@ public final class FunctionProfiler {
     private volatile boolean graphTime;
     /** tracing_on: off, entries return NO_EXIT (hooks stay, nothing is counted). */
     private volatile boolean tracingOn = true;
+    /** set_ftrace_pid: null (every thread) costs one load and one branch per call. */
+    private volatile ThreadFilter threadFilter;
     private final Triggers triggers;
     private FgraphOps ops;
     private PerThreadSlots threads;
@@ -78,7 +81,9 @@ public final class FunctionProfiler {
             stripes[i] = new ProfileStripe(slots);
         }
         this.mask = n - 1;
-        this.triggers = new Triggers(new Target(), b.pending);
+        this.triggers = new Triggers(TriggerTarget.tracingOnOnly("function profiler", this::isTracingOn,
+                this::setTracingOn), b.pending);
+        this.threadFilter = b.threadFilter;
     }
 
     private static int ceilPow2(int n) {
@@ -161,45 +166,31 @@ public final class FunctionProfiler {
         return tracingOn;
     }
 
+    /** {@code set_ftrace_pid}: profile only the threads {@code filter} selects; {@code null}: every thread. */
+    public void setThreadFilter(ThreadFilter filter) {
+        threadFilter = filter;
+    }
+
+    /** {@return the thread filter, or null for every thread} */
+    public ThreadFilter threadFilter() {
+        return threadFilter;
+    }
+
+    /** {@return whether a call starting now on this thread is counted: tracing_on and the thread filter} */
+    private boolean counting() {
+        if (!tracingOn) {
+            return false;
+        }
+        final ThreadFilter f = threadFilter;
+        return f == null || f.traced();
+    }
+
     /**
      * {@return the profiler's function triggers: {@code traceon} and {@code traceoff} (stacktrace and
      * snapshot need a ring buffer, which the profiler has not)}
      */
     public Triggers triggers() {
         return triggers;
-    }
-
-    /** What the triggers act on: tracing_on only. */
-    private final class Target implements TriggerTarget {
-        @Override
-        public String tracerName() {
-            return "function profiler";
-        }
-
-        @Override
-        public boolean isTracingOn() {
-            return tracingOn;
-        }
-
-        @Override
-        public void setTracingOn(boolean on) {
-            tracingOn = on;
-        }
-
-        @Override
-        public RingBuffer traceRing() {
-            return null;
-        }
-
-        @Override
-        public boolean hasSnapshot() {
-            return false;
-        }
-
-        @Override
-        public void takeSnapshot() {
-            throw new UnsupportedOperationException("the function profiler has no snapshot");
-        }
     }
 
     /** {@return whether durations include the callees' (graph-time)} */
@@ -220,7 +211,7 @@ public final class FunctionProfiler {
     }
 
     private long entry(long ip, long parentIp, int depth, FgraphOps g) {
-        if (!tracingOn) {
+        if (!counting()) {
             return FgraphOps.NO_EXIT;
         }
         return System.nanoTime();
@@ -232,7 +223,7 @@ public final class FunctionProfiler {
 
     /** Self time: the call's data is {@code now - X}, X the self time this thread has completed. */
     private long selfEntry(long ip, long parentIp, int depth, FgraphOps g) {
-        if (!tracingOn) {
+        if (!counting()) {
             return FgraphOps.NO_EXIT;
         }
         final PerThreadSlots t = threads;
@@ -403,6 +394,7 @@ public final class FunctionProfiler {
         private boolean pending;
         private int stripes = RingBuffer.defaultBuffers();
         private int functions = DEFAULT_FUNCTIONS;
+        private ThreadFilter threadFilter;
 
         private Builder() {
         }
@@ -414,6 +406,12 @@ public final class FunctionProfiler {
          */
         public Builder pending(boolean on) {
             this.pending = on;
+            return this;
+        }
+
+        /** {@code set_ftrace_pid}: the threads to profile, or null (the default) for every thread. */
+        public Builder threadFilter(ThreadFilter filter) {
+            this.threadFilter = filter;
             return this;
         }
 

@@ -1,5 +1,8 @@
 package org.jftrace.tracers.trigger;
 
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
 import org.jftrace.tracers.ring.RingBuffer;
 
 /**
@@ -24,4 +27,42 @@ public interface TriggerTarget {
 
     /** Copies the buffers aside as the {@code snapshot} file; may allocate (it copies). */
     void takeSnapshot();
+
+    /**
+     * {@return a target with tracing_on only (traceon and traceoff; stacktrace and snapshot are
+     * refused), for a tracer without a ring buffer such as the profiler}
+     */
+    static TriggerTarget tracingOnOnly(String name, BooleanSupplier isOn, Consumer<Boolean> setOn) {
+        return new TriggerTarget() {
+            @Override
+            public String tracerName() {
+                return name;
+            }
+
+            @Override
+            public boolean isTracingOn() {
+                return isOn.getAsBoolean();
+            }
+
+            @Override
+            public void setTracingOn(boolean on) {
+                setOn.accept(on); // boxes a Boolean, which is cached: no allocation
+            }
+
+            @Override
+            public RingBuffer traceRing() {
+                return null;
+            }
+
+            @Override
+            public boolean hasSnapshot() {
+                return false;
+            }
+
+            @Override
+            public void takeSnapshot() {
+                throw new UnsupportedOperationException(name + " has no snapshot");
+            }
+        };
+    }
 }
