@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,5 +124,48 @@ class TracerOptionsJvmTest {
         assertTrue(text.stream().noneMatch(s -> s.contains("skip-3")), "skip-3 not traced");
         assertEquals("5", facts.getProperty("pid.profile.hits"));
         assertEquals("1", facts.getProperty("pid.profile.threads"));
+    }
+
+    @Test
+    void counterClockPrintsCountsInOrder() throws IOException {
+        List<String> text = read("clock-counter.txt");
+        assertTrue(text.contains("# trace_clock: counter (a count of the ring's events: order only, no time; TIMESTAMP is the count)"));
+        Pattern line = Pattern.compile("^ *counted-(\\d+) +\\[(\\d{3})\\] +(\\d+): " + Pattern.quote(W + "tick") + " <-\\?$");
+        long last = -1;
+        int n = 0;
+        for (String s : text) {
+            if (s.startsWith("#")) {
+                continue;
+            }
+            Matcher m = line.matcher(s);
+            assertTrue(m.matches(), "a count, not seconds: " + s);
+            long c = Long.parseLong(m.group(3));
+            assertEquals(last + 1, c, "one count per event of the ring, in order");
+            last = c;
+            n++;
+        }
+        assertEquals(6, n);
+        assertTrue(facts.getProperty("clock.whileStarted").startsWith("EBUSY: trace_clock can change only while the tracer is stopped"),
+                facts.getProperty("clock.whileStarted"));
+    }
+
+    @Test
+    void uptimeClockIsSaidAndPrintsSeconds() throws IOException {
+        List<String> text = read("clock-uptime.txt");
+        assertTrue(text.stream().anyMatch(s -> s.startsWith("# trace_clock: uptime (coarse: System.nanoTime as a clock thread")));
+        assertEquals(3, calls(text, "coarse").size(), "seconds.micros lines, as mono");
+    }
+
+    @Test
+    void functionGraphUnderTheCounterPrintsCountDurations() throws IOException {
+        List<String> text = read("clock-graph.txt");
+        assertTrue(text.stream().anyMatch(s -> s.startsWith("# DURATION: cnt, the clock's count between entry and exit")));
+        // a { b { d(); } }: d's entry and exit are counts 2 and 3, b's 1 and 4, a's 0 and 5
+        List<String> body = text.stream().filter(s -> !s.startsWith("#") && !s.isBlank()).toList();
+        assertEquals(5, body.size(), String.join("\n", text));
+        assertTrue(body.get(0).matches("^ +0 \\| +\\d+\\) +\\| +" + Pattern.quote(W + "a() {")), body.get(0));
+        assertTrue(body.get(2).matches("^ +2 \\| +\\d+\\)   1 cnt       \\| +" + Pattern.quote(W + "d();")), body.get(2));
+        assertTrue(body.get(3).matches("^ +4 \\| +\\d+\\)   3 cnt       \\| +\\}"), body.get(3));
+        assertTrue(body.get(4).matches("^ +5 \\| +\\d+\\)   5 cnt       \\|  \\}"), body.get(4));
     }
 }

@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 
+import org.jftrace.FtraceException;
 import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.function.FunctionTracer;
 import org.jftrace.tracers.function.ParentMode;
 import org.jftrace.tracers.graph.GraphTracer;
 import org.jftrace.tracers.profile.FunctionProfiler;
 import org.jftrace.tracers.profile.FunctionStat;
+import org.jftrace.tracers.ring.TraceClock;
 
 /**
  * Runs the tracers' options in a JVM started with the agent: nearest-traced parents, the thread
@@ -28,6 +30,7 @@ public final class TracerOptionsScenarios {
         Class.forName(CallTree.class.getName());
         parents(out, facts);
         threadFilter(out, facts);
+        clocks(out, facts);
         try (var w = Files.newBufferedWriter(out.resolve("facts.properties"))) {
             facts.store(w, "tracer option scenarios");
         }
@@ -105,6 +108,32 @@ public final class TracerOptionsScenarios {
         }
         facts.setProperty("pid.profile.hits", Long.toString(hits));
         facts.setProperty("pid.profile.threads", Integer.toString(p.threads().size()));
+    }
+
+    /** The counter and uptime clocks on the function tracer and function_graph; a change refused while started. */
+    private static void clocks(Path out, Properties facts) throws Exception {
+        FunctionTracer t = FunctionTracer.builder().filter(W + "tick").clock(TraceClock.COUNTER).build();
+        t.start();
+        try {
+            t.setTraceClock(TraceClock.MONO);
+            facts.setProperty("clock.whileStarted", "accepted");
+        } catch (FtraceException e) {
+            facts.setProperty("clock.whileStarted", e.getMessage());
+        }
+        TriggerScenarios.onThread("counted", () -> TriggerScenarios.ticks(0, 6));
+        t.stop();
+        Files.writeString(out.resolve("clock-counter.txt"), t.trace());
+        t.setTraceClock(TraceClock.UPTIME);
+        t.start();
+        TriggerScenarios.onThread("coarse", () -> TriggerScenarios.ticks(0, 3));
+        t.stop();
+        Files.writeString(out.resolve("clock-uptime.txt"), t.trace());
+        GraphTracer g = GraphTracer.builder().filter(W + "a", W + "b", W + "d").clock(TraceClock.COUNTER).build();
+        g.setOption("funcgraph-abstime", true);
+        g.start();
+        TriggerScenarios.onThread("graphcount", TriggerWorkload::a);
+        g.stop();
+        Files.writeString(out.resolve("clock-graph.txt"), g.trace());
     }
 
     /** By reflection: this module compiles for Java 17, which has no virtual threads. */

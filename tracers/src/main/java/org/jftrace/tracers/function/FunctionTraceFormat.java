@@ -71,7 +71,7 @@ public final class FunctionTraceFormat {
     public void header(Appendable out, String tracer, List<BufferStats> stats) {
         StringBuilder sb = new StringBuilder(1024);
         ring.appendCounts(sb, tracer, stats);
-        sb.append("# trace_clock: mono (System.nanoTime, seconds since the JVM's first ring buffer)\n");
+        sb.append(ring.clock().headerLine());
         sb.append("# BUF#: the ring buffer the event went to (the kernel's CPU#): threads are striped over #P buffers by thread id\n");
         sb.append("# TASK-TID: Java thread name and id; ").append(UNKNOWN_TASK).append(" when unnamed or no longer known\n");
         sb.append("# <-parent: the exact caller (option parent-ip, a stack walk per call); <-")
@@ -96,9 +96,15 @@ public final class FunctionTraceFormat {
         if (task == null || task.isEmpty()) {
             task = UNKNOWN_TASK;
         }
-        long ns = e.timestamp() - RingBuffer.clockEpoch();
-        String prefix = String.format("%16s-%-7d [%03d] %6d.%06d: ", task, e.tid(), e.buffer(),
-                ns / 1_000_000_000L, ns % 1_000_000_000L / 1_000);
+        String prefix;
+        if (ring.clock().inNanos()) {
+            long ns = e.timestamp() - RingBuffer.clockEpoch();
+            prefix = String.format("%16s-%-7d [%03d] %6d.%06d: ", task, e.tid(), e.buffer(),
+                    ns / 1_000_000_000L, ns % 1_000_000_000L / 1_000);
+        } else {
+            // the kernel prints a clock that is not in ns as the raw count ("%12llu: ")
+            prefix = String.format("%16s-%-7d [%03d] %13d: ", task, e.tid(), e.buffer(), e.timestamp());
+        }
         if (e.kind() == EventLayout.KIND_STACK) {
             return prefix + STACK_TRACE + stackLines(stacks.apply(e.payload0()));
         }

@@ -18,6 +18,7 @@ import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TraceClock;
 import org.jftrace.tracers.ring.SnapshotBuffer;
 import org.jftrace.tracers.ring.TraceEvent;
 import org.jftrace.tracers.ring.TracePipe;
@@ -69,7 +70,7 @@ public final class FunctionTracer {
         this.buffers = b.buffers;
         this.mode = b.mode;
         this.pending = b.pending;
-        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode);
+        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
         this.triggers = new Triggers(new Target(), b.pending);
     }
 
@@ -171,7 +172,7 @@ public final class FunctionTracer {
         if (registration != null) {
             throw new FtraceException(Errno.EBUSY, "buffer_size_kb can change only while the tracer is stopped: stop() first");
         }
-        RingBuffer next = RingBuffer.create(kb, buffers, mode);
+        RingBuffer next = RingBuffer.create(kb, buffers, mode, ring.clock());
         next.setRecording(ring.isRecording());
         ring = next;
     }
@@ -179,6 +180,26 @@ public final class FunctionTracer {
     /** {@return buffer_size_kb in effect} */
     public int bufferSizeKb() {
         return ring.bufferSizeKb();
+    }
+
+    /**
+     * {@code echo counter > trace_clock}: new, empty buffers stamped with {@code clock} (the kernel
+     * empties the buffers too: timestamps of two clocks do not compare).
+     *
+     * @throws FtraceException EBUSY while started (stop first); EINVAL for null
+     */
+    public synchronized void setTraceClock(TraceClock clock) {
+        if (registration != null) {
+            throw new FtraceException(Errno.EBUSY, "trace_clock can change only while the tracer is stopped: stop() first");
+        }
+        RingBuffer next = RingBuffer.create(ring.bufferSizeKb(), buffers, mode, clock);
+        next.setRecording(ring.isRecording());
+        ring = next;
+    }
+
+    /** {@return trace_clock} */
+    public TraceClock traceClock() {
+        return ring.clock();
     }
 
     /** {@code echo > trace}: empties the buffers and zeroes their counts. */
@@ -339,6 +360,7 @@ public final class FunctionTracer {
         private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
         private int buffers = RingBuffer.defaultBuffers();
         private BufferMode mode = BufferMode.OVERWRITE;
+        private TraceClock clock = TraceClock.MONO;
         private boolean pending;
 
         private Builder() {
@@ -403,6 +425,12 @@ public final class FunctionTracer {
         /** How many buffers (#P); checked by {@link #build()}. */
         public Builder buffers(int n) {
             this.buffers = n;
+            return this;
+        }
+
+        /** {@code trace_clock}: mono (the default), counter or uptime, not {@code null}. */
+        public Builder clock(TraceClock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 

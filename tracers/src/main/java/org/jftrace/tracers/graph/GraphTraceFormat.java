@@ -100,7 +100,13 @@ public final class GraphTraceFormat {
         StringBuilder sb = new StringBuilder(1024);
         ring.appendCounts(sb, tracer, stats);
         sb.append("# BUF: the ring buffer the record went to (the kernel's CPU); TASK-TID: Java thread name and id\n");
-        sb.append("# DURATION: microseconds; + > 10 us, ! > 100 us, # > 1 ms, * > 10 ms, @ > 100 ms, $ > 1 s\n");
+        sb.append(ring.clock().headerLine());
+        if (ring.clock().inNanos()) {
+            sb.append("# DURATION: microseconds; + > 10 us, ! > 100 us, # > 1 ms, * > 10 ms, @ > 100 ms, $ > 1 s\n");
+        } else {
+            sb.append("# DURATION: cnt, the clock's count between entry and exit (events of the ring meanwhile); no time,"
+                    + " no overhead marks\n");
+        }
         sb.append("# } /* f threw E */: f left by exception E; } /* f */ alone: f's entry is no longer in the buffer;"
                 + " f() { unclosed: no exit yet\n");
         sb.append("#\n");
@@ -266,8 +272,12 @@ public final class GraphTraceFormat {
     /** The columns before the duration: abstime, buffer, task. */
     private void prologue(StringBuilder sb, TraceEvent e) {
         if (on(GraphOption.ABSTIME)) {
-            long ns = e.timestamp() - RingBuffer.clockEpoch();
-            sb.append(String.format("%5d.%06d |  ", ns / 1_000_000_000L, ns % 1_000_000_000L / 1_000));
+            if (ring.clock().inNanos()) {
+                long ns = e.timestamp() - RingBuffer.clockEpoch();
+                sb.append(String.format("%5d.%06d |  ", ns / 1_000_000_000L, ns % 1_000_000_000L / 1_000));
+            } else {
+                sb.append(String.format("%12d |  ", e.timestamp()));
+            }
         }
         if (on(GraphOption.CPU)) {
             sb.append(String.format(" %" + bufWidth + "d) ", e.buffer()));
@@ -280,6 +290,12 @@ public final class GraphTraceFormat {
 
     private void duration(StringBuilder sb, long nanos) {
         if (!on(GraphOption.DURATION)) {
+            return;
+        }
+        if (!ring.clock().inNanos()) {
+            sb.append("  ");
+            GraphDuration.appendCount(sb, nanos);
+            sb.append("|  ");
             return;
         }
         sb.append(on(GraphOption.OVERHEAD) ? GraphDuration.mark(nanos) : ' ').append(' ');

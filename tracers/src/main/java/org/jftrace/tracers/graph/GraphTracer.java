@@ -13,6 +13,7 @@ import org.jftrace.FtraceException;
 import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TraceClock;
 import org.jftrace.tracers.ring.SnapshotBuffer;
 import org.jftrace.tracers.trigger.TriggerTarget;
 import org.jftrace.tracers.trigger.Triggers;
@@ -81,7 +82,7 @@ public final class GraphTracer {
                 options.add(o);
             }
         }
-        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode);
+        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
         this.triggers = new Triggers(new Target(), b.pending);
     }
 
@@ -261,9 +262,29 @@ public final class GraphTracer {
         if (handlers != null) {
             throw new FtraceException(Errno.EBUSY, "buffer_size_kb can change only while the tracer is stopped: stop() first");
         }
-        RingBuffer next = RingBuffer.create(kb, buffers, mode);
+        RingBuffer next = RingBuffer.create(kb, buffers, mode, ring.clock());
         next.setRecording(ring.isRecording());
         ring = next;
+    }
+
+    /**
+     * {@code echo counter > trace_clock}: new, empty buffers stamped with {@code clock} (the kernel
+     * empties the buffers too: timestamps of two clocks do not compare).
+     *
+     * @throws FtraceException EBUSY while started (stop first); EINVAL for null
+     */
+    public synchronized void setTraceClock(TraceClock clock) {
+        if (handlers != null) {
+            throw new FtraceException(Errno.EBUSY, "trace_clock can change only while the tracer is stopped: stop() first");
+        }
+        RingBuffer next = RingBuffer.create(ring.bufferSizeKb(), buffers, mode, clock);
+        next.setRecording(ring.isRecording());
+        ring = next;
+    }
+
+    /** {@return trace_clock} */
+    public TraceClock traceClock() {
+        return ring.clock();
     }
 
     /** {@code echo > trace}: empties the buffers and zeroes their counts. */
@@ -316,6 +337,7 @@ public final class GraphTracer {
         private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
         private int buffers = RingBuffer.defaultBuffers();
         private BufferMode mode = BufferMode.OVERWRITE;
+        private TraceClock clock = TraceClock.MONO;
         private boolean pending;
 
         private Builder() {
@@ -379,6 +401,12 @@ public final class GraphTracer {
         /** How many buffers (#P); checked by {@link #build()}. */
         public Builder buffers(int n) {
             this.buffers = n;
+            return this;
+        }
+
+        /** {@code trace_clock}: mono (the default), counter or uptime, not {@code null}. */
+        public Builder clock(TraceClock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 
