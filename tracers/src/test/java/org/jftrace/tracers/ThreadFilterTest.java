@@ -111,6 +111,38 @@ class ThreadFilterTest {
         assertFalse(stranger.get(), "a virtual thread another thread started");
     }
 
+    /** {@return bytes the current thread allocated so far (HotSpot's ThreadMXBean)} */
+    static long allocated() {
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        @SuppressWarnings("deprecation")
+        long id = Thread.currentThread().getId();
+        return mx.getThreadAllocatedBytes(id);
+    }
+
+    /** The per-call check allocates nothing once the thread was seen (a byte a call would show as 100 KB). */
+    @Test
+    void theCheckAllocatesNothingPerCall() {
+        @SuppressWarnings("deprecation")
+        long me = Thread.currentThread().getId();
+        for (ThreadFilter f : new ThreadFilter[] {ThreadFilter.of(List.of(me + 1000, me), List.of("x-*", "[!a-z]*y"), false),
+                ThreadFilter.of(List.of(me + 1000), List.of("nobody-*"), true), ThreadFilter.of(List.of(me), List.of(), true)}) {
+            f.traced(); // the first check of a thread may take its thread-local entry
+            // (the measurement itself costs some 800 bytes a round; a byte a call would be 100,000)
+            int yes = 0;
+            long bytes = 0;
+            for (int round = 0; round < 3; round++) { // the last round: steady state, compiled
+                yes = 0;
+                long before = allocated();
+                for (int i = 0; i < 100_000; i++) {
+                    yes += f.traced() ? 1 : 0;
+                }
+                bytes = allocated() - before;
+            }
+            assertTrue(bytes < 2048, f + ": " + bytes + " bytes for 100,000 checks");
+            assertEquals(f.tids().contains(me) ? 100_000 : 0, yes, f.toString());
+        }
+    }
+
     /** By reflection: the module compiles for Java 17, which has no virtual threads. */
     static Thread startVirtual(Runnable r) {
         try {

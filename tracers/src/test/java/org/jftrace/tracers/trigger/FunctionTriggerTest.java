@@ -190,6 +190,30 @@ class FunctionTriggerTest {
         assertEquals(100, stats.written() + stats.lost(), "exactly the count's stacks (written, or lost to a busy buffer)");
     }
 
+    /** traceon/traceoff firing allocate nothing (a byte a call would show as 100 KB). */
+    @Test
+    void togglesAllocateNothing() {
+        FakeTarget t = new FakeTarget();
+        Triggers.Fire off = fire(t, TriggerCommand.TRACEOFF, 1_000_000);
+        Triggers.Fire on = fire(t, TriggerCommand.TRACEON, FunctionTrigger.UNLIMITED);
+        off.call(3, 0, null, null);
+        on.call(4, 0, null, null);
+        var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        @SuppressWarnings("deprecation")
+        long id = Thread.currentThread().getId();
+        long bytes = 0;
+        for (int round = 0; round < 3; round++) { // the last round: steady state, compiled
+            long before = mx.getThreadAllocatedBytes(id);
+            for (int i = 0; i < 50_000; i++) {
+                off.call(3, 0, null, null);
+                on.call(4, 0, null, null);
+            }
+            bytes = mx.getThreadAllocatedBytes(id) - before;
+        }
+        assertTrue(bytes < 2048, bytes + " bytes for 100,000 firings");
+        assertEquals(1_000_000 - 150_001, off.counts.countOf(3), "one decrement per flip");
+    }
+
     @Test
     void ipCountsGiveEachFunctionItsSlotAndShareOneWhenFull() {
         IpCounts c = new IpCounts(2, 3);
