@@ -119,7 +119,7 @@ class ThreadFilterTest {
         return mx.getThreadAllocatedBytes(id);
     }
 
-    /** The per-call check allocates nothing once the thread was seen (a byte a call would show as 100 KB). */
+    /** The per-call check allocates nothing once the thread was seen (an object a call would show as 1.6 MB). */
     @Test
     void theCheckAllocatesNothingPerCall() {
         @SuppressWarnings("deprecation")
@@ -127,18 +127,18 @@ class ThreadFilterTest {
         for (ThreadFilter f : new ThreadFilter[] {ThreadFilter.of(List.of(me + 1000, me), List.of("x-*", "[!a-z]*y"), false),
                 ThreadFilter.of(List.of(me + 1000), List.of("nobody-*"), true), ThreadFilter.of(List.of(me), List.of(), true)}) {
             f.traced(); // the first check of a thread may take its thread-local entry
-            // (the measurement itself costs some 800 bytes a round; a byte a call would be 100,000)
+            // (the measurement itself costs some 800 bytes a round; an object a call would be 1.6 MB)
             int yes = 0;
-            long bytes = 0;
-            for (int round = 0; round < 3; round++) { // the last round: steady state, compiled
+            long bytes = Long.MAX_VALUE;
+            for (int round = 0; round < 5; round++) { // the least of 5: steady state, compiled, no JIT noise
                 yes = 0;
                 long before = allocated();
                 for (int i = 0; i < 100_000; i++) {
                     yes += f.traced() ? 1 : 0;
                 }
-                bytes = allocated() - before;
+                bytes = Math.min(bytes, allocated() - before);
             }
-            assertTrue(bytes < 2048, f + ": " + bytes + " bytes for 100,000 checks");
+            assertTrue(bytes < 16_384, f + ": " + bytes + " bytes for 100,000 checks");
             assertEquals(f.tids().contains(me) ? 100_000 : 0, yes, f.toString());
         }
     }

@@ -190,7 +190,7 @@ class FunctionTriggerTest {
         assertEquals(100, stats.written() + stats.lost(), "exactly the count's stacks (written, or lost to a busy buffer)");
     }
 
-    /** traceon/traceoff firing allocate nothing (a byte a call would show as 100 KB). */
+    /** traceon/traceoff firing allocate nothing (an object a call would show as 1.6 MB). */
     @Test
     void togglesAllocateNothing() {
         FakeTarget t = new FakeTarget();
@@ -201,17 +201,17 @@ class FunctionTriggerTest {
         var mx = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         @SuppressWarnings("deprecation")
         long id = Thread.currentThread().getId();
-        long bytes = 0;
-        for (int round = 0; round < 3; round++) { // the last round: steady state, compiled
+        long bytes = Long.MAX_VALUE;
+        for (int round = 0; round < 5; round++) { // the least of 5: steady state, compiled, no JIT noise
             long before = mx.getThreadAllocatedBytes(id);
             for (int i = 0; i < 50_000; i++) {
                 off.call(3, 0, null, null);
                 on.call(4, 0, null, null);
             }
-            bytes = mx.getThreadAllocatedBytes(id) - before;
+            bytes = Math.min(bytes, mx.getThreadAllocatedBytes(id) - before);
         }
-        assertTrue(bytes < 2048, bytes + " bytes for 100,000 firings");
-        assertEquals(1_000_000 - 150_001, off.counts.countOf(3), "one decrement per flip");
+        assertTrue(bytes < 16_384, bytes + " bytes for 100,000 firings");
+        assertEquals(1_000_000 - 250_001, off.counts.countOf(3), "one decrement per flip");
     }
 
     @Test
