@@ -23,7 +23,10 @@ import org.jftrace.tracers.ring.TraceEvent;
  *
  * <p>Parents: {@code <-caller} is the exact caller (the {@code PARENT_IP} option, a stack walk per
  * call); {@code <-??} means that walk found no traceable caller; {@code <-?} means no parent was
- * recorded (the default: finding the caller costs a stack walk).
+ * recorded (the default: finding the caller costs a stack walk); {@code <-~frame} is the nearest
+ * traced frame ({@link ParentMode#NEAREST}), {@code <-~??} none open. A stack trace event prints
+ * {@code <stack trace>} and one {@code  => function} line per frame. Timestamps follow the ring's
+ * {@code trace_clock}: seconds for mono and uptime, the raw count for counter.
  */
 public final class FunctionTraceFormat {
     /** The parent mark of an event whose parent was not recorded. */

@@ -30,8 +30,9 @@ import org.jftrace.tracers.trigger.Triggers;
  * an {@link FtraceOps} on the user's filter whose callback writes one event per call into a
  * {@link RingBuffer}, printed as the kernel prints it ({@link FunctionTraceFormat}).
  *
- * <p>Grammar: {@code (start (setTracingOn | clear | trace | openPipe)* stop (setBufferSizeKb)*)*};
- * {@code clear}, {@code trace} and {@code openPipe} work stopped too.
+ * <p>Grammar: {@code (start (setTracingOn | setThreadFilter | clear | trace | openPipe | takeSnapshot)* stop
+ * (setBufferSizeKb | setTraceClock)*)*}; all but the last two work stopped too, and the triggers
+ * are added and removed at any time.
  * <pre>{@code
  * FunctionTracer tracer = FunctionTracer.builder().filter("java.util.HashMap.put").build();
  * tracer.start();          // registers the ops: hooks the methods
@@ -39,6 +40,11 @@ import org.jftrace.tracers.trigger.Triggers;
  * tracer.stop();           // unregisters: no callback runs any more
  * System.out.print(tracer.trace());
  * }</pre>
+ *
+ * <p>Also: {@link #triggers()} ({@code set_ftrace_filter} commands), {@link #setThreadFilter}
+ * ({@code set_ftrace_pid}), {@link Builder#clock} ({@code trace_clock}), {@link Builder#parents}
+ * (none, exact, or the nearest traced frame on exit hooks), {@link #takeSnapshot()} and
+ * {@link #snapshot()}.
  *
  * <p>The callback keeps the default recursion guard (not {@code RECURSION_SAFE}): its write path
  * calls no traceable JDK method, and the guard covers what a future change might call.

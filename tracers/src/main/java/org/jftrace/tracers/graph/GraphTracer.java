@@ -25,9 +25,9 @@ import org.jftrace.tracers.trigger.Triggers;
  * writes an exit record carrying that timestamp (so the duration costs no clock read of its own),
  * printed as the kernel prints it ({@link GraphTraceFormat}).
  *
- * <p>Grammar: {@code (start (setTracingOn | setMaxGraphDepth | setOption | clear | trace)* stop
- * (setBufferSizeKb)*)*}; {@code clear}, {@code trace}, {@code setOption} and
- * {@code setMaxGraphDepth} work stopped too.
+ * <p>Grammar: {@code (start (setTracingOn | setThreadFilter | setMaxGraphDepth | setOption | clear | trace
+ * | takeSnapshot)* stop (setBufferSizeKb | setTraceClock)*)*}; all but the last two work stopped
+ * too, and the {@link #triggers()} are added and removed at any time.
  * <pre>{@code
  * GraphTracer g = GraphTracer.builder().filter("com.acme.*").graphFunction("com.acme.Orders.place").build();
  * g.start();
