@@ -56,6 +56,7 @@ public final class TriggerScenarios {
         });
         facts.setProperty("off.after", Long.toString(t.triggers().remaining(W + "off:traceoff", off)));
         facts.setProperty("off.list", t.triggers().list().toString());
+        facts.setProperty("off.lines", String.join("|", t.triggers().lines()));
         t.stop();
         t.triggers().clear();
         Files.writeString(out.resolve("traceoff.txt"), t.trace());

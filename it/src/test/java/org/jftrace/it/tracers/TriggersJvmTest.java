@@ -55,6 +55,9 @@ class TriggersJvmTest {
         assertEquals("true", facts.getProperty("off.tracingOnAfterSecond"), "count spent: the second call does nothing");
         assertEquals("0", facts.getProperty("off.after"));
         assertEquals("[" + W + "off:traceoff:count=1, " + W + "on:traceon:unlimited]", facts.getProperty("off.list"));
+        // as set_ftrace_filter lists them: the trigger, then each function it fired on with its count now
+        assertEquals(W + "off:traceoff:count=1|" + W + "off:traceoff:count=0|" + W + "on:traceon:unlimited",
+                facts.getProperty("off.lines"));
         List<String> ticks = functions(read("traceoff.txt"), "ticker");
         // 10 before the traceoff, none of the 10 after, 5 after tracing went on by hand, none while
         // off by hand, 1 after the traceon trigger

@@ -77,6 +77,29 @@ public record FunctionTrigger(String glob, TriggerCommand command, long count) {
         return new FunctionTrigger(head, command, count);
     }
 
+    /**
+     * {@return whether a {@code set_ftrace_filter} line is a trigger ({@code glob:command[:count]}
+     * with a known command) rather than a plain glob} For a reader of that file's lines.
+     */
+    public static boolean isTrigger(String line) {
+        if (line == null) {
+            return false;
+        }
+        String[] parts = line.strip().split(":");
+        if (parts.length < 2) {
+            return false;
+        }
+        String last = parts[parts.length - 1];
+        String command = !last.isEmpty() && last.chars().allMatch(Character::isDigit) && parts.length >= 3
+                ? parts[parts.length - 2] : last;
+        for (TriggerCommand c : TriggerCommand.values()) {
+            if (c.word().equals(command)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static long parseCount(String spec, String tail) {
         for (int i = 0; i < tail.length(); i++) {
             if (!Character.isDigit(tail.charAt(i)) || tail.charAt(i) > '9') {

@@ -73,4 +73,14 @@ final class IpCounts {
         }
         return get(mask + 1);
     }
+
+    /** Calls {@code each} with every function that took a slot and its count now. */
+    void forEach(java.util.function.BiConsumer<Long, Long> each) {
+        for (int i = 0; i <= mask; i++) {
+            long ip = (long) LONGS.getAcquire(ips, i);
+            if (ip != 0) {
+                each.accept(ip, get(i));
+            }
+        }
+    }
 }

@@ -126,6 +126,24 @@ public final class Triggers {
     }
 
     /**
+     * {@return the triggers as {@code set_ftrace_filter} lists them: per trigger its glob with the
+     * count it was given ({@code glob:traceoff:count=1}, {@code glob:snapshot:unlimited}), then each
+     * function it has fired on with that function's count now ({@code a.B.c:traceoff:count=0})}
+     */
+    public synchronized List<String> lines() {
+        List<String> l = new ArrayList<>();
+        for (Active a : active.values()) {
+            l.add(a.trigger.toString());
+            if (a.fire.counts != null) {
+                String cmd = a.trigger.command().word();
+                a.fire.counts.forEach((ip, n) -> l.add(Ftrace.lookup(ip).map(f -> f.name()).orElse("0x" + Long.toHexString(ip))
+                        + ":" + cmd + ":count=" + n));
+            }
+        }
+        return l;
+    }
+
+    /**
      * {@return how many more times trigger {@code spec} (glob and command) fires on the function
      * {@code ip}: its given count until that function first fires, {@link FunctionTrigger#UNLIMITED}
      * without a count}

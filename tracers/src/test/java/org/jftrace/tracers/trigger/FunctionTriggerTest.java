@@ -30,6 +30,17 @@ class FunctionTriggerTest {
     }
 
     @Test
+    void triggerLinesAreToldFromPlainGlobs() {
+        assertTrue(FunctionTrigger.isTrigger("a.B.c:traceoff"));
+        assertTrue(FunctionTrigger.isTrigger("a.B.c:stacktrace:3"));
+        assertTrue(FunctionTrigger.isTrigger("a.*:mod:app:snapshot"));
+        assertFalse(FunctionTrigger.isTrigger("a.B.c"));
+        assertFalse(FunctionTrigger.isTrigger("a.*:mod:app"));
+        assertFalse(FunctionTrigger.isTrigger("a.*:mod:12"));
+        assertFalse(FunctionTrigger.isTrigger(null));
+    }
+
+    @Test
     void badSpecsSayWhatToWrite() {
         assertEinval("a.B.c", "has no command");
         assertEinval("a.B.c:traceof", "unknown trigger command 'traceof'");
@@ -225,6 +236,9 @@ class FunctionTriggerTest {
         assertEquals(overflow, c.slot(14), "a full table shares the overflow count");
         assertNotEquals(a, overflow);
         assertEquals(3, c.get(overflow));
+        java.util.Map<Long, Long> seen = new java.util.TreeMap<>();
+        c.forEach(seen::put);
+        assertEquals(java.util.Map.of(11L, 3L, 12L, 3L), seen, "the functions with a slot of their own");
     }
 
     @Test
