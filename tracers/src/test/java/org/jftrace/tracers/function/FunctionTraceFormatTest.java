@@ -99,6 +99,17 @@ class FunctionTraceFormatTest {
     }
 
     @Test
+    void tracePipeGivesAStackTraceAsSeparateLines() throws Exception {
+        FunctionTracer t = FunctionTracer.builder().bufferSizeKb(1).buffers(1).build(); // not started: no agent needed
+        long id = t.ring().stacks().put(List.of("a.B.m", "a.C.caller"));
+        t.ring().write(EventLayout.KIND_STACK, 0, 0, 10, 0, id, 2);
+        List<String> lines = t.openPipe().readLines(1, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(3, lines.size(), lines.toString());
+        assertTrue(lines.get(0).endsWith(": <stack trace>"), lines.get(0));
+        assertEquals(List.of(" => a.B.m", " => a.C.caller"), lines.subList(1, 3));
+    }
+
+    @Test
     void lostLine() {
         assertEquals("BUF:3 [LOST 12 EVENTS]", FunctionTraceFormat.lostLine(3, 12));
     }
