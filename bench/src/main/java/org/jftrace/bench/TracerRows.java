@@ -1,8 +1,10 @@
 package org.jftrace.bench;
 
 import org.jftrace.tracers.function.FunctionTracer;
+import org.jftrace.tracers.function.ParentMode;
 import org.jftrace.tracers.graph.GraphTracer;
 import org.jftrace.tracers.profile.FunctionProfiler;
+import org.jftrace.tracers.ring.TraceClock;
 
 /**
  * The tracer rows of the per-call table: a tracer started on {@link Target#compute}, proved to record
@@ -24,6 +26,25 @@ final class TracerRows {
                 s.call();
                 long after = t.ring().snapshot().total().written();
                 Hooking.check(after == before + 1, "function: one call wrote " + (after - before) + " events");
+                return t::stop;
+            }
+            case "functionCounter" -> {
+                FunctionTracer t = FunctionTracer.builder().filter(Target.METHOD).clock(TraceClock.COUNTER).build();
+                t.start();
+                long before = t.ring().snapshot().total().written();
+                s.call();
+                long after = t.ring().snapshot().total().written();
+                Hooking.check(after == before + 1 && t.traceClock() == TraceClock.COUNTER,
+                        "functionCounter: one call wrote " + (after - before) + " events");
+                return t::stop;
+            }
+            case "functionNearest" -> {
+                FunctionTracer t = FunctionTracer.builder().filter(Target.METHOD).parents(ParentMode.NEAREST).build();
+                t.start();
+                long before = t.ring().snapshot().total().written();
+                s.call();
+                long after = t.ring().snapshot().total().written();
+                Hooking.check(after == before + 1, "functionNearest: one call wrote " + (after - before) + " events");
                 return t::stop;
             }
             case "function_graph" -> {

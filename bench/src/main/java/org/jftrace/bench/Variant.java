@@ -155,6 +155,28 @@ public enum Variant {
         }
     },
 
+    /** The function tracer with trace_clock counter: one event per call stamped with a shared count, no clock read. */
+    FUNCTION_COUNTER(Section.TRACERS,
+            Check.delta("noHook", 8.0, "the function tracer with the counter clock costs at most 8 ns (issue 15): "
+                    + "functionCounter - noHook"),
+            Check.ZERO_ALLOC) {
+        @Override
+        void setUp(HookRow s) {
+            s.onTearDown(TracerRows.start("functionCounter", s)::run);
+        }
+    },
+
+    /** The function tracer with nearest-traced parents: exit hooks keep the thread's innermost traced call. */
+    FUNCTION_NEAREST(Section.TRACERS,
+            Check.delta("limitClock", 12.0, "the function tracer with nearest-traced parents costs at most one clock "
+                    + "read + 12 ns (issue 15): functionNearest - limitClock"),
+            Check.ZERO_ALLOC) {
+        @Override
+        void setUp(HookRow s) {
+            s.onTearDown(TracerRows.start("functionNearest", s)::run);
+        }
+    },
+
     /** function_graph: an entry and an exit record per call, with their timestamps. */
     FUNCTION_GRAPH(Section.TRACERS,
             Check.delta("limitTiming", 10.0, "function_graph costs at most two clock reads + 10 ns (issue 15): "

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import org.jftrace.Errno;
+import org.jftrace.FgraphOps;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.FtraceFunc;
@@ -13,19 +14,25 @@ import org.jftrace.FtraceOps;
 import org.jftrace.Registration;
 import org.jftrace.Regs;
 import org.jftrace.tracers.Patterns;
+import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TraceClock;
+import org.jftrace.tracers.ring.SnapshotBuffer;
 import org.jftrace.tracers.ring.TraceEvent;
 import org.jftrace.tracers.ring.TracePipe;
+import org.jftrace.tracers.trigger.TriggerTarget;
+import org.jftrace.tracers.trigger.Triggers;
 
 /**
  * The function tracer ({@code current_tracer=function}, the kernel's {@code trace_functions.c}):
  * an {@link FtraceOps} on the user's filter whose callback writes one event per call into a
  * {@link RingBuffer}, printed as the kernel prints it ({@link FunctionTraceFormat}).
  *
- * <p>Grammar: {@code (start (setTracingOn | clear | trace | openPipe)* stop (setBufferSizeKb)*)*};
- * {@code clear}, {@code trace} and {@code openPipe} work stopped too.
+ * <p>Grammar: {@code (start (setTracingOn | setThreadFilter | clear | trace | openPipe | takeSnapshot)* stop
+ * (setBufferSizeKb | setTraceClock)*)*}; all but the last two work stopped too, and the triggers
+ * are added and removed at any time.
  * <pre>{@code
  * FunctionTracer tracer = FunctionTracer.builder().filter("java.util.HashMap.put").build();
  * tracer.start();          // registers the ops: hooks the methods
@@ -33,6 +40,11 @@ import org.jftrace.tracers.ring.TracePipe;
  * tracer.stop();           // unregisters: no callback runs any more
  * System.out.print(tracer.trace());
  * }</pre>
+ *
+ * <p>Also: {@link #triggers()} ({@code set_ftrace_filter} commands), {@link #setThreadFilter}
+ * ({@code set_ftrace_pid}), {@link Builder#clock} ({@code trace_clock}), {@link Builder#parents}
+ * (none, exact, or the nearest traced frame on exit hooks), {@link #takeSnapshot()} and
+ * {@link #snapshot()}.
  *
  * <p>The callback keeps the default recursion guard (not {@code RECURSION_SAFE}): its write path
  * calls no traceable JDK method, and the guard covers what a future change might call.
@@ -43,23 +55,29 @@ public final class FunctionTracer {
 
     private final List<String> filter;
     private final List<String> notrace;
-    private final boolean parentIp;
+    private final ParentMode parents;
     private final boolean symOffset;
     private final int buffers;
     private final BufferMode mode;
     private final boolean pending;
     private volatile RingBuffer ring;
+    private volatile SnapshotBuffer saved;
+    private final Triggers triggers;
     private Registration registration;
+    /** set_ftrace_pid, read by every callback: null (every thread) costs one load and one branch. */
+    private volatile ThreadFilter threadFilter;
 
     private FunctionTracer(Builder b) {
         this.filter = List.copyOf(b.filter);
         this.notrace = List.copyOf(b.notrace);
-        this.parentIp = b.parentIp;
+        this.parents = b.parents;
+        this.threadFilter = b.threadFilter;
         this.symOffset = b.symOffset;
         this.buffers = b.buffers;
         this.mode = b.mode;
         this.pending = b.pending;
-        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode);
+        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
+        this.triggers = new Triggers(new Target(), b.pending);
     }
 
     /** {@return a builder: no filter (every method, as the kernel), no parents, default buffers, overwrite} */
@@ -78,16 +96,50 @@ public final class FunctionTracer {
         if (registration != null) {
             throw new FtraceException(Errno.EBUSY, "the function tracer is started already: stop() it first");
         }
-        FtraceOps.Builder b = FtraceOps.builder(new Callback(ring, parentIp ? EventLayout.FLAG_PARENT_EXACT : 0))
-                .name(NAME);
-        if (parentIp) {
-            b.flags(FtraceOps.Flag.PARENT_IP);
+        FtraceOps ops;
+        if (parents == ParentMode.NEAREST) {
+            NearestParents h = new NearestParents(ring, this::traced);
+            FgraphOps.Builder b = FgraphOps.builder(h::entry, h::exit).name(NAME);
+            Patterns.apply(filter, pending, b::filterPending, b::filter);
+            Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+            ops = b.build().ops();
+        } else {
+            boolean exact = parents == ParentMode.EXACT;
+            FtraceOps.Builder b = FtraceOps.builder(new Callback(this, ring, exact ? EventLayout.FLAG_PARENT_EXACT : 0))
+                    .name(NAME);
+            if (exact) {
+                b.flags(FtraceOps.Flag.PARENT_IP);
+            }
+            Patterns.apply(filter, pending, b::filterPending, b::filter);
+            Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+            ops = b.build();
         }
-        Patterns.apply(filter, pending, b::filterPending, b::filter);
-        Patterns.apply(notrace, pending, b::notracePending, b::notrace);
-        FtraceOps ops = b.build();
         ring.setRecording(true);
         registration = Ftrace.register(ops);
+    }
+
+    /** {@return whether the current thread passes the thread filter} */
+    private boolean traced() {
+        final ThreadFilter f = threadFilter;
+        return f == null || f.traced();
+    }
+
+    /**
+     * {@code echo ... > set_ftrace_pid}: trace only the threads {@code filter} selects, from the next
+     * call on, started or not; {@code null} traces every thread again.
+     */
+    public void setThreadFilter(ThreadFilter filter) {
+        threadFilter = filter;
+    }
+
+    /** {@return the thread filter, or null for every thread} */
+    public ThreadFilter threadFilter() {
+        return threadFilter;
+    }
+
+    /** {@return how parents are recorded} */
+    public ParentMode parents() {
+        return parents;
     }
 
     /** Stops tracing: unregisters the ops; when it returns no callback runs. Nothing if stopped. */
@@ -126,7 +178,7 @@ public final class FunctionTracer {
         if (registration != null) {
             throw new FtraceException(Errno.EBUSY, "buffer_size_kb can change only while the tracer is stopped: stop() first");
         }
-        RingBuffer next = RingBuffer.create(kb, buffers, mode);
+        RingBuffer next = RingBuffer.create(kb, buffers, mode, ring.clock());
         next.setRecording(ring.isRecording());
         ring = next;
     }
@@ -134,6 +186,26 @@ public final class FunctionTracer {
     /** {@return buffer_size_kb in effect} */
     public int bufferSizeKb() {
         return ring.bufferSizeKb();
+    }
+
+    /**
+     * {@code echo counter > trace_clock}: new, empty buffers stamped with {@code clock} (the kernel
+     * empties the buffers too: timestamps of two clocks do not compare).
+     *
+     * @throws FtraceException EBUSY while started (stop first); EINVAL for null
+     */
+    public synchronized void setTraceClock(TraceClock clock) {
+        if (registration != null) {
+            throw new FtraceException(Errno.EBUSY, "trace_clock can change only while the tracer is stopped: stop() first");
+        }
+        RingBuffer next = RingBuffer.create(ring.bufferSizeKb(), buffers, mode, clock);
+        next.setRecording(ring.isRecording());
+        ring = next;
+    }
+
+    /** {@return trace_clock} */
+    public TraceClock traceClock() {
+        return ring.clock();
     }
 
     /** {@code echo > trace}: empties the buffers and zeroes their counts. */
@@ -162,6 +234,67 @@ public final class FunctionTracer {
         f.lines(out, s.events());
     }
 
+    /**
+     * {@return the tracer's function triggers ({@code glob:traceon|traceoff|stacktrace|snapshot[:count]}
+     * in {@code set_ftrace_filter}): registered as added, started or not}
+     */
+    public Triggers triggers() {
+        return triggers;
+    }
+
+    /** {@code echo 1 > snapshot}: copies the buffers' events and counts aside (what a snapshot trigger does). */
+    public void takeSnapshot() {
+        saved = SnapshotBuffer.take(ring);
+    }
+
+    /** {@return the {@code snapshot} file: the last copy taken, as {@link #trace()} prints; a note when none was taken} */
+    public String snapshot() {
+        SnapshotBuffer s = saved;
+        StringBuilder sb = new StringBuilder();
+        if (s == null) {
+            sb.append("# tracer: ").append(NAME).append("\n#\n# * Snapshot is freed *: no snapshot taken "
+                    + "(takeSnapshot(), or a snapshot trigger)\n");
+            return sb.toString();
+        }
+        FunctionTraceFormat f = new FunctionTraceFormat(ring, symOffset).withStacks(s::stack);
+        f.header(sb, NAME, s.stats());
+        f.lines(sb, s.events());
+        return sb.toString();
+    }
+
+    /** What the triggers act on: this tracer's tracing_on, ring and snapshot. */
+    private final class Target implements TriggerTarget {
+        @Override
+        public String tracerName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean isTracingOn() {
+            return ring.isRecording();
+        }
+
+        @Override
+        public void setTracingOn(boolean on) {
+            FunctionTracer.this.setTracingOn(on);
+        }
+
+        @Override
+        public RingBuffer traceRing() {
+            return ring;
+        }
+
+        @Override
+        public boolean hasSnapshot() {
+            return true;
+        }
+
+        @Override
+        public void takeSnapshot() {
+            FunctionTracer.this.takeSnapshot();
+        }
+    }
+
     /** {@return a {@code trace_pipe} reader of the current buffers (open another after a resize)} */
     public Pipe openPipe() {
         RingBuffer r = ring;
@@ -170,16 +303,22 @@ public final class FunctionTracer {
 
     /** The callback: one event per call. Allocates nothing; the ring is fixed for its ops' life. */
     private static final class Callback implements FtraceFunc {
+        private final FunctionTracer tracer;
         private final RingBuffer ring;
         private final int flags;
 
-        Callback(RingBuffer ring, int flags) {
+        Callback(FunctionTracer tracer, RingBuffer ring, int flags) {
+            this.tracer = tracer;
             this.ring = ring;
             this.flags = flags;
         }
 
         @Override
         public void call(long ip, long parentIp, FtraceOps op, Regs regs) {
+            final ThreadFilter f = tracer.threadFilter;
+            if (f != null && !f.traced()) {
+                return;
+            }
             ring.write(EventLayout.KIND_FUNCTION, flags, 0, ip, parentIp, 0, 0);
         }
     }
@@ -206,7 +345,12 @@ public final class FunctionTracer {
                 lines.add(FunctionTraceFormat.lostLine(lost[0], lost[1]));
             }
             for (TraceEvent e : events) {
-                lines.add(format.line(e));
+                String l = format.line(e);
+                if (e.kind() == EventLayout.KIND_STACK) {
+                    lines.addAll(List.of(l.split("\n")));
+                } else {
+                    lines.add(l);
+                }
             }
             return lines;
         }
@@ -216,11 +360,13 @@ public final class FunctionTracer {
     public static final class Builder {
         private final List<String> filter = new ArrayList<>();
         private final List<String> notrace = new ArrayList<>();
-        private boolean parentIp;
+        private ParentMode parents = ParentMode.NONE;
+        private ThreadFilter threadFilter;
         private boolean symOffset;
         private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
         private int buffers = RingBuffer.defaultBuffers();
         private BufferMode mode = BufferMode.OVERWRITE;
+        private TraceClock clock = TraceClock.MONO;
         private boolean pending;
 
         private Builder() {
@@ -252,9 +398,21 @@ public final class FunctionTracer {
             return this;
         }
 
-        /** Exact parents: each call's caller by a stack walk ({@code PARENT_IP}; microseconds a call). */
+        /** Exact parents: each call's caller by a stack walk ({@code PARENT_IP}; microseconds a call). Same as {@code parents(on ? EXACT : NONE)}. */
         public Builder parentIp(boolean on) {
-            this.parentIp = on;
+            this.parents = on ? ParentMode.EXACT : ParentMode.NONE;
+            return this;
+        }
+
+        /** How parents are recorded: none (default), exact (a stack walk), or the nearest traced frame (exit hooks). */
+        public Builder parents(ParentMode mode) {
+            this.parents = Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** {@code set_ftrace_pid}: the threads to trace, or null (the default) for every thread. */
+        public Builder threadFilter(ThreadFilter filter) {
+            this.threadFilter = filter;
             return this;
         }
 
@@ -273,6 +431,12 @@ public final class FunctionTracer {
         /** How many buffers (#P); checked by {@link #build()}. */
         public Builder buffers(int n) {
             this.buffers = n;
+            return this;
+        }
+
+        /** {@code trace_clock}: mono (the default), counter or uptime, not {@code null}. */
+        public Builder clock(TraceClock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 

@@ -50,6 +50,18 @@ public final class GraphDuration {
         }
     }
 
+    /**
+     * Appends a duration under the {@code counter} trace_clock, which has no time: the count of the
+     * ring's events between entry and exit, {@code 12 cnt}, padded to the width of {@link #append}.
+     */
+    public static void appendCount(StringBuilder sb, long count) {
+        String n = Long.toString(Math.max(0, count));
+        sb.append(n).append(" cnt ");
+        for (int i = n.length() + 5; i < 12; i++) {
+            sb.append(' ');
+        }
+    }
+
     /** {@return {@code nanos} as {@link #append} prints it} */
     public static String format(long nanos) {
         StringBuilder sb = new StringBuilder(16);

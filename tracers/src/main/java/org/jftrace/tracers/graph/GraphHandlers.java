@@ -10,6 +10,7 @@ import org.jftrace.FgraphOps;
 import org.jftrace.FgraphRetFunc;
 import org.jftrace.Ftrace;
 import org.jftrace.tracers.Patterns;
+import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
 
@@ -115,6 +116,10 @@ final class GraphHandlers {
 
     /** Writes the entry record of a call at {@code depth}; {@return its timestamp as the call's data, or NO_EXIT} */
     private long record(long ip, long parentIp, int depth) {
+        final ThreadFilter f = tracer.threadFilter;
+        if (f != null && !f.traced()) {
+            return FgraphOps.NO_EXIT; // set_ftrace_pid: another thread
+        }
         final int max = tracer.maxGraphDepth;
         if (max > 0 && depth >= max) {
             return FgraphOps.NO_EXIT; // max_graph_depth: neither this call nor its exit

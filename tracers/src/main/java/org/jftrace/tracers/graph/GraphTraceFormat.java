@@ -52,6 +52,7 @@ public final class GraphTraceFormat {
     private final LongFunction<String> exceptionNames;
     private final TaskNames tasks;
     private final Map<Long, String> names = new HashMap<>();
+    private LongFunction<List<String>> stacks;
     private final int bufWidth;
 
     /** Where a thread's name comes from: the ring's saved_cmdlines in a trace. */
@@ -81,6 +82,13 @@ public final class GraphTraceFormat {
         this.resolver = resolver;
         this.exceptionNames = exceptionNames;
         this.bufWidth = Integer.toString(Math.max(0, ring.buffers() - 1)).length();
+        this.stacks = ring.stacks()::get;
+    }
+
+    /** {@return this format, reading stack trace frames from {@code stacks} (a snapshot's copy)} */
+    public GraphTraceFormat withStacks(LongFunction<List<String>> stacks) {
+        this.stacks = stacks;
+        return this;
     }
 
     private boolean on(GraphOption o) {
@@ -92,7 +100,13 @@ public final class GraphTraceFormat {
         StringBuilder sb = new StringBuilder(1024);
         ring.appendCounts(sb, tracer, stats);
         sb.append("# BUF: the ring buffer the record went to (the kernel's CPU); TASK-TID: Java thread name and id\n");
-        sb.append("# DURATION: microseconds; + > 10 us, ! > 100 us, # > 1 ms, * > 10 ms, @ > 100 ms, $ > 1 s\n");
+        sb.append(ring.clock().headerLine());
+        if (ring.clock().inNanos()) {
+            sb.append("# DURATION: microseconds; + > 10 us, ! > 100 us, # > 1 ms, * > 10 ms, @ > 100 ms, $ > 1 s\n");
+        } else {
+            sb.append("# DURATION: cnt, the clock's count between entry and exit (events of the ring meanwhile); no time,"
+                    + " no overhead marks\n");
+        }
         sb.append("# } /* f threw E */: f left by exception E; } /* f */ alone: f's entry is no longer in the buffer;"
                 + " f() { unclosed: no exit yet\n");
         sb.append("#\n");
@@ -141,6 +155,13 @@ public final class GraphTraceFormat {
                 continue;
             }
             TraceEvent e = events.get(i);
+            if (e.kind() == EventLayout.KIND_STACK) {
+                sb.setLength(0);
+                threadSwitch(sb, e, lastTid);
+                comment(sb, e);
+                append(out, sb);
+                continue;
+            }
             if (e.kind() != EventLayout.KIND_GRAPH_ENTRY && e.kind() != EventLayout.KIND_GRAPH_EXIT) {
                 continue;
             }
@@ -206,6 +227,27 @@ public final class GraphTraceFormat {
         sb.append('\n');
     }
 
+    /**
+     * Another event in the graph, as the kernel's {@code print_graph_comment}: {@code /* text *&#47;}
+     * (a stack trace: <code>/* &lt;stack trace&gt;</code> then its {@code  => function} lines).
+     */
+    private void comment(StringBuilder sb, TraceEvent e) {
+        prologue(sb, e);
+        if (on(GraphOption.DURATION)) {
+            sb.append("              |  ");
+        }
+        List<String> frames = stacks.apply(e.payload0());
+        sb.append("/* <stack trace>");
+        if (frames == null) {
+            sb.append("\n => ?? (stack no longer kept)");
+        } else {
+            for (String f : frames) {
+                sb.append("\n => ").append(f);
+            }
+        }
+        sb.append(" */\n");
+    }
+
     private void entry(StringBuilder sb, TraceEvent e) {
         prologue(sb, e);
         if (on(GraphOption.DURATION)) {
@@ -230,8 +272,12 @@ public final class GraphTraceFormat {
     /** The columns before the duration: abstime, buffer, task. */
     private void prologue(StringBuilder sb, TraceEvent e) {
         if (on(GraphOption.ABSTIME)) {
-            long ns = e.timestamp() - RingBuffer.clockEpoch();
-            sb.append(String.format("%5d.%06d |  ", ns / 1_000_000_000L, ns % 1_000_000_000L / 1_000));
+            if (ring.clock().inNanos()) {
+                long ns = e.timestamp() - RingBuffer.clockEpoch();
+                sb.append(String.format("%5d.%06d |  ", ns / 1_000_000_000L, ns % 1_000_000_000L / 1_000));
+            } else {
+                sb.append(String.format("%12d |  ", e.timestamp()));
+            }
         }
         if (on(GraphOption.CPU)) {
             sb.append(String.format(" %" + bufWidth + "d) ", e.buffer()));
@@ -244,6 +290,12 @@ public final class GraphTraceFormat {
 
     private void duration(StringBuilder sb, long nanos) {
         if (!on(GraphOption.DURATION)) {
+            return;
+        }
+        if (!ring.clock().inNanos()) {
+            sb.append("  ");
+            GraphDuration.appendCount(sb, nanos);
+            sb.append("|  ");
             return;
         }
         sb.append(on(GraphOption.OVERHEAD) ? GraphDuration.mark(nanos) : ' ').append(' ');

@@ -10,8 +10,13 @@ import org.jftrace.Errno;
 import org.jftrace.FgraphOps;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
+import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TraceClock;
+import org.jftrace.tracers.ring.SnapshotBuffer;
+import org.jftrace.tracers.trigger.TriggerTarget;
+import org.jftrace.tracers.trigger.Triggers;
 
 /**
  * The function_graph tracer ({@code current_tracer=function_graph}, the kernel's
@@ -20,9 +25,9 @@ import org.jftrace.tracers.ring.RingBuffer;
  * writes an exit record carrying that timestamp (so the duration costs no clock read of its own),
  * printed as the kernel prints it ({@link GraphTraceFormat}).
  *
- * <p>Grammar: {@code (start (setTracingOn | setMaxGraphDepth | setOption | clear | trace)* stop
- * (setBufferSizeKb)*)*}; {@code clear}, {@code trace}, {@code setOption} and
- * {@code setMaxGraphDepth} work stopped too.
+ * <p>Grammar: {@code (start (setTracingOn | setThreadFilter | setMaxGraphDepth | setOption | clear | trace
+ * | takeSnapshot)* stop (setBufferSizeKb | setTraceClock)*)*}; all but the last two work stopped
+ * too, and the {@link #triggers()} are added and removed at any time.
  * <pre>{@code
  * GraphTracer g = GraphTracer.builder().filter("com.acme.*").graphFunction("com.acme.Orders.place").build();
  * g.start();
@@ -54,8 +59,12 @@ public final class GraphTracer {
     private final ExceptionClassIds exceptionIds = new ExceptionClassIds();
     private final Set<GraphOption> options = EnumSet.noneOf(GraphOption.class);
     private volatile RingBuffer ring;
+    private volatile SnapshotBuffer saved;
+    private final Triggers triggers;
     /** Read by every entry handler: a plain volatile read, no lock. */
     volatile int maxGraphDepth;
+    /** set_ftrace_pid, read by every entry handler: null (every thread) costs one load and one branch. */
+    volatile ThreadFilter threadFilter;
     private GraphHandlers handlers;
 
     private GraphTracer(Builder b) {
@@ -67,12 +76,14 @@ public final class GraphTracer {
         this.mode = b.mode;
         this.pending = b.pending;
         setMaxGraphDepth(b.maxGraphDepth);
+        this.threadFilter = b.threadFilter;
         for (GraphOption o : GraphOption.values()) {
             if (o.defaultOn()) {
                 options.add(o);
             }
         }
-        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode);
+        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
+        this.triggers = new Triggers(new Target(), b.pending);
     }
 
     /** {@return a builder: no filter (every method, as the kernel), no graph filters, no depth limit} */
@@ -113,6 +124,88 @@ public final class GraphTracer {
     /** {@code tracing_on}: off, the hooks stay but nothing is stored nor counted. */
     public void setTracingOn(boolean on) {
         ring.setRecording(on);
+    }
+
+    /**
+     * {@code echo ... > set_ftrace_pid}: trace only the threads {@code filter} selects, from the next
+     * call on, started or not; {@code null} traces every thread again.
+     */
+    public void setThreadFilter(ThreadFilter filter) {
+        threadFilter = filter;
+    }
+
+    /** {@return the thread filter, or null for every thread} */
+    public ThreadFilter threadFilter() {
+        return threadFilter;
+    }
+
+    /** {@return tracing_on} */
+    public boolean isTracingOn() {
+        return ring.isRecording();
+    }
+
+    /** {@return the tracer's function triggers (see {@link Triggers}): registered as added, started or not} */
+    public Triggers triggers() {
+        return triggers;
+    }
+
+    /** {@code echo 1 > snapshot}: copies the buffers' records and counts aside (what a snapshot trigger does). */
+    public void takeSnapshot() {
+        saved = SnapshotBuffer.take(ring);
+    }
+
+    /** {@return the {@code snapshot} file: the last copy taken, as {@link #trace()} prints; a note when none was taken} */
+    public String snapshot() {
+        SnapshotBuffer s = saved;
+        StringBuilder sb = new StringBuilder();
+        if (s == null) {
+            return "# tracer: " + NAME + "\n#\n# * Snapshot is freed *: no snapshot taken (takeSnapshot(), or a snapshot trigger)\n";
+        }
+        GraphTraceFormat f = format(ring).withStacks(s::stack);
+        f.header(sb, NAME, s.stats());
+        f.lines(sb, s.events());
+        return sb.toString();
+    }
+
+    private GraphTraceFormat format(RingBuffer r) {
+        Set<GraphOption> opts;
+        synchronized (this) {
+            opts = EnumSet.copyOf(options.isEmpty() ? EnumSet.noneOf(GraphOption.class) : options);
+        }
+        return new GraphTraceFormat(r, opts, Ftrace::lookup, exceptionIds::name);
+    }
+
+    /** What the triggers act on: this tracer's tracing_on, ring and snapshot. */
+    private final class Target implements TriggerTarget {
+        @Override
+        public String tracerName() {
+            return NAME;
+        }
+
+        @Override
+        public boolean isTracingOn() {
+            return GraphTracer.this.isTracingOn();
+        }
+
+        @Override
+        public void setTracingOn(boolean on) {
+            GraphTracer.this.setTracingOn(on);
+        }
+
+        @Override
+        public RingBuffer traceRing() {
+            return ring;
+        }
+
+        @Override
+        public boolean hasSnapshot() {
+            return true;
+        }
+
+        @Override
+        public void takeSnapshot() {
+            GraphTracer.this.takeSnapshot();
+        }
     }
 
     /**
@@ -169,9 +262,29 @@ public final class GraphTracer {
         if (handlers != null) {
             throw new FtraceException(Errno.EBUSY, "buffer_size_kb can change only while the tracer is stopped: stop() first");
         }
-        RingBuffer next = RingBuffer.create(kb, buffers, mode);
+        RingBuffer next = RingBuffer.create(kb, buffers, mode, ring.clock());
         next.setRecording(ring.isRecording());
         ring = next;
+    }
+
+    /**
+     * {@code echo counter > trace_clock}: new, empty buffers stamped with {@code clock} (the kernel
+     * empties the buffers too: timestamps of two clocks do not compare).
+     *
+     * @throws FtraceException EBUSY while started (stop first); EINVAL for null
+     */
+    public synchronized void setTraceClock(TraceClock clock) {
+        if (handlers != null) {
+            throw new FtraceException(Errno.EBUSY, "trace_clock can change only while the tracer is stopped: stop() first");
+        }
+        RingBuffer next = RingBuffer.create(ring.bufferSizeKb(), buffers, mode, clock);
+        next.setRecording(ring.isRecording());
+        ring = next;
+    }
+
+    /** {@return trace_clock} */
+    public TraceClock traceClock() {
+        return ring.clock();
     }
 
     /** {@code echo > trace}: empties the buffers and zeroes their counts. */
@@ -207,12 +320,8 @@ public final class GraphTracer {
     /** Appends the {@code trace} file to {@code out}. */
     public void trace(Appendable out) {
         RingBuffer r = ring;
-        Set<GraphOption> opts;
-        synchronized (this) {
-            opts = EnumSet.copyOf(options.isEmpty() ? EnumSet.noneOf(GraphOption.class) : options);
-        }
         RingBuffer.Snapshot s = r.snapshot();
-        GraphTraceFormat f = new GraphTraceFormat(r, opts, Ftrace::lookup, exceptionIds::name);
+        GraphTraceFormat f = format(r);
         f.header(out, NAME, s.stats());
         f.lines(out, s.events());
     }
@@ -224,9 +333,11 @@ public final class GraphTracer {
         private final List<String> graphFunctions = new ArrayList<>();
         private final List<String> graphNotrace = new ArrayList<>();
         private int maxGraphDepth;
+        private ThreadFilter threadFilter;
         private int bufferSizeKb = RingBuffer.DEFAULT_BUFFER_SIZE_KB;
         private int buffers = RingBuffer.defaultBuffers();
         private BufferMode mode = BufferMode.OVERWRITE;
+        private TraceClock clock = TraceClock.MONO;
         private boolean pending;
 
         private Builder() {
@@ -269,6 +380,12 @@ public final class GraphTracer {
             return this;
         }
 
+        /** {@code set_ftrace_pid}: the threads to trace, or null (the default) for every thread. */
+        public Builder threadFilter(ThreadFilter filter) {
+            this.threadFilter = filter;
+            return this;
+        }
+
         /** {@code max_graph_depth} (0: no limit); checked by {@link #build()}. */
         public Builder maxGraphDepth(int depth) {
             this.maxGraphDepth = depth;
@@ -284,6 +401,12 @@ public final class GraphTracer {
         /** How many buffers (#P); checked by {@link #build()}. */
         public Builder buffers(int n) {
             this.buffers = n;
+            return this;
+        }
+
+        /** {@code trace_clock}: mono (the default), counter or uptime, not {@code null}. */
+        public Builder clock(TraceClock c) {
+            this.clock = Objects.requireNonNull(c, "clock");
             return this;
         }
 

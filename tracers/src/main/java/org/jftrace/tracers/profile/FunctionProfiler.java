@@ -11,10 +11,13 @@ import java.util.TreeSet;
 import org.jftrace.Errno;
 import org.jftrace.FgraphOps;
 import org.jftrace.tracers.Patterns;
+import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.tracers.graph.PerThreadSlots;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.trigger.TriggerTarget;
+import org.jftrace.tracers.trigger.Triggers;
 
 /**
  * The function profiler ({@code function_profile_enabled}, {@code trace_stat/function}; the kernel's
@@ -49,6 +52,11 @@ public final class FunctionProfiler {
     private final ProfileStripe[] stripes;
     private final int mask;
     private volatile boolean graphTime;
+    /** tracing_on: off, entries return NO_EXIT (hooks stay, nothing is counted). */
+    private volatile boolean tracingOn = true;
+    /** set_ftrace_pid: null (every thread) costs one load and one branch per call. */
+    private volatile ThreadFilter threadFilter;
+    private final Triggers triggers;
     private FgraphOps ops;
     private PerThreadSlots threads;
 
@@ -73,6 +81,9 @@ public final class FunctionProfiler {
             stripes[i] = new ProfileStripe(slots);
         }
         this.mask = n - 1;
+        this.triggers = new Triggers(TriggerTarget.tracingOnOnly("function profiler", this::isTracingOn,
+                this::setTracingOn), b.pending);
+        this.threadFilter = b.threadFilter;
     }
 
     private static int ceilPow2(int n) {
@@ -141,6 +152,47 @@ public final class FunctionProfiler {
         }
     }
 
+    /**
+     * {@code tracing_on} for the profiler: off, the hooks stay but calls that start meanwhile are
+     * not counted (calls open when it goes off are counted when they return); on again, counting
+     * resumes. No retransformation either way.
+     */
+    public void setTracingOn(boolean on) {
+        tracingOn = on;
+    }
+
+    /** {@return tracing_on} */
+    public boolean isTracingOn() {
+        return tracingOn;
+    }
+
+    /** {@code set_ftrace_pid}: profile only the threads {@code filter} selects; {@code null}: every thread. */
+    public void setThreadFilter(ThreadFilter filter) {
+        threadFilter = filter;
+    }
+
+    /** {@return the thread filter, or null for every thread} */
+    public ThreadFilter threadFilter() {
+        return threadFilter;
+    }
+
+    /** {@return whether a call starting now on this thread is counted: tracing_on and the thread filter} */
+    private boolean counting() {
+        if (!tracingOn) {
+            return false;
+        }
+        final ThreadFilter f = threadFilter;
+        return f == null || f.traced();
+    }
+
+    /**
+     * {@return the profiler's function triggers: {@code traceon} and {@code traceoff} (stacktrace and
+     * snapshot need a ring buffer, which the profiler has not)}
+     */
+    public Triggers triggers() {
+        return triggers;
+    }
+
     /** {@return whether durations include the callees' (graph-time)} */
     public boolean graphTime() {
         return graphTime;
@@ -159,6 +211,9 @@ public final class FunctionProfiler {
     }
 
     private long entry(long ip, long parentIp, int depth, FgraphOps g) {
+        if (!counting()) {
+            return FgraphOps.NO_EXIT;
+        }
         return System.nanoTime();
     }
 
@@ -168,6 +223,9 @@ public final class FunctionProfiler {
 
     /** Self time: the call's data is {@code now - X}, X the self time this thread has completed. */
     private long selfEntry(long ip, long parentIp, int depth, FgraphOps g) {
+        if (!counting()) {
+            return FgraphOps.NO_EXIT;
+        }
         final PerThreadSlots t = threads;
         final long tid = tid();
         int slot = t.find(tid);
@@ -336,6 +394,7 @@ public final class FunctionProfiler {
         private boolean pending;
         private int stripes = RingBuffer.defaultBuffers();
         private int functions = DEFAULT_FUNCTIONS;
+        private ThreadFilter threadFilter;
 
         private Builder() {
         }
@@ -347,6 +406,12 @@ public final class FunctionProfiler {
          */
         public Builder pending(boolean on) {
             this.pending = on;
+            return this;
+        }
+
+        /** {@code set_ftrace_pid}: the threads to profile, or null (the default) for every thread. */
+        public Builder threadFilter(ThreadFilter filter) {
+            this.threadFilter = filter;
             return this;
         }
 

@@ -55,6 +55,12 @@ public final class EventLayout {
      * computed when read; with {@link #FLAG_THROW}, PAYLOAD1 is the exception class's id.
      */
     public static final int KIND_GRAPH_EXIT = 3;
+    /**
+     * Kind: a stack trace (the kernel's {@code TRACE_STACK}, written by a {@code stacktrace}
+     * trigger): IP is the function whose call fired it, PAYLOAD0 the stack's id in the ring's
+     * {@link StackTraces}, resolved to frames when read.
+     */
+    public static final int KIND_STACK = 4;
 
     /**
      * Flag: the parent ip came from a stack walk ({@code PARENT_IP}), so it is the exact caller, or
@@ -65,6 +71,13 @@ public final class EventLayout {
 
     /** Flag of a {@link #KIND_GRAPH_EXIT}: the call left by an exception (PAYLOAD1: its class's id). */
     public static final int FLAG_THROW = 2;
+
+    /**
+     * Flag: the parent ip is the nearest traced frame: the innermost traced call still open on the
+     * thread (kept by the exit hooks, the kernel's graph return stack), which is the caller only
+     * when the caller is traced; {@code UNKNOWN_IP} when no traced call was open.
+     */
+    public static final int FLAG_PARENT_NEAREST = 4;
 
     /** Largest depth a record keeps (16 bits); deeper calls are recorded with this depth. */
     public static final int MAX_DEPTH = 0xFFFF;

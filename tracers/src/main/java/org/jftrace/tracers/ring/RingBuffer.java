@@ -44,17 +44,22 @@ public final class RingBuffer {
     private final int mask;
     private final int bufferSizeKb;
     private final BufferMode mode;
+    private final TraceClock clock;
     private final Object readLock = new Object();
+    private final StackTraces stacks = new StackTraces();
     /** tracing_on: when false, writes return at once and count nothing (the kernel's ring_buffer_record_off). */
     private volatile boolean recording = true;
 
-    private RingBuffer(int bufferSizeKb, int count, BufferMode mode) {
+    private RingBuffer(int bufferSizeKb, int count, BufferMode mode, TraceClock clock) {
         this.bufferSizeKb = bufferSizeKb;
         this.mode = mode;
+        this.clock = clock;
         int records = bufferSizeKb * 1024 / EventLayout.RECORD_BYTES;
         this.buffers = new WriterBuffer[count];
+        // one counter for all buffers: the counter orders events across them
+        CoarseClock shared = clock == TraceClock.MONO ? null : new CoarseClock(clock);
         for (int i = 0; i < count; i++) {
-            buffers[i] = new WriterBuffer(i, records, mode);
+            buffers[i] = new WriterBuffer(i, records, mode, shared);
         }
         this.mask = count - 1;
     }
@@ -70,6 +75,18 @@ public final class RingBuffer {
      *                         fit in half of the heap; the message says what to change
      */
     public static RingBuffer create(int bufferSizeKb, int buffers, BufferMode mode) {
+        return create(bufferSizeKb, buffers, mode, TraceClock.MONO);
+    }
+
+    /**
+     * As {@link #create(int, int, BufferMode)}, stamping records with {@code clock} ({@code trace_clock}).
+     *
+     * @throws FtraceException EINVAL as there, and for a null clock
+     */
+    public static RingBuffer create(int bufferSizeKb, int buffers, BufferMode mode, TraceClock clock) {
+        if (clock == null) {
+            throw new FtraceException(Errno.EINVAL, "trace_clock is null: give TraceClock.MONO, COUNTER or UPTIME");
+        }
         if (mode == null) {
             throw new FtraceException(Errno.EINVAL, "buffer mode is null: give BufferMode.OVERWRITE or BufferMode.DROP");
         }
@@ -90,7 +107,7 @@ public final class RingBuffer {
                     + (bytes >> 20) + " MB, more than half the heap (" + (heap >> 20)
                     + " MB): lower buffer_size_kb or the number of buffers, or raise -Xmx");
         }
-        return new RingBuffer(kb, count, mode);
+        return new RingBuffer(kb, count, mode, clock);
     }
 
     /** {@return a ring buffer of the default size and number of buffers, in overwrite mode} */
@@ -134,9 +151,19 @@ public final class RingBuffer {
         return buffers.length;
     }
 
+    /** {@return trace_clock: what the records are stamped with} */
+    public TraceClock clock() {
+        return clock;
+    }
+
     /** {@return overwrite or drop} */
     public BufferMode mode() {
         return mode;
+    }
+
+    /** {@return the frames of this ring's {@link EventLayout#KIND_STACK} records} */
+    public StackTraces stacks() {
+        return stacks;
     }
 
     /** {@return whether writes are recorded (tracing_on)} */
@@ -155,7 +182,7 @@ public final class RingBuffer {
     }
 
     /**
-     * Writes one event for the current thread, stamped with the mono clock. Takes no lock,
+     * Writes one event for the current thread, stamped with the ring's {@link #clock()}. Takes no lock,
      * allocates nothing, calls no method of a class jftrace can trace ({@code Thread},
      * {@code System.nanoTime}, {@code VarHandle}).
      *

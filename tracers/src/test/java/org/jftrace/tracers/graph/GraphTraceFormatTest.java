@@ -3,6 +3,7 @@ package org.jftrace.tracers.graph;
 import static org.jftrace.tracers.ring.EventLayout.FLAG_THROW;
 import static org.jftrace.tracers.ring.EventLayout.KIND_GRAPH_ENTRY;
 import static org.jftrace.tracers.ring.EventLayout.KIND_GRAPH_EXIT;
+import static org.jftrace.tracers.ring.EventLayout.KIND_STACK;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Set;
 import org.jftrace.FunctionInfo;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TraceClock;
 import org.jftrace.tracers.ring.TraceEvent;
 import org.junit.jupiter.api.Test;
 
@@ -171,6 +173,39 @@ class GraphTraceFormatTest {
         format(with(GraphOption.PROC, GraphOption.ABSTIME)).header(sb, GraphTracer.NAME, ring.stats());
         assertTrue(sb.toString().endsWith("#     TIME        BUF        TASK-TID             DURATION                  FUNCTION CALLS\n"
                 + "#      |          |           |    |               |   |                     |   |   |   |\n"), sb.toString());
+    }
+
+    @Test
+    void stackTracesPrintAsTheKernelsGraphComments() {
+        long id = ring.stacks().put(List.of("a.B.leaf", "a.B.run"));
+        in(tid1, 0, RUN, 0);
+        events.add(new TraceEvent(0, events.size(), T0 + 10, tid1, LEAF, 0, KIND_STACK, 0, 0, id, 2));
+        out(tid1, 20, RUN, 0, 0);
+        StringBuilder sb = new StringBuilder();
+        format(defaults()).lines(sb, events);
+        assertEquals(" 0)               |  a.B.run() {\n"
+                + " 0)               |  /* <stack trace>\n => a.B.leaf\n => a.B.run */\n"
+                + " 0)   0.020 us    |  }\n", sb.toString());
+    }
+
+    @Test
+    void counterClockDurationsAreCounts() {
+        RingBuffer counted = RingBuffer.create(1, 1, BufferMode.OVERWRITE, TraceClock.COUNTER);
+        List<TraceEvent> ev = List.of(
+                new TraceEvent(0, 0, 0, tid1, RUN, 0, KIND_GRAPH_ENTRY, 0, 0, 0, 0),
+                new TraceEvent(0, 1, 1, tid1, LEAF, 0, KIND_GRAPH_ENTRY, 0, 1, 0, 0),
+                new TraceEvent(0, 2, 2, tid1, LEAF, 0, KIND_GRAPH_EXIT, 0, 1, 1, 0),
+                new TraceEvent(0, 3, 30, tid1, RUN, 0, KIND_GRAPH_EXIT, 0, 0, 0, 0));
+        StringBuilder sb = new StringBuilder();
+        GraphTraceFormat f = new GraphTraceFormat(counted, defaults(), GraphTraceFormatTest::resolve,
+                GraphTraceFormatTest::exceptionName, GraphTraceFormatTest::task);
+        f.lines(sb, ev);
+        assertEquals(" 0)               |  a.B.run() {\n"
+                + " 0)   1 cnt       |    a.B.leaf();\n"
+                + " 0)   30 cnt      |  }\n", sb.toString(), "counts, no overhead mark even past 10 'us'");
+        sb.setLength(0);
+        f.header(sb, GraphTracer.NAME, counted.stats());
+        assertTrue(sb.toString().contains("# trace_clock: counter (") && sb.toString().contains("# DURATION: cnt,"), sb.toString());
     }
 
     @Test
