@@ -46,10 +46,11 @@ public final class Relinker {
          */
         public void relink(ClassRecord c, HookSite h) {
             boolean regs = HookSite.wantsRegs(h.enabled);
-            // Not for boot and platform classes yet: the JDK code that links an entry's chain ran on
-            // a program's thread before the guard, and traced everything with -Xverify:all it recursed
-            // (StackOverflowError in TraceEverythingTest). They keep the bridge's table.
-            h.entry = regs || h.enabled.length == 0 || !c.usesIndy() ? null : entries.of(h.enabled);
+            // Boot, platform and old classes too: an entry's call site is linked on jftrace's thread
+            // when the entry is defined, and its chain's forms compiled when the chain is made, so no
+            // JDK linking code runs on a program's thread before the guard (it did once, and traced
+            // everything with -Xverify:all recursed). Entries live in the boot bridge's package.
+            h.entry = regs || h.enabled.length == 0 ? null : entries.of(h.enabled);
             if (h.entry != null && retargeted.add(h.entry)) {
                 MutableCallSite es = Entries.retarget(h.entry);
                 if (es != null) {
