@@ -28,7 +28,9 @@ import javax.tools.ToolProvider;
  * <p>{@code CompileWorkload ROW SRC_DIR OUT_DIR}, ROW one of {@code untraced}, {@code limit} (run
  * with {@code -javaagent:benchmarks.jar=jdk.compiler}), {@code safe} and {@code guarded} (jftrace
  * agent; a counting ops with and without RECURSION_SAFE on {@code *:mod:jdk.compiler}),
- * {@code all} (jftrace; a counting ops, default flags, on every method of the JVM).
+ * {@code all} (jftrace; a counting ops, default flags, on every method of the JVM), {@code exits}
+ * (an exit-hook ops counting on jdk.compiler), {@code function} and {@code graph} (the function and
+ * function_graph tracers on every method of the JVM: {@code calls} is then the events written).
  */
 public final class CompileWorkload {
     private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -38,7 +40,7 @@ public final class CompileWorkload {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: CompileWorkload untraced|limit|safe|guarded|all SRC_DIR OUT_DIR");
+            System.err.println("usage: CompileWorkload untraced|limit|safe|guarded|all|exits|function|graph SRC_DIR OUT_DIR");
             System.exit(2);
         }
         String row = args[0];
@@ -47,14 +49,19 @@ public final class CompileWorkload {
         List<Path> sources = sources(src);
 
         long t0 = System.nanoTime();
-        CountingOps ops = switch (row) {
+        TracerRows tracer = switch (row) {
+            case "function" -> TracerRows.function();
+            case "graph" -> TracerRows.graph();
+            default -> null;
+        };
+        CountingOps ops = tracer != null ? null : switch (row) {
             case "untraced", "limit" -> null;
             case "safe" -> CountingOps.register("*:mod:jdk.compiler", true);
             case "guarded" -> CountingOps.register("*:mod:jdk.compiler", false);
             case "all" -> CountingOps.register(null, false);
             case "exits" -> CountingOps.registerExits("*:mod:jdk.compiler");
             default -> throw new IllegalArgumentException("unknown row " + row
-                    + ": use untraced, limit, safe, guarded, all or exits");
+                    + ": use untraced, limit, safe, guarded, all, exits, function or graph");
         };
         long registered = System.nanoTime();
         long cpu0 = THREADS.getCurrentThreadCpuTime();
@@ -65,11 +72,14 @@ public final class CompileWorkload {
         long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
         long proc = processCpu() - proc0;
 
-        long calls = ops != null ? CountingOps.n : row.equals("limit") ? limitCalls() : 0;
-        int hooked = ops != null ? ops.hooked() : -1;
+        long calls = tracer != null ? tracer.events() : ops != null ? CountingOps.n : row.equals("limit") ? limitCalls() : 0;
+        int hooked = tracer != null ? tracer.hooked() : ops != null ? ops.hooked() : -1;
         long t1 = System.nanoTime();
         if (ops != null) {
             ops.unregister();
+        }
+        if (tracer != null) {
+            tracer.stop();
         }
         long unregistered = System.nanoTime();
         System.out.printf(Locale.ROOT,

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * {@code -Dmacro.jvmArgs="..."} adds options to every row's JVM (a profiler, JIT logs).
  */
 public final class MacroBench {
-    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "exits");
+    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "exits", "function", "graph");
 
     private MacroBench() {
     }
@@ -139,9 +139,9 @@ public final class MacroBench {
         double limitCpu = cost(limit, untraced, Run::cpuMs);
         double limitWall = cost(limit, untraced, Run::compileMs);
         System.out.printf(Locale.ROOT, "%nmacro benchmark: %s; %d rounds; medians%n%n", java, untraced.size());
-        System.out.println("| row | compile cpu ms | compile wall ms | process cpu ms | calls | hooked"
+        System.out.println("| row | compile cpu ms | compile wall ms | x untraced (wall) | process cpu ms | calls | hooked"
                 + " | ns/call over untraced (cpu) | x limit | ns/call (wall) | x limit | register ms | unregister ms | output |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
         for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
             List<Run> rs = e.getValue();
             String row = e.getKey();
@@ -164,13 +164,24 @@ public final class MacroBench {
                 System.out.println("FAILED: row " + row + " changed the compiler's output or failed to compile");
                 failures++;
             }
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %,d%s | %s | %s | %s | %s | %s |%n", row,
-                    median(rs, Run::cpuMs), median(rs, Run::compileMs), median(rs, Run::processCpuMs), calls,
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.2f | %.0f | %,d%s | %s | %s | %s | %s | %s |%n", row,
+                    median(rs, Run::cpuMs), median(rs, Run::compileMs),
+                    median(rs, Run::compileMs) / median(untraced, Run::compileMs), median(rs, Run::processCpuMs), calls,
                     steadyCalls ? "" : " (varies)",
                     rs.get(0).hooked() < 0 ? "-" : String.format(Locale.ROOT, "%,d", rs.get(0).hooked()), costs,
                     jftrace ? String.format(Locale.ROOT, "%.0f", median(rs, Run::registerMs)) : "-",
                     jftrace ? String.format(Locale.ROOT, "%.0f", median(rs, Run::unregisterMs)) : "-",
                     same ? "unchanged" : "CHANGED");
+        }
+        if (runs.containsKey("function") || runs.containsKey("graph")) {
+            System.out.println();
+            for (String row : List.of("function", "graph")) {
+                List<Run> rs = runs.get(row);
+                if (rs != null) {
+                    System.out.printf(Locale.ROOT, "%s: %,.0f events written per second of compile (wall)%n", row,
+                            rs.get(0).calls() / (median(rs, Run::compileMs) / 1e3));
+                }
+            }
         }
         return failures;
     }

@@ -1,0 +1,59 @@
+package org.jftrace.bench.macro;
+
+import org.jftrace.Ftrace;
+import org.jftrace.tracers.function.FunctionTracer;
+import org.jftrace.tracers.graph.GraphTracer;
+import org.jftrace.tracers.ring.BufferStats;
+import org.jftrace.tracers.ring.RingBuffer;
+
+/**
+ * The macro benchmark's tracer rows (issue 15): the function tracer ({@code function}) and
+ * function_graph ({@code graph}) on every method of the JVM, as {@code echo function >
+ * current_tracer} traces the whole kernel, into their default bounded ring (overwrite mode), started
+ * before the compiler loads (pending filter). What a row counts is events written (function: one per
+ * call; function_graph: an entry and an exit per call), so its cost is per event.
+ */
+final class TracerRows {
+    private final FunctionTracer function;
+    private final GraphTracer graph;
+
+    private TracerRows(FunctionTracer function, GraphTracer graph) {
+        this.function = function;
+        this.graph = graph;
+    }
+
+    static TracerRows function() {
+        FunctionTracer t = FunctionTracer.builder().pending(true).build();
+        t.start();
+        return new TracerRows(t, null);
+    }
+
+    static TracerRows graph() {
+        GraphTracer t = GraphTracer.builder().pending(true).build();
+        t.start();
+        return new TracerRows(null, t);
+    }
+
+    private RingBuffer ring() {
+        return function != null ? function.ring() : graph.ring();
+    }
+
+    /** {@return events written so far, lost ones included (they cost the hook too)} */
+    long events() {
+        BufferStats s = BufferStats.total(ring().stats());
+        return s.written() + s.lost();
+    }
+
+    /** {@return how many methods the tracer is enabled on now} */
+    int hooked() {
+        return Ftrace.enabledFunctions().size();
+    }
+
+    void stop() {
+        if (function != null) {
+            function.stop();
+        } else {
+            graph.stop();
+        }
+    }
+}
