@@ -40,7 +40,7 @@ public final class CompileWorkload {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: CompileWorkload untraced|limit|safe|guarded|all|exits|function|graph SRC_DIR OUT_DIR");
+            System.err.println("usage: CompileWorkload untraced|limit|safe|guarded|all|exits|function|functionCoarse|graph SRC_DIR OUT_DIR");
             System.exit(2);
         }
         String row = args[0];
@@ -50,7 +50,8 @@ public final class CompileWorkload {
 
         long t0 = System.nanoTime();
         TracerRows tracer = switch (row) {
-            case "function" -> TracerRows.function();
+            case "function" -> TracerRows.function(org.jftrace.tracers.ring.TraceClock.MONO);
+            case "functionCoarse" -> TracerRows.function(org.jftrace.tracers.ring.TraceClock.UPTIME);
             case "graph" -> TracerRows.graph();
             default -> null;
         };
@@ -61,7 +62,7 @@ public final class CompileWorkload {
             case "all" -> CountingOps.register(null, false);
             case "exits" -> CountingOps.registerExits("*:mod:jdk.compiler");
             default -> throw new IllegalArgumentException("unknown row " + row
-                    + ": use untraced, limit, safe, guarded, all, exits, function or graph");
+                    + ": use untraced, limit, safe, guarded, all, exits, function, functionCoarse or graph");
         };
         long registered = System.nanoTime();
         long cpu0 = THREADS.getCurrentThreadCpuTime();

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * {@code -Dmacro.jvmArgs="..."} adds options to every row's JVM (a profiler, JIT logs).
  */
 public final class MacroBench {
-    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "exits", "function", "graph");
+    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "exits", "function", "functionCoarse", "graph");
 
     private MacroBench() {
     }
@@ -175,7 +175,7 @@ public final class MacroBench {
         }
         if (runs.containsKey("function") || runs.containsKey("graph")) {
             System.out.println();
-            for (String row : List.of("function", "graph")) {
+            for (String row : List.of("function", "functionCoarse", "graph")) {
                 List<Run> rs = runs.get(row);
                 if (rs != null) {
                     System.out.printf(Locale.ROOT, "%s: %,.0f events written per second of compile (wall)%n", row,

@@ -5,12 +5,15 @@ import org.jftrace.tracers.function.FunctionTracer;
 import org.jftrace.tracers.graph.GraphTracer;
 import org.jftrace.tracers.ring.BufferStats;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TraceClock;
 
 /**
  * The macro benchmark's tracer rows (issue 15): the function tracer ({@code function}) and
  * function_graph ({@code graph}) on every method of the JVM, as {@code echo function >
  * current_tracer} traces the whole kernel, into their default bounded ring (overwrite mode), started
- * before the compiler loads (pending filter). What a row counts is events written (function: one per
+ * before the compiler loads (pending filter); {@code functionCoarse} is the function tracer with the
+ * coarse clock (trace_clock uptime: a volatile load instead of System.nanoTime), so that the clock's
+ * share of the cost shows. What a row counts is events written (function: one per
  * call; function_graph: an entry and an exit per call), so its cost is per event.
  */
 final class TracerRows {
@@ -22,8 +25,9 @@ final class TracerRows {
         this.graph = graph;
     }
 
-    static TracerRows function() {
-        FunctionTracer t = FunctionTracer.builder().pending(true).build();
+    /** The function tracer with trace_clock {@code clock}: {@code functionCoarse} (uptime) tells the clock's share. */
+    static TracerRows function(TraceClock clock) {
+        FunctionTracer t = FunctionTracer.builder().pending(true).clock(clock).build();
         t.start();
         return new TracerRows(t, null);
     }
