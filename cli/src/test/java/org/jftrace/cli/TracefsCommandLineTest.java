@@ -69,6 +69,17 @@ class TracefsCommandLineTest {
     }
 
     @Test
+    void aMisspelledCommandGetsTheNearestNames() {
+        assertTrue(usage("jftrace: Unmatched argument at index 0: 'lst'", "lst").err.contains("Did you mean: jftrace list?\n"));
+        assertTrue(run("sta").err.contains("Did you mean: jftrace stat?\n"), run("sta").err);
+        assertTrue(run("ech").err.contains("Did you mean: jftrace echo?\n"));
+        assertTrue(run("stram").err.contains("Did you mean: jftrace stream?\n"));
+        assertTrue(run("paches").err.contains("Did you mean: jftrace patches?\n"));
+        assertEquals(1, Jftrace.distance("lst", "list"));
+        assertEquals(3, Jftrace.distance("lst", "stat"));
+    }
+
+    @Test
     void aPidThatIsNoJvmIsExit2WithoutAttaching() {
         String jar = Processes.agentJar().toString();
         for (String[] args : List.of(new String[] {"cat", "-p", "1", "trace"}, new String[] {"echo", "-p", "1", "trace"},
