@@ -90,6 +90,24 @@ class TracefsCommandIT {
         }
     }
 
+    /** The stream's thread ends with it: the target's threads, as jcmd prints them. */
+    private static void assertNoStreamThread(Target t) throws Exception {
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Run r;
+        do {
+            r = Processes.run(List.of(jcmd, t.pid(), "Thread.print"), java.util.Map.of());
+            assertEquals(0, r.exit(), r.toString());
+            assertTrue(r.out().contains("\"main\""), r.toString());
+        } while (r.out().contains("\"jftrace-stream\"") && System.nanoTime() < end && sleep());
+        assertFalse(r.out().contains("\"jftrace-stream\""), r.out());
+    }
+
+    private static boolean sleep() throws InterruptedException {
+        Thread.sleep(100);
+        return true;
+    }
+
     private static List<String> events(String trace) {
         return trace.lines().filter(l -> !l.startsWith("#")).collect(Collectors.toList());
     }
@@ -135,6 +153,7 @@ class TracefsCommandIT {
             assertTrue(s.out().stream().allMatch(l -> l.endsWith(": " + GREET + " <-?")), s::toString);
             assertUntouched(t);
             assertEquals("#### all functions enabled ####\n", ok("cat", "-p", t.pid(), "set_ftrace_filter").out());
+            assertNoStreamThread(t);
         }
     }
 
@@ -150,6 +169,7 @@ class TracefsCommandIT {
                 Thread.sleep(100);
             }
             assertUntouched(t);
+            assertNoStreamThread(t);
 
             ok("echo", "-p", t.pid(), "set_ftrace_filter", GREET);
             ok("echo", "-p", t.pid(), "current_tracer", "function");
