@@ -50,7 +50,7 @@ final class GlobList {
                 out.add(g);
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /** {@return the globs of {@code text}, split at white space outside {@code (...)} and {@code [...]}} */

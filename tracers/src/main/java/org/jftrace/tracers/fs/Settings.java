@@ -1,6 +1,5 @@
 package org.jftrace.tracers.fs;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,9 +72,5 @@ final class Settings {
     boolean profilerDiffers(Settings o) {
         return !filter.equals(o.filter) || !notrace.equals(o.notrace)
                 || !Objects.equals(options.get("graph-time"), o.options.get("graph-time"));
-    }
-
-    static List<String> list(List<String> l) {
-        return List.copyOf(new ArrayList<>(l));
     }
 }
