@@ -26,7 +26,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {PsCommand.class, TargetCommands.List.class, TargetCommands.Enabled.class,
             TargetCommands.Patch.class, TargetCommands.Unpatch.class, TargetCommands.Patches.class,
-            TargetCommands.Reset.class, RecordCommand.class, ReportCommand.class, CompletionCommand.class,
+            TargetCommands.Reset.class, RecordCommand.class, ReportCommand.class, FileCommands.Cat.class,
+            FileCommands.Echo.class, StreamCommands.Stream.class, StreamCommands.Stat.class, RunCommand.class,
+            CompletionCommand.class,
             HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:usage: a bad command line, found before any attach",
@@ -68,10 +70,63 @@ public final class Jftrace implements Callable<Integer> {
         CommandLine line = e.getCommandLine();
         PrintWriter err = line.getErr();
         err.println("jftrace: " + e.getMessage());
-        UnmatchedArgumentException.printSuggestions(e, err);
+        String command = misspelledCommand(e);
+        if (command != null) {
+            err.println("Did you mean: jftrace " + command + "?");
+        } else {
+            UnmatchedArgumentException.printSuggestions(e, err);
+        }
         err.print("Usage: " + line.getHelp().synopsis(0));
         err.println("Run '" + line.getCommandSpec().qualifiedName() + " --help' for more.");
         return EXIT_USAGE;
+    }
+
+    /**
+     * {@return the commands nearest to a misspelled one, by edit distance (at most 2), or null}
+     * picocli's own suggestions rank by shared letter pairs, which puts {@code stat} and
+     * {@code stream} before {@code list} for {@code lst}.
+     */
+    static String misspelledCommand(ParameterException e) {
+        if (!(e instanceof UnmatchedArgumentException) || e.getCommandLine().getParent() != null) {
+            return null;
+        }
+        java.util.List<String> unmatched = ((UnmatchedArgumentException) e).getUnmatched();
+        if (unmatched.isEmpty() || unmatched.get(0).startsWith("-")) {
+            return null;
+        }
+        String word = unmatched.get(0);
+        int best = 3;
+        java.util.List<String> nearest = new java.util.ArrayList<>();
+        for (String name : e.getCommandLine().getSubcommands().keySet()) {
+            int d = distance(word, name);
+            if (d < best) {
+                best = d;
+                nearest.clear();
+            }
+            if (d == best) {
+                nearest.add(name);
+            }
+        }
+        return nearest.isEmpty() ? null : String.join(" or jftrace ", nearest);
+    }
+
+    /** {@return the Levenshtein distance of {@code a} and {@code b}} */
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     private static int failed(Exception e, CommandLine line) {

@@ -203,7 +203,7 @@ class CommandLineTest {
         Result r = run("completion");
         assertEquals(0, r.exit);
         assertTrue(r.out.startsWith("#!/usr/bin/env bash"), r.out.substring(0, 80));
-        for (String word : List.of("ps list enabled patch unpatch patches reset record report completion", "--agent-jar",
+        for (String word : List.of("ps list enabled patch unpatch patches reset record report cat echo stream stat run completion", "--agent-jar",
                 "--pid", "--no-header", "--duration", "--graph-function")) {
             assertTrue(r.out.contains(word), word);
         }

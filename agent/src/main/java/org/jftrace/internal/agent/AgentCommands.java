@@ -22,6 +22,7 @@ import java.util.jar.JarFile;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.LivePatch;
+import org.jftrace.tracers.fs.TracefsException;
 
 /**
  * Commands that {@code jftrace ... -p PID} and {@code java -jar jftrace-agent.jar PID COMMAND ...}
@@ -55,7 +56,7 @@ public final class AgentCommands {
     public static String run(String[] words, Instrumentation inst) {
         try {
             return "ok: " + execute(words, inst);
-        } catch (FtraceException | IllegalArgumentException e) {
+        } catch (FtraceException | IllegalArgumentException | TracefsException e) {
             return "error: " + e.getMessage();
         } catch (RuntimeException | IOException e) {
             return "error: " + e;
@@ -98,9 +99,22 @@ public final class AgentCommands {
                     throw new IllegalArgumentException("usage: record-stop ID");
                 }
                 return Recording.stop(w[1]);
+            case "cat":
+                if (w.length != 2) {
+                    throw new IllegalArgumentException("usage: cat FILE");
+                }
+                return TracefsCommands.cat(w[1]);
+            case "echo":
+            case "append":
+                if (w.length != 3) {
+                    throw new IllegalArgumentException("usage: " + w[0] + " FILE VALUE");
+                }
+                return TracefsCommands.echo(w[1], w[2], w[0].equals("append"));
+            case "stream-open":
+                return StreamSession.open(w);
             default:
                 throw new IllegalArgumentException("unknown command '" + w[0] + "': use install, patch, unpatch, "
-                        + "patches, list, enabled, reset, record-start, record-stop");
+                        + "patches, list, enabled, reset, record-start, record-stop, cat, echo, append, stream-open");
         }
     }
 

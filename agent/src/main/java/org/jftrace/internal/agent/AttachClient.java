@@ -32,14 +32,16 @@ import org.jftrace.internal.glob.Glob;
  *
  * <p>Commands (words): {@code install}; {@code patch TARGET REPLACEMENT [JAR]}; {@code unpatch
  * TARGET}; {@code patches}; {@code list [GLOB]}; {@code enabled}; {@code reset}; {@code record-start
- * OPTION...} ({@link TraceOptions}' {@code name=value} items); {@code record-stop ID}.
+ * OPTION...} ({@link TraceOptions}' {@code name=value} items); {@code record-stop ID}; {@code cat FILE},
+ * {@code echo FILE VALUE}, {@code append FILE VALUE} (the tracefs files, {@link TracefsCommands});
+ * {@code stream-open pipe|stat [tracer=T] [filter=G;G...]} ({@link StreamSession}).
  */
 public final class AttachClient {
     static final String NAME_FORM = "binary.class.Name.method[(params)]";
     /** HotSpot's attach protocol (JDK 17) takes arguments of at most 1,024 bytes with the final NUL. */
     private static final int ARG_MAX = 1000;
     private static final String COMMANDS = "install, patch, unpatch, patches, list, enabled, reset, record-start, "
-            + "record-stop";
+            + "record-stop, cat, echo, append, stream-open";
 
     private AttachClient() {
     }
@@ -125,6 +127,22 @@ public final class AttachClient {
                     TraceOptions.of(java.util.Arrays.asList(w).subList(1, w.length), false);
                 } catch (IllegalArgumentException e) {
                     throw new AttachFailure(EXIT_USAGE, "record: " + e.getMessage());
+                }
+                return;
+            case "cat":
+                if (w.length != 2 || w[1].isBlank()) {
+                    throw new AttachFailure(EXIT_USAGE, "usage: cat FILE");
+                }
+                return;
+            case "echo":
+            case "append":
+                if (w.length != 3 || w[1].isBlank()) {
+                    throw new AttachFailure(EXIT_USAGE, "usage: " + w[0] + " FILE VALUE");
+                }
+                return;
+            case "stream-open":
+                if (w.length < 2 || !(w[1].equals("pipe") || w[1].equals("stat"))) {
+                    throw new AttachFailure(EXIT_USAGE, "usage: stream-open pipe|stat [tracer=T] [filter=GLOB;GLOB...]");
                 }
                 return;
             case "record-stop":

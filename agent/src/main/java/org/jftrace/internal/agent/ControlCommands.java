@@ -54,11 +54,13 @@ final class ControlCommands {
      */
     static String reset() {
         String recording = Recording.abandon(); // a recording whose command was killed keeps its hooks until here
+        String tracefs = TracefsCommands.reset(); // what was set up through the files, or a stream
         List<LivePatch> patches = LivePatch.active();
         for (LivePatch p : patches) {
             p.undo();
         }
         String undone = (recording == null ? "" : "stopped the recording (" + recording + "), its trace dropped; ")
+                + (tracefs == null ? "" : "stopped " + tracefs + " (tracefs files back to nop, lists empty); ")
                 + "undid " + patches.size() + (patches.size() == 1 ? " patch" : " patches");
         List<EnabledFunction> left = Ftrace.enabledFunctions();
         if (!left.isEmpty()) {
