@@ -28,6 +28,8 @@ import com.sun.management.HotSpotDiagnosticMXBean;
 import org.jftrace.Ftrace;
 import org.jftrace.FgraphOps;
 import org.jftrace.FtraceOps;
+import org.jftrace.tracers.graph.GraphTracer;
+import org.jftrace.tracers.ring.BufferStats;
 
 /**
  * Target of {@link RealProgramsTest}: {@code trace|plain javac|gson ARG WORK}. {@code trace} (run
@@ -51,6 +53,8 @@ public final class RealProgramsTarget {
     public static void main(String[] args) throws Exception {
         boolean trace = !args[0].equals("plain");
         boolean exits = args[0].equals("exits"); // an FgraphOps (entry and exit hooks) instead
+        boolean graph = args[0].equals("graph"); // the function_graph tracer on everything instead
+        GraphTracer tracer = graph ? GraphTracer.builder().pending(true).build() : null;
         String workload = args[1];
         Path work = Path.of(args[3]);
         HotSpotDiagnosticMXBean hs = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
@@ -80,7 +84,10 @@ public final class RealProgramsTarget {
                 }).name("everything-exits").build().ops();
         long t0 = System.nanoTime();
         int hookedAtRegister = 0;
-        if (trace) {
+        if (graph) {
+            tracer.start();
+            hookedAtRegister = Ftrace.enabledFunctions().size();
+        } else if (trace) {
             Ftrace.registerFtraceFunction(ops);
             hookedAtRegister = Ftrace.enabledFunctions().size();
         }
@@ -94,7 +101,9 @@ public final class RealProgramsTarget {
             gson(Integer.parseInt(args[2]), figures);
         }
         long t2 = System.nanoTime();
-        if (trace) {
+        if (graph) {
+            graphFigures(tracer, hookedAtRegister, figures, t1 - t0);
+        } else if (trace) {
             int hookedAtEnd = Ftrace.enabledFunctions().size();
             long t3 = System.nanoTime();
             Ftrace.unregisterFtraceFunction(ops);
@@ -123,6 +132,42 @@ public final class RealProgramsTarget {
         StringBuilder sb = new StringBuilder("RELIABILITY realprog-" + workload);
         figures.forEach((k, v) -> sb.append(' ').append(k).append('=').append(v));
         System.out.println(sb);
+    }
+
+    /**
+     * Stops the function_graph tracer and records what the others record (callbacks: events written,
+     * lost included; late: events written after stop returned), plus the rendered trace's size: the
+     * trace of a real program must format without error, with entries, exits and exception exits.
+     */
+    private static void graphFigures(GraphTracer tracer, int hookedAtRegister, Map<String, Object> figures,
+                                     long registerNanos) {
+        int hookedAtEnd = Ftrace.enabledFunctions().size();
+        long t3 = System.nanoTime();
+        tracer.stop();
+        long t4 = System.nanoTime();
+        long written = events(tracer);
+        Map<Integer, String> m = new java.util.HashMap<>(); // traced JDK code, after stop returned
+        for (int i = 0; i < 10_000; i++) {
+            m.merge(i % 31, "x", String::concat);
+        }
+        String text = tracer.trace();
+        long lines = text.lines().count();
+        long closing = text.lines().filter(l -> l.trim().endsWith("}") || l.contains("} /*")).count();
+        figures.put("hookedAtRegister", hookedAtRegister);
+        figures.put("hookedAtEnd", hookedAtEnd);
+        figures.put("hookedAfter", Ftrace.enabledFunctions().size());
+        figures.put("callbacks", written);
+        figures.put("late", events(tracer) - written);
+        figures.put("callbackErrors", tracer.callbackErrors());
+        figures.put("traceLines", lines);
+        figures.put("traceExits", closing);
+        figures.put("registerMs", ms(registerNanos));
+        figures.put("unregisterMs", ms(t4 - t3));
+    }
+
+    private static long events(GraphTracer tracer) {
+        BufferStats s = BufferStats.total(tracer.ring().stats());
+        return s.written() + s.lost();
     }
 
     private static long ms(long nanos) {

@@ -74,6 +74,23 @@ class RealProgramsTest {
                 "every call the main thread made exited once, with its entry's data: " + traced);
     }
 
+    /**
+     * The function_graph tracer on every method (issue 12: "the same with function_graph on
+     * everything"): gson's results identical, its trace renders, with exits, and nothing is written
+     * after stop returned.
+     */
+    @Test
+    void gsonSerialisesAndParsesWithFunctionGraphOnEverything(@TempDir Path tmp) throws Exception {
+        Path gson = Reliability.dir().resolve("lib/gson.jar");
+        assertTrue(Files.isRegularFile(gson), "the build copies gson 2.10.1 to " + gson + " (it/pom.xml)");
+        int orders = Reliability.scale(CI_ORDERS, 20_000);
+        Map<String, String> traced = compare("gson", Integer.toString(orders), tmp, List.of(gson),
+                List.of("orders", "roundTripsEqual", "treesEqual", "jsonChars", "digest"), "graph");
+        assertEquals(Integer.toString(orders), traced.get("roundTripsEqual"), traced.toString());
+        assertTrue(Long.parseLong(traced.get("traceLines")) > 1000, traced.toString());
+        assertTrue(Long.parseLong(traced.get("traceExits")) > 100, "the trace shows exits: " + traced);
+    }
+
     private static Map<String, String> compare(String workload, String arg, Path tmp, List<Path> cp, List<String> same)
             throws Exception {
         return compare(workload, arg, tmp, cp, same, "trace");
@@ -118,6 +135,10 @@ class RealProgramsTest {
         fig.put("identical", "true");
         fig.put("late", traced.get("late"));
         fig.put("failures", 0);
+        if (traced.containsKey("traceLines")) {
+            fig.put("traceLines", traced.get("traceLines"));
+            fig.put("traceExits", traced.get("traceExits"));
+        }
         if (traced.containsKey("exits")) {
             fig.put("exits", traced.get("exits"));
             fig.put("mainEntries", traced.get("mainEntries"));

@@ -105,6 +105,15 @@ final class GraphHandlers {
         registered.clear();
     }
 
+    /** {@return the exceptions its handlers threw, which jftrace caught and counted (Ftrace.callbackErrors)} */
+    long callbackErrors() {
+        long n = 0;
+        for (FgraphOps g : ops) {
+            n += Ftrace.callbackErrors(g.ops());
+        }
+        return n;
+    }
+
     long slotsFull() {
         return (long) SLOTS_FULL.getVolatile(this);
     }

@@ -112,8 +112,20 @@ public final class GraphTracer {
     public synchronized void stop() {
         if (handlers != null) {
             handlers.unregister();
+            stoppedErrors += handlers.callbackErrors();
             handlers = null;
         }
+    }
+
+    /** Handler exceptions of the runs that stopped. */
+    private long stoppedErrors;
+
+    /**
+     * {@return how many exceptions the tracer's own handlers threw since it was built} jftrace caught
+     * each (the traced program ran on) and reported the first on standard error; this counts them all.
+     */
+    public synchronized long callbackErrors() {
+        return stoppedErrors + (handlers == null ? 0 : handlers.callbackErrors());
     }
 
     /** {@return whether the tracer's ops are registered} */
