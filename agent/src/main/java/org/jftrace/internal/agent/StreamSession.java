@@ -146,7 +146,8 @@ final class StreamSession implements Runnable {
     /** {@return the list of a filter file's text as a write takes it back} */
     private static String savedList(String text) {
         List<String> l = new ArrayList<>();
-        text.lines().filter(x -> !x.startsWith("#") && !x.isBlank()).forEach(l::add);
+        // the globs only: trigger lines follow them, and the stream changes no trigger
+        text.lines().filter(x -> !x.startsWith("#") && !x.isBlank() && !Tracefs.isTriggerLine(x)).forEach(l::add);
         return String.join(" ", l);
     }
 
