@@ -93,20 +93,22 @@ final class TraceSession {
      */
     void start() {
         startNanos = System.nanoTime();
+        if (function != null) {
+            function.start();
+        } else if (graph != null) {
+            graph.start();
+        } else {
+            profiler.setEnabled(true);
+        }
+        // After the tracer: its start turns tracing_on on, which would undo a traceoff fired before it
         Triggers t = triggers();
         try {
             for (String spec : options.triggers) {
-                t.add(spec); // before the tracer: a traceoff is in place from its first event
-            }
-            if (function != null) {
-                function.start();
-            } else if (graph != null) {
-                graph.start();
-            } else {
-                profiler.setEnabled(true);
+                t.add(spec);
             }
         } catch (RuntimeException e) {
             t.clear();
+            stop();
             throw e;
         }
     }
