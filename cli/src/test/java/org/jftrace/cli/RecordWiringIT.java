@@ -109,6 +109,28 @@ class RecordWiringIT {
     }
 
     @Test
+    void streamWithThreadsShowsOnlyThoseAndPutsSetFtracePidBack() throws Exception {
+        try (Target t = target(); TracefsCommandIT.Background s = TracefsCommandIT.Background.jftrace("stream", "-p",
+                t.pid(), "-l", T + "outer", "--threads", "wiring-worker", "--duration", "2")) {
+            assertTrue(s.process.waitFor(60, TimeUnit.SECONDS), s.toString());
+            assertEquals(0, s.process.exitValue(), s.toString());
+            s.awaitOut(l -> l.endsWith(": " + T + "outer <-?"), 10);
+            assertTrue(s.out().stream().allMatch(l -> l.contains("wiring-worker-") && l.endsWith(": " + T + "outer <-?")),
+                    s.toString());
+            assertEquals("no pid\n", Processes.jftrace("cat", "-p", t.pid(), "set_ftrace_pid").out());
+            assertEquals("nop\n", Processes.jftrace("cat", "-p", t.pid(), "current_tracer").out());
+            assertNothingHooked(t);
+        }
+        Run bad = Processes.jftrace("stream", "-p", Long.toString(ProcessHandle.current().pid()), "-l", "a.B.*",
+                "--threads", "pool-[1");
+        assertEquals(1, bad.exit(), bad.toString());
+        assertTrue(bad.err().contains("--threads: EINVAL: thread name glob 'pool-[1'"), bad.toString());
+        Run alone = Processes.jftrace("stat", "-p", Long.toString(ProcessHandle.current().pid()), "--threads", "main");
+        assertEquals(1, alone.exit(), alone.toString());
+        assertTrue(alone.err().contains("stat: --threads needs -l GLOB"), alone.toString());
+    }
+
+    @Test
     void runTakesTheSameOptions() throws Exception {
         String classes = Path.of(CountedProgram.class.getProtectionDomain().getCodeSource().getLocation().toURI())
                 .toString();
