@@ -100,7 +100,13 @@ final class TraceSession {
         } else {
             profiler.setEnabled(true);
         }
-        // After the tracer: its start turns tracing_on on, which would undo a traceoff fired before it
+        if (options.triggers.isEmpty()) {
+            return;
+        }
+        // After the tracer (its start turns tracing_on on, which would undo a traceoff fired before
+        // it), and with tracing off while they go in (one class retransformation each), so that
+        // nothing is recorded that a traceoff would have stopped
+        setTracingOn(false);
         Triggers t = triggers();
         try {
             for (String spec : options.triggers) {
@@ -110,6 +116,17 @@ final class TraceSession {
             t.clear();
             stop();
             throw e;
+        }
+        setTracingOn(true);
+    }
+
+    private void setTracingOn(boolean on) {
+        if (function != null) {
+            function.setTracingOn(on);
+        } else if (graph != null) {
+            graph.setTracingOn(on);
+        } else {
+            profiler.setTracingOn(on);
         }
     }
 

@@ -142,11 +142,30 @@ final class FilterCommands {
         return String.join(" ", l) + "\n";
     }
 
+    /** {@return the snapshot file: the current tracer's last copy} */
+    static String snapshot(Tracefs fs) {
+        if (fs.function() != null) {
+            return fs.function().snapshot();
+        }
+        if (fs.graph() != null) {
+            return fs.graph().snapshot();
+        }
+        return "# tracer: nop\n#\n# * Snapshot is freed *: current_tracer is nop\n";
+    }
+
     /** {@code echo 1 > snapshot} takes one; the tracers cannot free or clear theirs, so 0 and 2 are refused. */
     static void writeSnapshot(Tracefs fs, String file, String v) {
-        if (v.equals("1")) {
-            fs.takeSnapshot();
+        if (v.equals("1") && fs.function() != null) {
+            fs.function().takeSnapshot();
             return;
+        }
+        if (v.equals("1") && fs.graph() != null) {
+            fs.graph().takeSnapshot();
+            return;
+        }
+        if (v.equals("1")) {
+            throw new TracefsException("EINVAL", file, "current_tracer is nop: no buffer to copy; write function or "
+                    + "function_graph to current_tracer first");
         }
         if (v.isEmpty() || v.equals("0") || v.equals("2")) {
             throw new TracefsException("EINVAL", file, "'" + v + "' would " + (v.equals("2") ? "clear" : "free")

@@ -242,29 +242,6 @@ public final class Tracefs {
         return pipe;
     }
 
-    /** {@code echo 1 > snapshot}: the current tracer copies its buffers aside. */
-    void takeSnapshot() {
-        if (function != null) {
-            function.takeSnapshot();
-        } else if (graph != null) {
-            graph.takeSnapshot();
-        } else {
-            throw new TracefsException("EINVAL", "snapshot", "current_tracer is nop: no buffer to copy; write function "
-                    + "or function_graph to current_tracer first");
-        }
-    }
-
-    /** {@return the snapshot file: the current tracer's last copy} */
-    String snapshot() {
-        if (function != null) {
-            return function.snapshot();
-        }
-        if (graph != null) {
-            return graph.snapshot();
-        }
-        return "# tracer: nop\n#\n# * Snapshot is freed *: current_tracer is nop\n";
-    }
-
     /** {@return set_ftrace_filter's trigger lines: the running tracer's (with each function's count), else as written} */
     List<String> triggerLines() {
         Triggers t = triggers(function, graph);
@@ -405,6 +382,9 @@ public final class Tracefs {
         if (t == null) {
             return;
         }
+        if (!s.triggers.isEmpty()) { // off while they go in: the start turned tracing_on on over a traceoff
+            setTracingOn(f, g, false);
+        }
         try {
             for (FunctionTrigger x : s.triggers) {
                 t.add(x);
@@ -419,7 +399,16 @@ public final class Tracefs {
             }
             throw e;
         }
-        live(f, g, s);
+        live(f, g, s); // tracing_on as written
+    }
+
+    private static void setTracingOn(FunctionTracer f, GraphTracer g, boolean on) {
+        if (f != null) {
+            f.setTracingOn(on);
+        }
+        if (g != null) {
+            g.setTracingOn(on);
+        }
     }
 
     private static Triggers triggers(FunctionTracer f, GraphTracer g) {

@@ -46,7 +46,7 @@ final class TracefsFiles {
             case "set_ftrace_pid":
                 return FilterCommands.showPid(s);
             case "snapshot":
-                return fs.snapshot();
+                return FilterCommands.snapshot(fs);
             case "set_ftrace_notrace":
                 return GlobList.show(s.notrace, false);
             case "set_graph_function":
