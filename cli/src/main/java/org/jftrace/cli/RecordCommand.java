@@ -57,9 +57,12 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = {"-b", "--buffer-size-kb"}, paramLabel = "KB", description = "buffer_size_kb of each ring buffer.")
     Integer bufferSizeKb;
 
+    @Mixin
+    TraceControlOptions control;
+
     @Option(names = {"-O", "--option"}, paramLabel = "NAME",
             description = "A tracer option (repeat for more), e.g. funcgraph-proc, nofuncgraph-duration, parent-ip, "
-                + "nograph-time.")
+                + "nograph-time, function-fork (with --threads).")
     List<String> options = new ArrayList<>();
 
     @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: at Ctrl-C).")
@@ -95,6 +98,7 @@ final class RecordCommand implements Callable<Integer> {
         if (!options.isEmpty()) {
             w.add("options=" + String.join("+", options));
         }
+        control.addTo(w);
         return w.toArray(new String[0]);
     }
 

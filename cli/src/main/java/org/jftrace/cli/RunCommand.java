@@ -52,8 +52,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = {"-b", "--buffer-size-kb"}, paramLabel = "KB", description = "buffer_size_kb of each ring buffer.")
     Integer bufferSizeKb;
 
+    @Mixin
+    TraceControlOptions control;
+
     @Option(names = {"-O", "--option"}, paramLabel = "NAME",
-            description = "A tracer option (repeat for more), e.g. funcgraph-proc, parent-ip, nograph-time.")
+            description = "A tracer option (repeat for more), e.g. funcgraph-proc, parent-ip, nograph-time, "
+                + "function-fork (with --threads).")
     List<String> options = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
@@ -90,6 +94,7 @@ final class RunCommand implements Callable<Integer> {
         if (!options.isEmpty()) {
             o.add("options=" + String.join("+", options));
         }
+        control.addTo(o);
         o.add("output=" + out);
         return String.join(",", o);
     }

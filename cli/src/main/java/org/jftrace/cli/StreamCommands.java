@@ -13,6 +13,20 @@ final class StreamCommands {
     private StreamCommands() {
     }
 
+    /** Adds {@code threads=} for {@code --threads}, ';' between the ids and globs (the agent's item syntax). */
+    static void addThreads(List<String> w, String threads) {
+        if (threads != null) {
+            w.add("threads=" + String.join(";", threads.split("[,\\s]+", -1)));
+        }
+    }
+
+    static void checkThreads(String command, String threads, List<String> filter) throws CliFailure {
+        if (threads != null && filter.isEmpty()) {
+            throw new CliFailure(Jftrace.EXIT_USAGE, command + ": --threads needs -l GLOB: it applies to what " + command
+                    + " sets up (for a set-up made with 'jftrace echo', echo set_ftrace_pid too)");
+        }
+    }
+
     static void checkDuration(String command, Double duration) throws CliFailure {
         if (duration != null && !(duration > 0 && duration < 1e9)) {
             throw new CliFailure(Jftrace.EXIT_USAGE, command + ": --duration " + duration + " is not a positive number "
@@ -37,6 +51,11 @@ final class StreamCommands {
                 description = "With -l: function (default) or function_graph.")
         String tracer;
 
+        @Option(names = "--threads", paramLabel = "LIST",
+                description = "With -l: set_ftrace_pid, only these threads (Java thread ids or thread name globs, "
+                    + "comma-separated); put back at the end.")
+        String threads;
+
         @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: at Ctrl-C).")
         Double duration;
 
@@ -51,6 +70,7 @@ final class StreamCommands {
                 throw new CliFailure(Jftrace.EXIT_USAGE, "stream: -t needs -l GLOB (the functions to trace); without "
                         + "both, stream reads the tracer set up with 'jftrace echo'");
             }
+            checkThreads("stream", threads, filter);
             List<String> w = new ArrayList<>(List.of("stream-open", "pipe"));
             if (tracer != null) {
                 w.add("tracer=" + tracer);
@@ -58,6 +78,7 @@ final class StreamCommands {
             if (!filter.isEmpty()) {
                 w.add("filter=" + String.join(";", filter));
             }
+            addThreads(w, threads);
             AgentChannel channel = AgentChannel.of(AgentJar.find(target.agentJar));
             return new StreamClient().run(channel, target.pid, w.toArray(new String[0]), duration, System.out,
                     new Progress(System.err, target.verbose), "streaming trace_pipe");
@@ -78,12 +99,18 @@ final class StreamCommands {
                 description = "set_ftrace_filter: the functions to profile (repeat for more).")
         List<String> filter = new ArrayList<>();
 
+        @Option(names = "--threads", paramLabel = "LIST",
+                description = "With -l: set_ftrace_pid, only these threads (Java thread ids or thread name globs, "
+                    + "comma-separated); put back at the end.")
+        String threads;
+
         @Option(names = "--duration", paramLabel = "S", description = "Stop after S seconds (default: at Ctrl-C).")
         Double duration;
 
         @Override
         public Integer call() throws CliFailure {
             checkDuration("stat", duration);
+            checkThreads("stat", threads, filter);
             AgentChannel channel = AgentChannel.of(AgentJar.find(target.agentJar));
             Progress progress = new Progress(System.err, target.verbose);
             if (filter.isEmpty()) {
@@ -97,8 +124,10 @@ final class StreamCommands {
                 System.out.flush();
                 return Jftrace.EXIT_OK;
             }
-            String[] w = {"stream-open", "stat", "filter=" + String.join(";", filter)};
-            return new StreamClient().run(channel, target.pid, w, duration, System.out, progress, "profiling");
+            List<String> w = new ArrayList<>(List.of("stream-open", "stat", "filter=" + String.join(";", filter)));
+            addThreads(w, threads);
+            return new StreamClient().run(channel, target.pid, w.toArray(new String[0]), duration, System.out, progress,
+                    "profiling");
         }
     }
 

@@ -128,17 +128,22 @@ final class Processes {
 
         /** Like {@link #start(String...)}, with program arguments {@code args}. */
         static Target start(List<String> jvm, String... args) throws Exception {
+            return start(LoopTarget.class, "g=hello", jvm, args);
+        }
+
+        /** Starts {@code main}, a class of these tests, as {@link #start(String...)} does; waits for a line starting {@code ready}. */
+        static Target start(Class<?> main, String ready, List<String> jvm, String... args) throws Exception {
             List<String> cmd = new ArrayList<>(List.of(java(), "-Xshare:auto"));
             if (Runtime.version().feature() >= 21) {
                 cmd.add("-XX:+EnableDynamicAgentLoading");
             }
             cmd.addAll(jvm);
-            String classes = Path.of(LoopTarget.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            String classes = Path.of(main.getProtectionDomain().getCodeSource().getLocation().toURI())
                     .toString();
-            cmd.addAll(List.of("-cp", classes, LoopTarget.class.getName()));
+            cmd.addAll(List.of("-cp", classes, main.getName()));
             cmd.addAll(List.of(args));
             Target t = new Target(new ProcessBuilder(cmd).redirectErrorStream(true).start());
-            t.await(0, l -> l.startsWith("g=hello"), 60);
+            t.await(0, l -> l.startsWith(ready), 60);
             return t;
         }
 

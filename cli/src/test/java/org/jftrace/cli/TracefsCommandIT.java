@@ -120,7 +120,8 @@ class TracefsCommandIT {
                     "echo", "-p", t.pid(), "set_ftrace_filter", LOOP + ".[gr");
             fails(3, "EINVAL: set_ftrace_filter:", "echo", "-p", t.pid(), "--append", "set_ftrace_filter",
                     LOOP + ".main no.such.Class.*");
-            fails(3, "triggers are not supported yet", "echo", "-p", t.pid(), "set_ftrace_filter", GREET + ":traceoff");
+            fails(3, "EINVAL: set_ftrace_filter: trigger '" + GREET + ":traceof': unknown trigger command 'traceof'",
+                    "echo", "-p", t.pid(), "set_ftrace_filter", GREET + ":traceof");
             assertEquals(GREET + "\n", ok("cat", "-p", t.pid(), "set_ftrace_filter").out());
             fails(3, "EINVAL: current_tracer: 'blk' is no tracer", "echo", "-p", t.pid(), "current_tracer", "blk");
             assertUntouched(t);

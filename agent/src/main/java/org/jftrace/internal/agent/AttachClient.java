@@ -144,6 +144,15 @@ public final class AttachClient {
                 if (w.length < 2 || !(w[1].equals("pipe") || w[1].equals("stat"))) {
                     throw new AttachFailure(EXIT_USAGE, "usage: stream-open pipe|stat [tracer=T] [filter=GLOB;GLOB...]");
                 }
+                for (String item : w) {
+                    if (item.startsWith("threads=")) {
+                        try { // as set_ftrace_pid will take it, before any attach
+                            org.jftrace.tracers.ThreadFilter.parse(item.substring(8).replace(';', ' '), false);
+                        } catch (FtraceException e) {
+                            throw new AttachFailure(EXIT_USAGE, "--threads: " + e.getMessage());
+                        }
+                    }
+                }
                 return;
             case "record-stop":
                 if (w.length != 2) {

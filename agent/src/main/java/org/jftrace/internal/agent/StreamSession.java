@@ -49,13 +49,15 @@ final class StreamSession implements Runnable {
     private final String token;
     /** What to put back at the end; null when the session only reads what the user set up. */
     private final String savedFilter;
+    /** set_ftrace_pid to put back at the end; null when the session did not set it. */
+    private final String savedPid;
     private final String description;
     private volatile SocketChannel client;
     private volatile boolean abandoned;
     private Thread thread;
 
     private StreamSession(String mode, Tracefs fs, Path dir, ServerSocketChannel server, String token,
-                          String savedFilter, String description) {
+                          String savedFilter, String savedPid, String description) {
         this.mode = mode;
         this.fs = fs;
         this.dir = dir;
@@ -63,13 +65,15 @@ final class StreamSession implements Runnable {
         this.server = server;
         this.token = token;
         this.savedFilter = savedFilter;
+        this.savedPid = savedPid;
         this.description = description;
     }
 
-    /** {@code stream-open pipe|stat [tracer=T] [filter=G;G...]}: {@return {@code PATH TOKEN}} */
+    /** {@code stream-open pipe|stat [tracer=T] [filter=G;G...] [threads=T;T...]}: {@return {@code PATH TOKEN}} */
     static synchronized String open(String[] w) throws IOException {
         if (w.length < 2 || !(w[1].equals("pipe") || w[1].equals("stat"))) {
-            throw new IllegalArgumentException("usage: stream-open pipe|stat [tracer=T] [filter=GLOB;GLOB...]");
+            throw new IllegalArgumentException("usage: stream-open pipe|stat [tracer=T] [filter=GLOB;GLOB...] "
+                    + "[threads=ID|NAMEGLOB;...]");
         }
         if (current != null) {
             throw new FtraceException(Errno.EBUSY, "JVM " + ProcessHandle.current().pid() + " has a stream already ("
@@ -78,17 +82,26 @@ final class StreamSession implements Runnable {
         String mode = w[1];
         String tracer = null;
         String filter = null;
+        String threads = null;
         for (int i = 2; i < w.length; i++) {
             if (w[i].startsWith("tracer=")) {
                 tracer = w[i].substring(7);
             } else if (w[i].startsWith("filter=")) {
                 filter = w[i].substring(7).replace(';', ' ');
+            } else if (w[i].startsWith("threads=")) {
+                threads = w[i].substring(8).replace(';', ' ');
             } else {
-                throw new IllegalArgumentException("stream-open: unknown item '" + w[i] + "': give tracer=T or filter=G;G");
+                throw new IllegalArgumentException("stream-open: unknown item '" + w[i] + "': give tracer=T, filter=G;G "
+                        + "or threads=T;T");
             }
+        }
+        if (threads != null && filter == null) {
+            throw new IllegalArgumentException("--threads needs -l GLOB: it belongs to the tracer the stream sets up "
+                    + "(for one set up with jftrace echo, echo set_ftrace_pid too)");
         }
         Tracefs fs = TracefsCommands.fs();
         String saved;
+        String savedPid = null;
         String description;
         synchronized (fs) { // no echo gets in between the look and the set-up
             boolean nop = fs.read("current_tracer").strip().equals(Tracefs.NOP);
@@ -114,6 +127,11 @@ final class StreamSession implements Runnable {
             if (setUp) {
                 fs.write("set_ftrace_filter", filter);
                 try {
+                    if (threads != null) {
+                        String pid = fs.read("set_ftrace_pid");
+                        fs.write("set_ftrace_pid", threads);
+                        savedPid = pid.equals("no pid\n") ? "" : String.join(" ", pid.lines().toList());
+                    }
                     if (mode.equals("stat")) {
                         fs.write("function_profile_enabled", "1");
                     } else {
@@ -121,18 +139,21 @@ final class StreamSession implements Runnable {
                     }
                 } catch (RuntimeException e) {
                     fs.write("set_ftrace_filter", saved);
+                    if (savedPid != null) {
+                        fs.write("set_ftrace_pid", savedPid);
+                    }
                     throw e;
                 }
             }
             description = mode.equals("stat") ? "stat of " + filter : "trace_pipe of " + fs.read("current_tracer").strip()
-                    + (setUp ? " on " + filter : "");
+                    + (setUp ? " on " + filter : "") + (threads != null ? " (threads " + threads + ")" : "");
         }
         StreamSession s;
         try {
-            s = bind(mode, fs, saved, description);
+            s = bind(mode, fs, saved, savedPid, description);
         } catch (IOException | RuntimeException e) {
             if (saved != null) {
-                restore(fs, mode, saved);
+                restore(fs, mode, saved, savedPid);
             }
             throw e;
         }
@@ -146,11 +167,13 @@ final class StreamSession implements Runnable {
     /** {@return the list of a filter file's text as a write takes it back} */
     private static String savedList(String text) {
         List<String> l = new ArrayList<>();
-        text.lines().filter(x -> !x.startsWith("#") && !x.isBlank()).forEach(l::add);
+        // the globs only: trigger lines follow them, and the stream changes no trigger
+        text.lines().filter(x -> !x.startsWith("#") && !x.isBlank() && !Tracefs.isTriggerLine(x)).forEach(l::add);
         return String.join(" ", l);
     }
 
-    private static StreamSession bind(String mode, Tracefs fs, String saved, String description) throws IOException {
+    private static StreamSession bind(String mode, Tracefs fs, String saved, String savedPid, String description)
+            throws IOException {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "jftrace-stream-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -164,7 +187,7 @@ final class StreamSession implements Runnable {
         }
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
-        return new StreamSession(mode, fs, dir, server, HexFormat.of().formatHex(random), saved, description);
+        return new StreamSession(mode, fs, dir, server, HexFormat.of().formatHex(random), saved, savedPid, description);
     }
 
     /** For {@code reset}: ends the stream (its thread restores what it set up); {@return what it was, or null} */
@@ -203,7 +226,7 @@ final class StreamSession implements Runnable {
         } finally {
             close();
             if (savedFilter != null) {
-                restore(fs, mode, savedFilter);
+                restore(fs, mode, savedFilter, savedPid);
             }
             synchronized (StreamSession.class) {
                 current = null;
@@ -211,13 +234,19 @@ final class StreamSession implements Runnable {
         }
     }
 
-    private static void restore(Tracefs fs, String mode, String saved) {
+    private static void restore(Tracefs fs, String mode, String saved, String savedPid) {
         synchronized (fs) {
             try {
                 fs.write(mode.equals("stat") ? "function_profile_enabled" : "current_tracer", mode.equals("stat") ? "0"
                         : Tracefs.NOP);
             } finally {
-                fs.write("set_ftrace_filter", saved);
+                try {
+                    fs.write("set_ftrace_filter", saved);
+                } finally {
+                    if (savedPid != null) {
+                        fs.write("set_ftrace_pid", savedPid);
+                    }
+                }
             }
         }
     }

@@ -11,6 +11,10 @@ import java.util.Map;
 
 import org.jftrace.FtraceException;
 import org.jftrace.internal.glob.Glob;
+import org.jftrace.tracers.ThreadFilter;
+import org.jftrace.tracers.ring.TraceClock;
+import org.jftrace.tracers.trigger.FunctionTrigger;
+import org.jftrace.tracers.trigger.TriggerCommand;
 
 /**
  * What to trace, in the kernel's tracefs names: the options of {@code -javaagent:jftrace-agent.jar=OPTIONS}
@@ -26,9 +30,13 @@ import org.jftrace.internal.glob.Glob;
  *          | ("filter" | "notrace" | "graph_function" | "graph_notrace") "=" glob (";" glob)*
  *          | ("buffer_size_kb" | "max_graph_depth") "=" decimal
  *          | "options=" ["no"] name ("+" ["no"] name)*
+ *          | "trigger=" glob ":" command [":" count] (";" ...)*   set_ftrace_filter's commands
+ *          | ("threads" | "pid") "=" (tid | nameglob) (";" ...)*  set_ftrace_pid (options=function-fork: and children)
+ *          | ("clock" | "trace_clock") "=" ("mono" | "counter" | "uptime")
+ *          | "parents=" ("none" | "exact" | "nearest")            (function tracer)
  *          | "output=" path                                    (start-up only)
  * </pre>
- * Each option at most once; {@code tracer} is required.
+ * Each option at most once (an alias counts as the same option); {@code tracer} is required.
  */
 public final class TraceOptions {
     public static final String FUNCTION = "function";
@@ -37,11 +45,15 @@ public final class TraceOptions {
     /** The largest buffer_size_kb (the ring buffer's own limit, RingBuffer.MAX_BUFFER_SIZE_KB). */
     static final int MAX_BUFFER_SIZE_KB = 1 << 20;
     private static final List<String> GRAPH_OPTIONS = List.of("funcgraph-cpu", "funcgraph-overhead", "funcgraph-proc",
-            "funcgraph-duration", "funcgraph-abstime", "funcgraph-tail");
-    private static final List<String> FUNCTION_OPTIONS = List.of("parent-ip", "sym-offset");
-    private static final List<String> PROFILE_OPTIONS = List.of("graph-time");
+            "funcgraph-duration", "funcgraph-abstime", "funcgraph-tail", "function-fork");
+    private static final List<String> FUNCTION_OPTIONS = List.of("parent-ip", "sym-offset", "function-fork");
+    private static final List<String> PROFILE_OPTIONS = List.of("graph-time", "function-fork");
+    /** The names, {@code output} last (record has every one but it). */
     private static final List<String> NAMES = List.of("tracer", "filter", "notrace", "graph_function", "graph_notrace",
-            "buffer_size_kb", "max_graph_depth", "options", "output");
+            "buffer_size_kb", "max_graph_depth", "options", "trigger", "threads", "clock", "parents", "output");
+    /** Other names of an option: the tracefs file's ({@code set_ftrace_pid}, {@code trace_clock}). */
+    private static final Map<String, String> ALIASES = Map.of("pid", "threads", "trace_clock", "clock");
+    private static final List<String> PARENTS = List.of("none", "exact", "nearest");
 
     public final String tracer;
     public final List<String> filter;
@@ -55,6 +67,14 @@ public final class TraceOptions {
     public final Map<String, Boolean> options;
     /** Where start-up tracing writes the trace at exit; null: standard error (and always null for record). */
     public final Path output;
+    /** set_ftrace_filter's commands, {@code glob:command[:count]}, in the order given. */
+    public final List<String> triggers;
+    /** set_ftrace_pid: thread ids and thread name globs; empty: every thread. */
+    public final List<String> threads;
+    /** trace_clock's name, or null for the default (mono). */
+    public final String clock;
+    /** none, exact or nearest; null: the tracer's default (none, or exact with options=parent-ip). */
+    public final String parents;
 
     private TraceOptions(Map<String, String> v) {
         this.tracer = tracer(v.get("tracer"));
@@ -70,6 +90,10 @@ public final class TraceOptions {
         graphOnly("max_graph_depth", maxGraphDepth, v);
         this.options = options(tracer, v.get("options"));
         this.output = output(v.get("output"));
+        this.triggers = triggers(tracer, v.get("trigger"));
+        this.threads = threads(v.get("threads"), options.getOrDefault("function-fork", false));
+        this.clock = clock(tracer, v.get("clock"));
+        this.parents = parents(tracer, v.get("parents"), options);
     }
 
     /**
@@ -104,9 +128,10 @@ public final class TraceOptions {
         Map<String, String> v = new LinkedHashMap<>();
         for (String item : items) {
             int eq = item.indexOf('=');
-            String name = eq < 0 ? item : item.substring(0, eq);
+            String given = eq < 0 ? item : item.substring(0, eq);
+            String name = ALIASES.getOrDefault(given, given);
             if (!NAMES.contains(name) || name.equals("output") && !outputAllowed) {
-                throw new IllegalArgumentException("unknown option '" + name + "'" + (eq < 0 ? " (no '=VALUE')" : "")
+                throw new IllegalArgumentException("unknown option '" + given + "'" + (eq < 0 ? " (no '=VALUE')" : "")
                         + ": write NAME=VALUE with NAME one of " + String.join(", ", outputAllowed ? NAMES
                         : NAMES.subList(0, NAMES.size() - 1)) + ", e.g. tracer=function_graph,filter=com.acme.*");
             }
@@ -116,7 +141,9 @@ public final class TraceOptions {
             if (v.putIfAbsent(name, item.substring(eq + 1)) != null) {
                 throw bad(name, "given twice: give it once" + (name.equals("options") ? " and join the names with '+'"
                         : name.endsWith("filter") || name.endsWith("notrace") || name.equals("graph_function")
-                        ? " and separate the globs with ';'" : ""));
+                        || name.equals("trigger") || name.equals("threads") ? " and separate the "
+                        + (name.equals("trigger") ? "triggers" : name.equals("threads") ? "threads" : "globs") + " with ';'"
+                        : ALIASES.containsValue(name) ? " (" + name + " and its other name are the same option)" : ""));
             }
         }
         if (v.get("tracer") == null) {
@@ -185,6 +212,18 @@ public final class TraceOptions {
             List<String> o = new ArrayList<>();
             options.forEach((k, on) -> o.add(on ? k : "no" + k));
             w.add("options=" + String.join("+", o));
+        }
+        if (!triggers.isEmpty()) {
+            w.add("trigger=" + String.join(";", triggers));
+        }
+        if (!threads.isEmpty()) {
+            w.add("threads=" + String.join(";", threads));
+        }
+        if (clock != null) {
+            w.add("clock=" + clock);
+        }
+        if (parents != null) {
+            w.add("parents=" + parents);
         }
         return w;
     }
@@ -259,11 +298,92 @@ public final class TraceOptions {
                 throw bad("options", "'" + name + "' given twice: give it once");
             }
         }
-        if (out.getOrDefault("sym-offset", false) && !out.getOrDefault("parent-ip", false)) {
-            throw bad("options", "sym-offset prints the parent's offset, which needs parent-ip: write "
-                    + "options=parent-ip+sym-offset");
-        }
         return Collections.unmodifiableMap(out);
+    }
+
+    /** {@return the triggers of {@code value}}, each checked as set_ftrace_filter takes it */
+    private static List<String> triggers(String tracer, String value) {
+        if (value == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String spec : value.split(";", -1)) {
+            FunctionTrigger t;
+            try {
+                t = FunctionTrigger.parse(spec);
+                Glob.parse(t.glob());
+            } catch (FtraceException e) {
+                throw bad("trigger", e.getMessage() + (spec.isBlank() ? " (separate triggers with one ';')" : ""));
+            }
+            if (tracer.equals(PROFILE) && (t.command() == TriggerCommand.STACKTRACE || t.command() == TriggerCommand.SNAPSHOT)) {
+                throw bad("trigger", "'" + spec + "': the profile tracer has no ring buffer for a " + t.command().word()
+                        + " trigger: give traceon or traceoff, or use tracer=function or tracer=function_graph");
+            }
+            out.add(spec.strip());
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    /** {@return the thread ids and name globs of {@code value}} (';' between them; ',' and blanks too where no ',' separates options) */
+    private static List<String> threads(String value, boolean fork) {
+        if (value == null) {
+            if (fork) {
+                throw bad("options", "function-fork also traces the threads that the threads of threads= start: give "
+                        + "threads=ID;NAMEGLOB too, or leave function-fork out");
+            }
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String w : value.split("[;,\\s]+")) {
+            if (!w.isEmpty() && !out.contains(w)) {
+                out.add(w);
+            }
+        }
+        try {
+            ThreadFilter.parse(String.join(" ", out), fork);
+        } catch (FtraceException e) {
+            throw bad("threads", e.getMessage() + ", e.g. threads=1;worker-*");
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static String clock(String tracer, String value) {
+        if (value == null) {
+            return null;
+        }
+        if (tracer.equals(PROFILE)) {
+            throw bad("clock", "the profile tracer has no ring buffer to stamp: leave clock out");
+        }
+        try {
+            return TraceClock.of(value).word();
+        } catch (FtraceException e) {
+            throw bad("clock", e.getMessage());
+        }
+    }
+
+    /** {@return none, exact or nearest} (function tracer only); agrees with options=parent-ip and sym-offset */
+    private static String parents(String tracer, String value, Map<String, Boolean> options) {
+        Boolean parentIp = options.get("parent-ip");
+        if (value != null) {
+            if (!tracer.equals(FUNCTION)) {
+                throw bad("parents", "only the function tracer records parents (function_graph nests calls): use "
+                        + "tracer=function or leave parents out");
+            }
+            if (!PARENTS.contains(value)) {
+                throw bad("parents", "'" + value + "' is not a way to record parents: write parents=none (the "
+                        + "default), parents=exact (a stack walk per call) or parents=nearest (the nearest traced frame)");
+            }
+            if (parentIp != null && parentIp != value.equals("exact")) {
+                throw bad("parents", "parents=" + value + " and options=" + (parentIp ? "" : "no") + "parent-ip disagree: "
+                        + "parent-ip is parents=exact; give one of them");
+            }
+        }
+        boolean exact = "exact".equals(value) || Boolean.TRUE.equals(parentIp);
+        if (options.getOrDefault("sym-offset", false) && !exact) {
+            throw bad("options", "sym-offset prints the parent's offset, which needs exact parents: write "
+                    + "options=parent-ip+sym-offset or parents=exact,options=sym-offset");
+        }
+        return value;
     }
 
     private static Path output(String value) {

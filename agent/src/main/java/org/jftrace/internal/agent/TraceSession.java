@@ -4,11 +4,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.function.FunctionTracer;
+import org.jftrace.tracers.function.ParentMode;
 import org.jftrace.tracers.graph.GraphTracer;
 import org.jftrace.tracers.profile.FunctionProfiler;
 import org.jftrace.tracers.profile.FunctionStat;
 import org.jftrace.tracers.ring.BufferStats;
+import org.jftrace.tracers.ring.TraceClock;
+import org.jftrace.tracers.trigger.Triggers;
 
 /**
  * One tracer of the {@code tracers} module run on {@link TraceOptions}, in this JVM: what
@@ -38,7 +42,13 @@ final class TraceSession {
             case TraceOptions.FUNCTION: {
                 FunctionTracer.Builder b = FunctionTracer.builder().pending(pending).filter(array(o.filter)).notrace(array(o.notrace))
                         .parentIp(o.options.getOrDefault("parent-ip", false))
-                        .symOffset(o.options.getOrDefault("sym-offset", false));
+                        .symOffset(o.options.getOrDefault("sym-offset", false)).threadFilter(threadFilter(o));
+                if (o.parents != null) {
+                    b.parents(ParentMode.valueOf(o.parents.toUpperCase(Locale.ROOT)));
+                }
+                if (o.clock != null) {
+                    b.clock(TraceClock.of(o.clock));
+                }
                 if (o.bufferSizeKb != 0) {
                     b.bufferSizeKb(o.bufferSizeKb);
                 }
@@ -50,13 +60,18 @@ final class TraceSession {
             case TraceOptions.FUNCTION_GRAPH: {
                 GraphTracer.Builder b = GraphTracer.builder().pending(pending).filter(array(o.filter)).notrace(array(o.notrace))
                         .graphFunction(array(o.graphFunction)).graphNotrace(array(o.graphNotrace))
-                        .maxGraphDepth(o.maxGraphDepth);
+                        .maxGraphDepth(o.maxGraphDepth).threadFilter(threadFilter(o));
+                if (o.clock != null) {
+                    b.clock(TraceClock.of(o.clock));
+                }
                 if (o.bufferSizeKb != 0) {
                     b.bufferSizeKb(o.bufferSizeKb);
                 }
                 graph = b.build();
                 for (Map.Entry<String, Boolean> e : o.options.entrySet()) {
-                    graph.setOption(e.getKey(), e.getValue());
+                    if (!e.getKey().equals("function-fork")) { // the thread filter's, not a print option
+                        graph.setOption(e.getKey(), e.getValue());
+                    }
                 }
                 function = null;
                 profiler = null;
@@ -64,7 +79,7 @@ final class TraceSession {
             }
             default:
                 profiler = FunctionProfiler.builder().pending(pending).filter(array(o.filter)).notrace(array(o.notrace))
-                        .graphTime(o.options.getOrDefault("graph-time", true)).build();
+                        .graphTime(o.options.getOrDefault("graph-time", true)).threadFilter(threadFilter(o)).build();
                 function = null;
                 graph = null;
         }
@@ -85,6 +100,44 @@ final class TraceSession {
         } else {
             profiler.setEnabled(true);
         }
+        if (options.triggers.isEmpty()) {
+            return;
+        }
+        // After the tracer (its start turns tracing_on on, which would undo a traceoff fired before
+        // it), and with tracing off while they go in (one class retransformation each), so that
+        // nothing is recorded that a traceoff would have stopped
+        setTracingOn(false);
+        Triggers t = triggers();
+        try {
+            for (String spec : options.triggers) {
+                t.add(spec);
+            }
+        } catch (RuntimeException e) {
+            t.clear();
+            stop();
+            throw e;
+        }
+        setTracingOn(true);
+    }
+
+    private void setTracingOn(boolean on) {
+        if (function != null) {
+            function.setTracingOn(on);
+        } else if (graph != null) {
+            graph.setTracingOn(on);
+        } else {
+            profiler.setTracingOn(on);
+        }
+    }
+
+    private Triggers triggers() {
+        return function != null ? function.triggers() : graph != null ? graph.triggers() : profiler.triggers();
+    }
+
+    /** {@return set_ftrace_pid of {@code o}, or null for every thread} */
+    private static ThreadFilter threadFilter(TraceOptions o) {
+        return o.threads.isEmpty() ? null
+                : ThreadFilter.parse(String.join(" ", o.threads), o.options.getOrDefault("function-fork", false));
     }
 
     /**
@@ -102,11 +155,12 @@ final class TraceSession {
         }
     }
 
-    /** Unregisters every ops of the tracer: when it returns no callback runs. */
+    /** Unregisters every ops of the tracer and of its triggers: when it returns no callback runs. */
     void stop() {
         if (frozenNanos == 0) {
             frozenNanos = System.nanoTime();
         }
+        triggers().clear();
         if (function != null) {
             function.stop();
         } else if (graph != null) {
@@ -120,6 +174,10 @@ final class TraceSession {
     String text() {
         long[] counts = counts();
         String body = function != null ? function.trace() : graph != null ? graph.trace() : profiler.traceStat();
+        if (options.triggers.stream().anyMatch(x -> x.matches(".*:snapshot(:[0-9]+)?"))) {
+            body += "#\n# snapshot (what the snapshot trigger copied aside):\n"
+                    + (function != null ? function.snapshot() : graph.snapshot());
+        }
         double seconds = ((frozenNanos != 0 ? frozenNanos : System.nanoTime()) - startNanos) / 1e9;
         return HEADER + "tracer=" + options.tracer + " events=" + counts[0] + " lost=" + counts[1] + " overrun="
                 + counts[2] + String.format(Locale.ROOT, " seconds=%.3f", seconds) + " pid="

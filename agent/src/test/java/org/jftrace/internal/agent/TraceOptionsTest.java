@@ -67,11 +67,11 @@ class TraceOptionsTest {
     @Test
     void unknownOptionsAndMissingValues() {
         assertEquals("unknown option 'filtre': write NAME=VALUE with NAME one of tracer, filter, notrace, graph_function, "
-                + "graph_notrace, buffer_size_kb, max_graph_depth, options, output, e.g. tracer=function_graph,"
-                + "filter=com.acme.*", error("tracer=function,filtre=a.*"));
+                + "graph_notrace, buffer_size_kb, max_graph_depth, options, trigger, threads, clock, parents, output, e.g. "
+                + "tracer=function_graph,filter=com.acme.*", error("tracer=function,filtre=a.*"));
         assertEquals("unknown option 'verbose' (no '=VALUE'): write NAME=VALUE with NAME one of tracer, filter, notrace, "
-                + "graph_function, graph_notrace, buffer_size_kb, max_graph_depth, options, output, e.g. "
-                + "tracer=function_graph,filter=com.acme.*", error("tracer=function,verbose"));
+                + "graph_function, graph_notrace, buffer_size_kb, max_graph_depth, options, trigger, threads, clock, "
+                + "parents, output, e.g. tracer=function_graph,filter=com.acme.*", error("tracer=function,verbose"));
         assertEquals("option tracer: no value: write tracer=VALUE", error("tracer"));
         assertEquals("option tracer is missing: add tracer=function, tracer=function_graph or tracer=profile",
                 error("filter=a.*"));
@@ -82,7 +82,8 @@ class TraceOptionsTest {
         // record does not take output: the command writes the file
         assertTrue(assertThrows(IllegalArgumentException.class, () -> TraceOptions.of(List.of("tracer=function",
                 "output=x"), false)).getMessage().startsWith("unknown option 'output': write NAME=VALUE with NAME one "
-                + "of tracer, filter, notrace, graph_function, graph_notrace, buffer_size_kb, max_graph_depth, options, "));
+                + "of tracer, filter, notrace, graph_function, graph_notrace, buffer_size_kb, max_graph_depth, options, "
+                + "trigger, threads, clock, parents, e.g."));
     }
 
     @Test
@@ -119,16 +120,76 @@ class TraceOptionsTest {
     void badTracerOptions() {
         assertEquals("option options: 'funcgraph-colour' is not an option of the function_graph tracer: give "
                 + "funcgraph-cpu, funcgraph-overhead, funcgraph-proc, funcgraph-duration, funcgraph-abstime, "
-                + "funcgraph-tail (a 'no' in front turns one off), joined by '+'",
+                + "funcgraph-tail, function-fork (a 'no' in front turns one off), joined by '+'",
                 error("tracer=function_graph,options=funcgraph-proc+funcgraph-colour"));
         assertEquals("option options: 'funcgraph-proc' is not an option of the function tracer: give parent-ip, "
-                + "sym-offset (a 'no' in front turns one off), joined by '+'", error("tracer=function,options=funcgraph-proc"));
-        assertEquals("option options: '' is not an option of the profile tracer: give graph-time (a 'no' in front "
+                + "sym-offset, function-fork (a 'no' in front turns one off), joined by '+'", error("tracer=function,options=funcgraph-proc"));
+        assertEquals("option options: '' is not an option of the profile tracer: give graph-time, function-fork (a 'no' in front "
                 + "turns one off), joined by '+'", error("tracer=profile,options=graph-time+"));
         assertEquals("option options: 'funcgraph-tail' given twice: give it once",
                 error("tracer=function_graph,options=funcgraph-tail+nofuncgraph-tail"));
-        assertEquals("option options: sym-offset prints the parent's offset, which needs parent-ip: write "
-                + "options=parent-ip+sym-offset", error("tracer=function,options=sym-offset"));
+        assertEquals("option options: sym-offset prints the parent's offset, which needs exact parents: write "
+                + "options=parent-ip+sym-offset or parents=exact,options=sym-offset", error("tracer=function,options=sym-offset"));
+        TraceOptions.parse("tracer=function,parents=exact,options=sym-offset");
+    }
+
+    @Test
+    void triggersThreadsClockAndParents() {
+        TraceOptions o = TraceOptions.parse("tracer=function,filter=a.B.*,trigger=a.B.x:traceoff:1;a.B.y(int,long):stacktrace,"
+                + "threads=1;worker-*,options=function-fork,clock=counter,parents=nearest");
+        assertEquals(List.of("a.B.x:traceoff:1", "a.B.y(int,long):stacktrace"), o.triggers);
+        assertEquals(List.of("1", "worker-*"), o.threads);
+        assertEquals("counter", o.clock);
+        assertEquals("nearest", o.parents);
+        assertEquals(Map.of("function-fork", true), o.options);
+        assertEquals(o.toString(), TraceOptions.of(o.items(), false).toString());
+        // the tracefs files' names are the same options: set_ftrace_pid's pid, trace_clock
+        TraceOptions a = TraceOptions.parse("tracer=function_graph,pid=main,trace_clock=uptime");
+        assertEquals(List.of("main"), a.threads);
+        assertEquals("uptime", a.clock);
+        assertEquals("tracer=function_graph,threads=main,clock=uptime", a.toString());
+        // record's words are not split at commas: a list with commas is one value
+        assertEquals(List.of("7", "pool-*"), TraceOptions.of(List.of("tracer=profile", "threads=7,pool-*"), false).threads);
+        assertEquals(List.of("a.B.x:traceon"), TraceOptions.parse("tracer=profile,trigger=a.B.x:traceon").triggers);
+        assertEquals("exact", TraceOptions.parse("tracer=function,parents=exact,options=parent-ip").parents);
+    }
+
+    @Test
+    void badTriggersThreadsClocksAndParents() {
+        assertEquals("option trigger: EINVAL: trigger 'a.B.x:traceof': unknown trigger command 'traceof': give one of traceon, "
+                + "traceoff, stacktrace, snapshot", error("tracer=function,trigger=a.B.x:traceof"));
+        assertTrue(error("tracer=function,trigger=a.B.x").startsWith("option trigger: EINVAL: trigger 'a.B.x' has no "
+                + "command"), error("tracer=function,trigger=a.B.x"));
+        assertTrue(error("tracer=function,trigger=a.[b:traceon").startsWith("option trigger: EINVAL: malformed filter"),
+                error("tracer=function,trigger=a.[b:traceon"));
+        assertTrue(error("tracer=function,trigger=a.B.x:traceon;").contains("(separate triggers with one ';')"),
+                error("tracer=function,trigger=a.B.x:traceon;"));
+        assertEquals("option trigger: 'a.B.x:snapshot': the profile tracer has no ring buffer for a snapshot trigger: "
+                + "give traceon or traceoff, or use tracer=function or tracer=function_graph",
+                error("tracer=profile,trigger=a.B.x:snapshot"));
+        assertEquals("option trigger: given twice: give it once and separate the triggers with ';'",
+                error("tracer=function,trigger=a.B.x:traceon,trigger=a.B.y:traceon"));
+        assertTrue(error("tracer=function,threads=0").startsWith("option threads: EINVAL: thread id 0 is not a Java "
+                + "thread id"), error("tracer=function,threads=0"));
+        assertTrue(error("tracer=function,threads=pool-[1").startsWith("option threads: EINVAL: thread name glob "),
+                error("tracer=function,threads=pool-[1"));
+        assertTrue(error("tracer=function,threads=;").startsWith("option threads: EINVAL: a thread filter needs"),
+                error("tracer=function,threads=;"));
+        assertEquals("option threads: given twice: give it once and separate the threads with ';'",
+                error("tracer=function,threads=main,pid=1"));
+        assertEquals("option options: function-fork also traces the threads that the threads of threads= start: give "
+                + "threads=ID;NAMEGLOB too, or leave function-fork out", error("tracer=function,options=function-fork"));
+        assertEquals("option clock: EINVAL: unknown trace_clock 'global': give one of mono, counter, uptime",
+                error("tracer=function,clock=global"));
+        assertEquals("option clock: the profile tracer has no ring buffer to stamp: leave clock out",
+                error("tracer=profile,clock=counter"));
+        assertEquals("option parents: 'caller' is not a way to record parents: write parents=none (the default), "
+                + "parents=exact (a stack walk per call) or parents=nearest (the nearest traced frame)",
+                error("tracer=function,parents=caller"));
+        assertTrue(error("tracer=function_graph,parents=exact").startsWith("option parents: only the function tracer"),
+                error("tracer=function_graph,parents=exact"));
+        assertEquals("option parents: parents=nearest and options=parent-ip disagree: parent-ip is parents=exact; give "
+                + "one of them", error("tracer=function,parents=nearest,options=parent-ip"));
     }
 
     @Test

@@ -29,7 +29,8 @@ final class GlobList {
             int colon = g.indexOf(':');
             if (colon >= 0 && !g.startsWith(MOD, colon + 1)) {
                 throw new TracefsException("EINVAL", file, "'" + g + "' is a trigger (func:command[:count]); "
-                        + "triggers are not supported yet: write the glob alone (':mod:NAME' picks a module or jar)");
+                        + "triggers go to set_ftrace_filter only: write the glob alone here (':mod:NAME' picks a module "
+                        + "or jar)");
             }
             if (g.startsWith("!")) {
                 String target = g.substring(1);

@@ -16,6 +16,8 @@ import org.jftrace.tracers.graph.GraphTracer;
 import org.jftrace.tracers.profile.FunctionProfiler;
 import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.trigger.FunctionTrigger;
+import org.jftrace.tracers.trigger.Triggers;
 
 /**
  * A tracefs-like namespace over the tracers and the public API: the kernel's
@@ -32,9 +34,10 @@ import org.jftrace.tracers.ring.RingBuffer;
  *
  * <p>Filters, options and sizes written while {@code current_tracer} is {@code nop} apply when a
  * tracer is chosen, as in the kernel. Written while one runs, a setting the tracer is built with
- * (a filter, {@code buffer_size_kb}, {@code overwrite}, {@code func_stack_trace}) restarts it with
- * the new setting and empty buffers; print options, {@code tracing_on} and {@code max_graph_depth}
- * take effect at once. A write that fails throws {@link TracefsException} and changes nothing: a
+ * (a filter, {@code buffer_size_kb}, {@code overwrite}, {@code func_stack_trace},
+ * {@code func-nearest-parent}, {@code trace_clock}) restarts it with the new setting and empty
+ * buffers; print options, {@code tracing_on}, {@code max_graph_depth}, {@code set_ftrace_pid} and
+ * the triggers take effect at once. A write that fails throws {@link TracefsException} and changes nothing: a
  * bad glob is EINVAL, an unknown file ENOENT, a read-only file EACCES.
  *
  * <p>Lists ({@code set_ftrace_filter} ...) hold patterns, not the methods they matched (classes
@@ -153,6 +156,16 @@ public final class Tracefs {
         return r != null && p.ring() == r;
     }
 
+    /**
+     * {@return whether {@code line} of {@code set_ftrace_filter} is a trigger's
+     * ({@code glob:command:count=N}, {@code glob:command:unlimited}) rather than a glob} For
+     * readers that write the globs back.
+     */
+    public static boolean isTriggerLine(String line) {
+        String l = line == null ? "" : line.strip();
+        return FilterCommands.isTrigger(l.replaceFirst(":(count=[0-9]+|unlimited)$", ""));
+    }
+
     /** Back to the start: current_tracer nop, profiler off, every list empty, every option default. */
     public synchronized void reset() {
         stopTracer();
@@ -178,7 +191,12 @@ public final class Tracefs {
 
     // ---------------------------------------------------------------- state, for TracefsFiles
 
+    /** {@return the settings, tracing_on as the running tracer has it (a trigger may have turned it)} */
     Settings settings() {
+        RingBuffer r = ring();
+        if (r != null) {
+            settings.tracingOn = r.isRecording();
+        }
         return settings;
     }
 
@@ -222,6 +240,17 @@ public final class Tracefs {
             pipe = openPipe();
         }
         return pipe;
+    }
+
+    /** {@return set_ftrace_filter's trigger lines: the running tracer's (with each function's count), else as written} */
+    List<String> triggerLines() {
+        Triggers t = triggers(function, graph);
+        if (t != null) {
+            return t.lines();
+        }
+        List<String> l = new ArrayList<>();
+        settings.triggers.forEach(x -> l.add(x.toString()));
+        return l;
     }
 
     void clearTrace() {
@@ -296,7 +325,8 @@ public final class Tracefs {
                     profiler = old;
                 });
             }
-            if (function != null && next.functionDiffers(prev) || graph != null && next.graphDiffers(prev)) {
+            boolean rebuild = function != null && next.functionDiffers(prev) || graph != null && next.graphDiffers(prev);
+            if (rebuild) {
                 FunctionTracer oldF = function;
                 GraphTracer oldG = graph;
                 FunctionTracer f = oldF != null ? buildFunction(next) : null;
@@ -312,6 +342,8 @@ public final class Tracefs {
                     function = oldF;
                     graph = oldG;
                 });
+            } else if (!next.triggers.equals(prev.triggers) && triggers(function, graph) != null) {
+                FilterCommands.rearm(triggers(function, graph), prev.triggers, next.triggers, undo);
             }
         } catch (RuntimeException e) {
             while (!undo.isEmpty()) {
@@ -321,17 +353,24 @@ public final class Tracefs {
         }
         settings = next;
         live(function, graph, next);
+        if (profiler != null) {
+            profiler.setThreadFilter(next.threadFilter);
+        }
     }
 
+    /** Stops the current tracer and takes its triggers off (they act on the tracer that runs). */
     private void stopTracer() {
         if (function != null) {
             function.stop();
+            function.triggers().clear();
         }
         if (graph != null) {
             graph.stop();
+            graph.triggers().clear();
         }
     }
 
+    /** Starts {@code f} or {@code g} with the triggers of {@code s}; if a trigger fails, stops it again and throws. */
     private static void start(FunctionTracer f, GraphTracer g, Settings s) {
         if (f != null) {
             f.start();
@@ -339,16 +378,52 @@ public final class Tracefs {
         if (g != null) {
             g.start();
         }
-        live(f, g, s);
+        Triggers t = triggers(f, g);
+        if (t == null) {
+            return;
+        }
+        if (!s.triggers.isEmpty()) { // off while they go in: the start turned tracing_on on over a traceoff
+            setTracingOn(f, g, false);
+        }
+        try {
+            for (FunctionTrigger x : s.triggers) {
+                t.add(x);
+            }
+        } catch (RuntimeException e) {
+            t.clear();
+            if (f != null) {
+                f.stop();
+            }
+            if (g != null) {
+                g.stop();
+            }
+            throw e;
+        }
+        live(f, g, s); // tracing_on as written
+    }
+
+    private static void setTracingOn(FunctionTracer f, GraphTracer g, boolean on) {
+        if (f != null) {
+            f.setTracingOn(on);
+        }
+        if (g != null) {
+            g.setTracingOn(on);
+        }
+    }
+
+    private static Triggers triggers(FunctionTracer f, GraphTracer g) {
+        return f != null ? f.triggers() : g != null ? g.triggers() : null;
     }
 
     /** The settings a running tracer takes at once. */
     private static void live(FunctionTracer f, GraphTracer g, Settings s) {
         if (f != null) {
             f.setTracingOn(s.tracingOn);
+            f.setThreadFilter(s.threadFilter);
         }
         if (g != null) {
             g.setTracingOn(s.tracingOn);
+            g.setThreadFilter(s.threadFilter);
             g.setMaxGraphDepth(s.maxGraphDepth);
             for (GraphOption o : GraphOption.values()) {
                 g.setOption(o.kernelName(), s.option(o.kernelName()));
@@ -358,19 +433,20 @@ public final class Tracefs {
 
     private static FunctionTracer buildFunction(Settings s) {
         return FunctionTracer.builder().filter(array(s.filter)).notrace(array(s.notrace))
-                .parentIp(s.option("func_stack_trace")).symOffset(s.option("sym-offset"))
-                .bufferSizeKb(s.bufferSizeKb).mode(mode(s)).build();
+                .parents(s.parents()).symOffset(s.option("sym-offset")).threadFilter(s.threadFilter)
+                .bufferSizeKb(s.bufferSizeKb).mode(mode(s)).clock(s.clock).build();
     }
 
     private static GraphTracer buildGraph(Settings s) {
         return GraphTracer.builder().filter(array(s.filter)).notrace(array(s.notrace))
                 .graphFunction(array(s.graphFunction)).graphNotrace(array(s.graphNotrace))
-                .maxGraphDepth(s.maxGraphDepth).bufferSizeKb(s.bufferSizeKb).mode(mode(s)).build();
+                .maxGraphDepth(s.maxGraphDepth).threadFilter(s.threadFilter).bufferSizeKb(s.bufferSizeKb).mode(mode(s))
+                .clock(s.clock).build();
     }
 
     private static FunctionProfiler buildProfiler(Settings s) {
         return FunctionProfiler.builder().filter(array(s.filter)).notrace(array(s.notrace))
-                .graphTime(s.option("graph-time")).build();
+                .graphTime(s.option("graph-time")).threadFilter(s.threadFilter).build();
     }
 
     private static BufferMode mode(Settings s) {

@@ -13,6 +13,7 @@ import org.jftrace.tracers.profile.FunctionProfiler;
 import org.jftrace.tracers.profile.ProfileFormat;
 import org.jftrace.tracers.ring.BufferStats;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TraceClock;
 import org.jftrace.tracers.ring.TraceEvent;
 
 /** The files of a {@link Tracefs}: what each one reads as and what a write to it does. */
@@ -21,7 +22,7 @@ final class TracefsFiles {
             "available_tracers", "buffer_total_size_kb", "trace_pipe", "trace_stat/function");
     static final List<String> WRITABLE = List.of("set_ftrace_filter", "set_ftrace_notrace", "set_graph_function",
             "set_graph_notrace", "current_tracer", "tracing_on", "trace", "buffer_size_kb", "trace_options",
-            "max_graph_depth", "function_profile_enabled", "trace_clock");
+            "max_graph_depth", "function_profile_enabled", "trace_clock", "set_ftrace_pid", "snapshot");
     private static final String PER_THREAD = "per_thread/buf";
 
     private TracefsFiles() {
@@ -41,7 +42,11 @@ final class TracefsFiles {
             case "current_tracer":
                 return fs.current() + "\n";
             case "set_ftrace_filter":
-                return GlobList.show(s.filter, true);
+                return FilterCommands.showFilter(fs, s);
+            case "set_ftrace_pid":
+                return FilterCommands.showPid(s);
+            case "snapshot":
+                return FilterCommands.snapshot(fs);
             case "set_ftrace_notrace":
                 return GlobList.show(s.notrace, false);
             case "set_graph_function":
@@ -64,7 +69,7 @@ final class TracefsFiles {
                 FunctionProfiler p = fs.profiler();
                 return p != null ? p.traceStat() : ProfileFormat.table(List.of(), Ftrace::lookup, "");
             case "trace_clock":
-                return "[mono]\n"; // the one clock there is: System.nanoTime
+                return FilterCommands.showClock(s);
             case "trace":
                 return trace(fs, -1);
             case "trace_pipe":
@@ -92,11 +97,18 @@ final class TracefsFiles {
     }
 
     static void write(Tracefs fs, String f, String v, boolean append) {
-        Settings n = fs.settings().copy();
+        Settings old = fs.settings();
+        Settings n = old.copy();
         switch (f) {
             case "set_ftrace_filter":
-                n.filter = GlobList.apply(f, n.filter, v, append, fs::checkGlob);
+                FilterCommands.writeFilter(fs, n, f, v, append);
                 break;
+            case "set_ftrace_pid":
+                FilterCommands.writePid(n, v, append);
+                break;
+            case "snapshot":
+                FilterCommands.writeSnapshot(fs, f, v);
+                return;
             case "set_ftrace_notrace":
                 n.notrace = GlobList.apply(f, n.notrace, v, append, fs::checkGlob);
                 break;
@@ -131,11 +143,8 @@ final class TracefsFiles {
                 n.options.put(name, on);
                 break;
             case "trace_clock":
-                if (!v.equals("mono")) {
-                    throw new TracefsException("EINVAL", f, "'" + v + "' is no clock here: mono (System.nanoTime) "
-                            + "is the one there is");
-                }
-                return;
+                n.clock = TraceClock.of(v); // a running tracer restarts on new, empty buffers, as the kernel resets them
+                break;
             default:
                 if (f.startsWith("options/") && Settings.DEFAULT_OPTIONS.containsKey(f.substring(8))) {
                     n.options.put(f.substring(8), bool(f, v));
@@ -146,6 +155,9 @@ final class TracefsFiles {
                             ? ": clear every buffer with 'echo > trace'" : ""));
                 }
                 throw noSuchFile(f);
+        }
+        if (n.option("function-fork") != old.option("function-fork")) {
+            n.refilterThreads(); // a new filter: function-fork's marks start afresh
         }
         fs.apply(n);
     }

@@ -59,8 +59,9 @@ class TracefsTest {
         assertEquals("a.B.x\n", fs.read("set_ftrace_notrace"));
         fails("EINVAL", () -> fs.write("set_ftrace_notrace", "no.such.Class.*"));
         assertEquals("a.B.x\n", fs.read("set_ftrace_notrace"));
-        e = fails("EINVAL", () -> fs.write("set_ftrace_filter", "a.B.x:traceoff"));
-        assertTrue(e.getMessage().contains("triggers are not supported yet"), e.getMessage());
+        e = fails("EINVAL", () -> fs.write("set_ftrace_notrace", "a.B.x:traceoff"));
+        assertTrue(e.getMessage().contains("triggers go to set_ftrace_filter only"), e.getMessage());
+        assertEquals("a.B.x\n", fs.read("set_ftrace_notrace"));
         fs.write("set_ftrace_filter", "a.*:mod:java.base"); // a module, not a trigger
         assertEquals("a.*:mod:java.base\n", fs.read("set_ftrace_filter"));
         fails("EINVAL", () -> fs.write("set_graph_function", "!"));
@@ -134,10 +135,96 @@ class TracefsTest {
         fs.write("tracing_on", "0");
         fails("EINVAL", () -> fs.write("tracing_on", "2"));
         assertEquals("0\n", fs.read("tracing_on"));
-        assertEquals("[mono]\n", fs.read("trace_clock"));
-        fs.write("trace_clock", "mono");
-        fails("EINVAL", () -> fs.write("trace_clock", "global"));
-        assertEquals("[mono]\n", fs.read("trace_clock"));
+    }
+
+    @Test
+    void traceClockListsTheClocksAndSwitches() {
+        assertEquals("[mono] counter uptime\n", fs.read("trace_clock"));
+        fs.write("trace_clock", "counter");
+        assertEquals("mono [counter] uptime\n", fs.read("trace_clock"));
+        TracefsException e = fails("EINVAL", () -> fs.write("trace_clock", "global"));
+        assertTrue(e.getMessage().contains("mono, counter, uptime"), e.getMessage());
+        assertEquals("mono [counter] uptime\n", fs.read("trace_clock"));
+        fs.write("trace_clock", "uptime\n");
+        assertEquals("mono counter [uptime]\n", fs.read("trace_clock"));
+    }
+
+    @Test
+    void triggersAreSetFtraceFilterCommandsListedAfterTheGlobs() {
+        fs.write("set_ftrace_filter", "a.B.x");
+        fs.append("set_ftrace_filter", "a.B.y:traceoff:2");
+        assertEquals("a.B.x\na.B.y:traceoff:count=2\n", fs.read("set_ftrace_filter"));
+        // '>' with commands alone keeps the globs; commands are never truncated
+        fs.write("set_ftrace_filter", "a.C.*:stacktrace a.D.z:snapshot:1");
+        assertEquals("a.B.x\na.B.y:traceoff:count=2\na.C.*:stacktrace:unlimited\na.D.z:snapshot:count=1\n",
+                fs.read("set_ftrace_filter"));
+        fs.write("set_ftrace_filter", "a.B.q a.B.y:traceon");
+        assertEquals("a.B.q\na.B.y:traceoff:count=2\na.C.*:stacktrace:unlimited\na.D.z:snapshot:count=1\n"
+                + "a.B.y:traceon:unlimited\n", fs.read("set_ftrace_filter"));
+        fs.append("set_ftrace_filter", "a.B.y:traceoff"); // the same glob and command: replaced, in place
+        fs.append("set_ftrace_filter", "!a.C.*:stacktrace !a.D.z:snapshot:5");
+        assertEquals("a.B.q\na.B.y:traceoff:unlimited\na.B.y:traceon:unlimited\n", fs.read("set_ftrace_filter"));
+        fs.write("set_ftrace_filter", "");
+        assertEquals("#### all functions enabled ####\na.B.y:traceoff:unlimited\na.B.y:traceon:unlimited\n",
+                fs.read("set_ftrace_filter"));
+        assertTrue(checked.containsAll(List.of("a.B.y", "a.C.*", "a.D.z")), checked::toString);
+        assertTrue(Tracefs.isTriggerLine("a.B.y:traceoff:count=0") && Tracefs.isTriggerLine("a.*:mod:app:snapshot:unlimited")
+                && !Tracefs.isTriggerLine("a.*:mod:app") && !Tracefs.isTriggerLine("#### all functions enabled ####"));
+    }
+
+    @Test
+    void aBadTriggerIsEinvalAndChangesNothing() {
+        fs.write("set_ftrace_filter", "a.B.x a.B.y:traceoff:1");
+        String before = fs.read("set_ftrace_filter");
+        TracefsException e = fails("EINVAL", () -> fs.append("set_ftrace_filter", "a.B.z a.B.y:traceof"));
+        assertTrue(e.getMessage().contains("unknown trigger command 'traceof'") && e.getMessage().contains("traceon"),
+                e.getMessage());
+        e = fails("EINVAL", () -> fs.append("set_ftrace_filter", "a.B.y:traceoff:x1"));
+        e = fails("EINVAL", () -> fs.append("set_ftrace_filter", "no.such.C.m:traceon"));
+        assertTrue(e.getMessage().contains("matches no method"), e.getMessage());
+        e = fails("EINVAL", () -> fs.append("set_ftrace_filter", "!a.B.y:traceon"));
+        assertTrue(e.getMessage().contains("no trigger 'a.B.y:traceon' to remove"), e.getMessage());
+        fails("EINVAL", () -> fs.append("set_ftrace_filter", ":traceon"));
+        assertEquals(before, fs.read("set_ftrace_filter"));
+    }
+
+    @Test
+    void setFtracePidTakesThreadIdsAndNameGlobs() {
+        assertEquals("no pid\n", fs.read("set_ftrace_pid"));
+        fs.write("set_ftrace_pid", "12 worker-*");
+        assertEquals("12\nworker-*\n", fs.read("set_ftrace_pid"));
+        fs.append("set_ftrace_pid", "main,12");
+        assertEquals("12\nworker-*\nmain\n", fs.read("set_ftrace_pid"));
+        fails("EINVAL", () -> fs.append("set_ftrace_pid", "pool-[12"));
+        TracefsException e = fails("EINVAL", () -> fs.write("set_ftrace_pid", "0"));
+        assertTrue(e.getMessage().contains("thread id 0"), e.getMessage());
+        assertEquals("12\nworker-*\nmain\n", fs.read("set_ftrace_pid"));
+        fs.write("options/function-fork", "1");
+        assertTrue(fs.read("trace_options").contains("\nfunction-fork\n"), fs.read("trace_options"));
+        fs.write("set_ftrace_pid", "");
+        assertEquals("no pid\n", fs.read("set_ftrace_pid"));
+        assertEquals("1\n", fs.read("options/function-fork"));
+    }
+
+    @Test
+    void snapshotNeedsATracerAndCannotBeFreed() {
+        assertTrue(fs.read("snapshot").startsWith("# tracer: nop\n"), fs.read("snapshot"));
+        TracefsException e = fails("EINVAL", () -> fs.write("snapshot", "1"));
+        assertTrue(e.getMessage().contains("current_tracer is nop"), e.getMessage());
+        for (String v : List.of("0", "", "2")) {
+            e = fails("EINVAL", () -> fs.write("snapshot", v));
+            assertTrue(e.getMessage().contains("write 1 to take a new one"), e.getMessage());
+        }
+        fails("EINVAL", () -> fs.write("snapshot", "yes"));
+    }
+
+    @Test
+    void nearestParentsAreAnOptionOfTheirOwn() {
+        assertTrue(fs.list().containsAll(List.of("options/func-nearest-parent", "options/function-fork", "set_ftrace_pid",
+                "snapshot")), fs.list()::toString);
+        assertTrue(fs.read("trace_options").contains("nofunc-nearest-parent\n"), fs.read("trace_options"));
+        fs.write("trace_options", "func-nearest-parent");
+        assertEquals("1\n", fs.read("options/func-nearest-parent"));
     }
 
     @Test
@@ -153,7 +240,12 @@ class TracefsTest {
         fs.write("set_ftrace_filter", "a.B.x");
         fs.write("options/funcgraph-proc", "1");
         fs.write("buffer_size_kb", "8");
+        fs.append("set_ftrace_filter", "a.B.y:traceoff");
+        fs.write("set_ftrace_pid", "main");
+        fs.write("trace_clock", "counter");
         fs.reset();
+        assertEquals("no pid\n", fs.read("set_ftrace_pid"));
+        assertEquals("[mono] counter uptime\n", fs.read("trace_clock"));
         assertEquals("#### all functions enabled ####\n", fs.read("set_ftrace_filter"));
         assertEquals("0\n", fs.read("options/funcgraph-proc"));
         assertEquals("1024\n", fs.read("buffer_size_kb"));
