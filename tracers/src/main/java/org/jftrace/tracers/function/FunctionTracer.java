@@ -77,7 +77,8 @@ public final class FunctionTracer {
         this.mode = b.mode;
         this.pending = b.pending;
         this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
-        this.triggers = new Triggers(new Target(), b.pending);
+        this.triggers = new Triggers(TriggerTarget.of(NAME, this::isTracingOn, this::setTracingOn, () -> ring,
+                this::takeSnapshot), b.pending);
     }
 
     /** {@return a builder: no filter (every method, as the kernel), no parents, default buffers, overwrite} */
@@ -250,49 +251,14 @@ public final class FunctionTracer {
     /** {@return the {@code snapshot} file: the last copy taken, as {@link #trace()} prints; a note when none was taken} */
     public String snapshot() {
         SnapshotBuffer s = saved;
-        StringBuilder sb = new StringBuilder();
         if (s == null) {
-            sb.append("# tracer: ").append(NAME).append("\n#\n# * Snapshot is freed *: no snapshot taken "
-                    + "(takeSnapshot(), or a snapshot trigger)\n");
-            return sb.toString();
+            return SnapshotBuffer.freed(NAME);
         }
+        StringBuilder sb = new StringBuilder();
         FunctionTraceFormat f = new FunctionTraceFormat(ring, symOffset).withStacks(s::stack);
         f.header(sb, NAME, s.stats());
         f.lines(sb, s.events());
         return sb.toString();
-    }
-
-    /** What the triggers act on: this tracer's tracing_on, ring and snapshot. */
-    private final class Target implements TriggerTarget {
-        @Override
-        public String tracerName() {
-            return NAME;
-        }
-
-        @Override
-        public boolean isTracingOn() {
-            return ring.isRecording();
-        }
-
-        @Override
-        public void setTracingOn(boolean on) {
-            FunctionTracer.this.setTracingOn(on);
-        }
-
-        @Override
-        public RingBuffer traceRing() {
-            return ring;
-        }
-
-        @Override
-        public boolean hasSnapshot() {
-            return true;
-        }
-
-        @Override
-        public void takeSnapshot() {
-            FunctionTracer.this.takeSnapshot();
-        }
     }
 
     /** {@return a {@code trace_pipe} reader of the current buffers (open another after a resize)} */

@@ -83,7 +83,8 @@ public final class GraphTracer {
             }
         }
         this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
-        this.triggers = new Triggers(new Target(), b.pending);
+        this.triggers = new Triggers(TriggerTarget.of(NAME, this::isTracingOn, this::setTracingOn, () -> ring,
+                this::takeSnapshot), b.pending);
     }
 
     /** {@return a builder: no filter (every method, as the kernel), no graph filters, no depth limit} */
@@ -171,7 +172,7 @@ public final class GraphTracer {
         SnapshotBuffer s = saved;
         StringBuilder sb = new StringBuilder();
         if (s == null) {
-            return "# tracer: " + NAME + "\n#\n# * Snapshot is freed *: no snapshot taken (takeSnapshot(), or a snapshot trigger)\n";
+            return SnapshotBuffer.freed(NAME);
         }
         GraphTraceFormat f = format(ring).withStacks(s::stack);
         f.header(sb, NAME, s.stats());
@@ -185,39 +186,6 @@ public final class GraphTracer {
             opts = EnumSet.copyOf(options.isEmpty() ? EnumSet.noneOf(GraphOption.class) : options);
         }
         return new GraphTraceFormat(r, opts, Ftrace::lookup, exceptionIds::name);
-    }
-
-    /** What the triggers act on: this tracer's tracing_on, ring and snapshot. */
-    private final class Target implements TriggerTarget {
-        @Override
-        public String tracerName() {
-            return NAME;
-        }
-
-        @Override
-        public boolean isTracingOn() {
-            return GraphTracer.this.isTracingOn();
-        }
-
-        @Override
-        public void setTracingOn(boolean on) {
-            GraphTracer.this.setTracingOn(on);
-        }
-
-        @Override
-        public RingBuffer traceRing() {
-            return ring;
-        }
-
-        @Override
-        public boolean hasSnapshot() {
-            return true;
-        }
-
-        @Override
-        public void takeSnapshot() {
-            GraphTracer.this.takeSnapshot();
-        }
     }
 
     /**

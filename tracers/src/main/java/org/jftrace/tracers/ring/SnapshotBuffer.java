@@ -30,6 +30,11 @@ public record SnapshotBuffer(List<TraceEvent> events, List<BufferStats> stats, M
         return new SnapshotBuffer(List.copyOf(s.events()), List.copyOf(s.stats()), Map.copyOf(stacks));
     }
 
+    /** {@return the {@code snapshot} file of tracer {@code tracer} when no copy was taken (the kernel's words)} */
+    public static String freed(String tracer) {
+        return "# tracer: " + tracer + "\n#\n# * Snapshot is freed *: no snapshot taken (takeSnapshot(), or a snapshot trigger)\n";
+    }
+
     /** {@return the frames of stack {@code id}, or null if not kept} */
     public List<String> stack(long id) {
         return stacks.get(id);

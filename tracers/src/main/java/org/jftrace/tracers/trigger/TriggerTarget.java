@@ -2,6 +2,7 @@ package org.jftrace.tracers.trigger;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jftrace.tracers.ring.RingBuffer;
 
@@ -33,6 +34,15 @@ public interface TriggerTarget {
      * refused), for a tracer without a ring buffer such as the profiler}
      */
     static TriggerTarget tracingOnOnly(String name, BooleanSupplier isOn, Consumer<Boolean> setOn) {
+        return of(name, isOn, setOn, () -> null, null);
+    }
+
+    /**
+     * {@return the target of a tracer with a ring buffer: its tracing_on, the ring stack traces go to
+     * (read at each use: a resize replaces it) and, unless {@code takeSnapshot} is null, its snapshot}
+     */
+    static TriggerTarget of(String name, BooleanSupplier isOn, Consumer<Boolean> setOn, Supplier<RingBuffer> ring,
+                            Runnable takeSnapshot) {
         return new TriggerTarget() {
             @Override
             public String tracerName() {
@@ -51,17 +61,20 @@ public interface TriggerTarget {
 
             @Override
             public RingBuffer traceRing() {
-                return null;
+                return ring.get();
             }
 
             @Override
             public boolean hasSnapshot() {
-                return false;
+                return takeSnapshot != null;
             }
 
             @Override
             public void takeSnapshot() {
-                throw new UnsupportedOperationException(name + " has no snapshot");
+                if (takeSnapshot == null) {
+                    throw new UnsupportedOperationException(name + " has no snapshot");
+                }
+                takeSnapshot.run();
             }
         };
     }
