@@ -40,22 +40,8 @@ final class RecordCommand implements Callable<Integer> {
                 + "e.g. -l 'com.acme.*' -l 'java.util.HashMap.get'. Their classes must be loaded.")
     List<String> filter;
 
-    @Option(names = {"-n", "--notrace"}, paramLabel = "GLOB", description = "set_ftrace_notrace: functions never traced.")
-    List<String> notrace = new ArrayList<>();
-
-    @Option(names = {"-t", "--tracer"}, paramLabel = "TRACER", defaultValue = "function_graph",
-            description = "function, function_graph (default) or profile.")
-    String tracer;
-
-    @Option(names = {"-g", "--graph-function"}, paramLabel = "GLOB",
-            description = "set_graph_function (function_graph): trace only inside these functions.")
-    List<String> graphFunction = new ArrayList<>();
-
-    @Option(names = "--max-graph-depth", paramLabel = "N", description = "max_graph_depth (function_graph; 0: no limit).")
-    Integer maxGraphDepth;
-
-    @Option(names = {"-b", "--buffer-size-kb"}, paramLabel = "KB", description = "buffer_size_kb of each ring buffer.")
-    Integer bufferSizeKb;
+    @Mixin
+    TracerSetupOptions setup;
 
     @Mixin
     TraceControlOptions control;
@@ -82,19 +68,8 @@ final class RecordCommand implements Callable<Integer> {
 
     /** {@return the agent's record-start words} */
     String[] words() {
-        List<String> w = new ArrayList<>(List.of("record-start", "tracer=" + tracer, "filter=" + String.join(";", filter)));
-        if (!notrace.isEmpty()) {
-            w.add("notrace=" + String.join(";", notrace));
-        }
-        if (!graphFunction.isEmpty()) {
-            w.add("graph_function=" + String.join(";", graphFunction));
-        }
-        if (maxGraphDepth != null) {
-            w.add("max_graph_depth=" + maxGraphDepth);
-        }
-        if (bufferSizeKb != null) {
-            w.add("buffer_size_kb=" + bufferSizeKb);
-        }
+        List<String> w = new ArrayList<>(List.of("record-start", "tracer=" + setup.tracer, "filter=" + String.join(";", filter)));
+        setup.addTo(w);
         if (!options.isEmpty()) {
             w.add("options=" + String.join("+", options));
         }
@@ -108,11 +83,7 @@ final class RecordCommand implements Callable<Integer> {
             throw new CliFailure(Jftrace.EXIT_USAGE, "record: --duration " + duration + " is not a positive number of "
                     + "seconds");
         }
-        if (output != null && (Files.isDirectory(output) || output.toAbsolutePath().getParent() == null
-                || !Files.isDirectory(output.toAbsolutePath().getParent()))) {
-            throw new CliFailure(Jftrace.EXIT_USAGE, "record: -o " + output + ": " + (Files.isDirectory(output)
-                    ? "is a directory" : "its directory does not exist") + "; give a file in an existing directory");
-        }
+        checkOutput("record", output);
         Progress progress = new Progress(System.err, true);
         AgentChannel channel = AgentChannel.of(AgentJar.find(target.agentJar));
         String[] w = words();
@@ -125,14 +96,14 @@ final class RecordCommand implements Callable<Integer> {
                 Runtime.getRuntime().halt(exit); // Ctrl-C: the stop's exit code, not the signal's
             }
         }, "jftrace-record-stop"));
-        progress.step("starting " + tracer + " in JVM " + target.pid + " on " + String.join(", ", filter));
+        progress.step("starting " + setup.tracer + " in JVM " + target.pid + " on " + String.join(", ", filter));
         String[] started;
         synchronized (lock) {
             started = channel.call(target.pid, w).split(" ");
             id = started[0];
             startNanos = System.nanoTime();
         }
-        progress.step("recording " + tracer + " on " + Progress.count(Long.parseLong(started[1])) + " methods of JVM "
+        progress.step("recording " + setup.tracer + " on " + Progress.count(Long.parseLong(started[1])) + " methods of JVM "
                 + target.pid + (duration != null ? String.format(Locale.ROOT, " for %.1f s", duration) : " until Ctrl-C"));
         if (duration != null) {
             Thread.sleep((long) (duration * 1000));
@@ -177,6 +148,15 @@ final class RecordCommand implements Callable<Integer> {
                     counts[1] > 0 ? ", " + Progress.count(counts[1]) + " lost" : "",
                     output != null ? ", written to " + output : ""));
             return Jftrace.EXIT_OK;
+        }
+    }
+
+    /** Refuses {@code -o output} of command {@code command} when it is a directory or its directory does not exist (exit 1). */
+    static void checkOutput(String command, Path output) throws CliFailure {
+        if (output != null && (Files.isDirectory(output) || output.toAbsolutePath().getParent() == null
+                || !Files.isDirectory(output.toAbsolutePath().getParent()))) {
+            throw new CliFailure(Jftrace.EXIT_USAGE, command + ": -o " + output + ": " + (Files.isDirectory(output)
+                    ? "is a directory" : "its directory does not exist") + "; give a file in an existing directory");
         }
     }
 

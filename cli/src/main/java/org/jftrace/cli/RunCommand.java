@@ -35,22 +35,8 @@ final class RunCommand implements Callable<Integer> {
                 + "matched as they load.")
     List<String> filter;
 
-    @Option(names = {"-n", "--notrace"}, paramLabel = "GLOB", description = "set_ftrace_notrace: functions never traced.")
-    List<String> notrace = new ArrayList<>();
-
-    @Option(names = {"-t", "--tracer"}, paramLabel = "TRACER", defaultValue = "function_graph",
-            description = "function, function_graph (default) or profile.")
-    String tracer;
-
-    @Option(names = {"-g", "--graph-function"}, paramLabel = "GLOB",
-            description = "set_graph_function (function_graph): trace only inside these functions.")
-    List<String> graphFunction = new ArrayList<>();
-
-    @Option(names = "--max-graph-depth", paramLabel = "N", description = "max_graph_depth (function_graph; 0: no limit).")
-    Integer maxGraphDepth;
-
-    @Option(names = {"-b", "--buffer-size-kb"}, paramLabel = "KB", description = "buffer_size_kb of each ring buffer.")
-    Integer bufferSizeKb;
+    @Mixin
+    TracerSetupOptions setup;
 
     @Mixin
     TraceControlOptions control;
@@ -78,19 +64,8 @@ final class RunCommand implements Callable<Integer> {
 
     /** {@return the agent's options for {@code out}} (start-up tracing's TraceOptions syntax) */
     String agentOptions(Path out) {
-        List<String> o = new ArrayList<>(List.of("tracer=" + tracer, "filter=" + String.join(";", filter)));
-        if (!notrace.isEmpty()) {
-            o.add("notrace=" + String.join(";", notrace));
-        }
-        if (!graphFunction.isEmpty()) {
-            o.add("graph_function=" + String.join(";", graphFunction));
-        }
-        if (maxGraphDepth != null) {
-            o.add("max_graph_depth=" + maxGraphDepth);
-        }
-        if (bufferSizeKb != null) {
-            o.add("buffer_size_kb=" + bufferSizeKb);
-        }
+        List<String> o = new ArrayList<>(List.of("tracer=" + setup.tracer, "filter=" + String.join(";", filter)));
+        setup.addTo(o);
         if (!options.isEmpty()) {
             o.add("options=" + String.join("+", options));
         }
@@ -101,11 +76,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws CliFailure, IOException, InterruptedException {
-        if (output != null && (Files.isDirectory(output) || output.toAbsolutePath().getParent() == null
-                || !Files.isDirectory(output.toAbsolutePath().getParent()))) {
-            throw new CliFailure(Jftrace.EXIT_USAGE, "run: -o " + output + ": " + (Files.isDirectory(output)
-                    ? "is a directory" : "its directory does not exist") + "; give a file in an existing directory");
-        }
+        RecordCommand.checkOutput("run", output);
         Path jar = AgentJar.find(agentJar);
         Path dir = output != null ? null : privateDir();
         Path out = output != null ? output.toAbsolutePath() : dir.resolve("trace");
