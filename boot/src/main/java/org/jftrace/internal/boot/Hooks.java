@@ -150,7 +150,7 @@ public final class Hooks {
         final Linker l = linker;
         if (l != null) {
             try {
-                CallSite site = l.callSite(ip, type);
+                CallSite site = l.callSite(caller.lookupClass(), ip, type);
                 if (site != null && site.type().equals(type)) {
                     return site;
                 }

@@ -8,8 +8,11 @@ public abstract class Linker {
     /**
      * {@return the call site of method {@code ip}'s hook; its type must be {@code type}}
      * May throw; {@link Hooks#link} turns any failure into a no-op site.
+     *
+     * @param caller the hooked class itself (the bootstrap's lookup class): the core learns it here
+     *               for nothing, where finding it later means a walk over every loaded class
      */
-    public abstract CallSite callSite(long ip, MethodType type) throws Throwable;
+    public abstract CallSite callSite(Class<?> caller, long ip, MethodType type) throws Throwable;
 
     /** Told once per site whose linking failed, so it can be reported. Must not throw. */
     public abstract void linkFailed(long ip, Throwable failure);

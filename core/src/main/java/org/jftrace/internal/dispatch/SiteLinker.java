@@ -19,12 +19,27 @@ public final class SiteLinker extends Linker {
     }
 
     @Override
-    public CallSite callSite(long ip, MethodType type) {
+    public CallSite callSite(Class<?> caller, long ip, MethodType type) {
         boolean wasBusy = ThreadGuard.enterJftrace();
         try {
+            learn(caller, ip);
             return find(ip, type);
         } finally {
             ThreadGuard.leaveJftrace(wasBusy);
+        }
+    }
+
+    /**
+     * Records the hooked class on its function-table record: a class hooked as it loads is not
+     * defined yet when it is scanned, and what needs its Class later (a SAVE_REGS setArg's type
+     * check) would otherwise walk every loaded class, once per class of every dropped loader.
+     */
+    private void learn(Class<?> caller, long ip) {
+        long index = ip >>> Hooks.IP_SHIFT;
+        HookSite h = index > Integer.MAX_VALUE ? null : sites.get((int) index);
+        if (h != null && caller != null && caller.getName().equals(h.method.owner.name)
+                && h.method.owner.definedBy(caller.getClassLoader())) {
+            h.method.owner.learnClass(caller);
         }
     }
 

@@ -39,6 +39,7 @@ public final class ClassDiscovery {
     /** The ops list's lock, taken per batch of prefetched classes. */
     private final Object lock;
     private final ClassLoader platformLoader = ClassLoader.getPlatformClassLoader();
+    private final java.util.concurrent.atomic.AtomicInteger resolveWalks = new java.util.concurrent.atomic.AtomicInteger();
     /** Loaded classes that cannot be scanned (no class file found); not retried. Its own lock. */
     private final Map<Class<?>, Boolean> unscannable = Collections.synchronizedMap(new WeakHashMap<>());
     /** Classes whose class file {@link #captureFromJvm} waits for: {@link #WANTED}, then the bytes. */
@@ -293,6 +294,11 @@ public final class ClassDiscovery {
         return path.substring(path.lastIndexOf('/') + 1);
     }
 
+    /** {@return how often {@link #resolveClasses} walked every loaded class} (leak and churn tests watch it) */
+    public int resolveWalks() {
+        return resolveWalks.get();
+    }
+
     /** Finds the Class objects of records that were scanned at load time, before they were defined. */
     public void resolveClasses(List<ClassRecord> records) {
         boolean missing = false;
@@ -305,6 +311,7 @@ public final class ClassDiscovery {
         if (!missing) {
             return;
         }
+        resolveWalks.incrementAndGet();
         for (Class<?> k : classes.all()) {
             ClassRecord c = table.find(k.getClassLoader(), k.getName());
             if (c != null) {

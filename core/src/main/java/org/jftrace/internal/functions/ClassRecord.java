@@ -67,6 +67,11 @@ public final class ClassRecord {
         }
     }
 
+    /** {@return whether this record is of a class of {@code l} (null: the boot loader)} */
+    public boolean definedBy(ClassLoader l) {
+        return loader == null ? l == null : loader.get() == l;
+    }
+
     public boolean loaderAlive() {
         return loader == null || loader.get() != null;
     }

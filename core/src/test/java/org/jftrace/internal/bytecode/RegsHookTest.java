@@ -115,7 +115,7 @@ class RegsHookTest {
                 MethodType.methodType(Object.class, Object.class, long[].class, Object[].class));
         Hooks.setLinker(new Linker() {
             @Override
-            public CallSite callSite(long ip, MethodType type) throws ReflectiveOperationException {
+            public CallSite callSite(Class<?> caller, long ip, MethodType type) throws ReflectiveOperationException {
                 if (type.equals(target.type())) {
                     return new ConstantCallSite(target);
                 }

@@ -1,6 +1,7 @@
 package org.jftrace.it.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ class LeaksTest {
             String out = jvm.output();
             assertEquals(List.of(), Reliability.troubles(jvm, List.of()), out);
             assertEquals(Integer.toString(cycles), r.get("calls"), "every loader's class was hooked\n" + out);
+            assertTrue(Integer.parseInt(r.get("classWalks")) < 10,
+                    "a class hooked as it loads is found without walking every loaded class, cycle after cycle\n" + out);
             Reliability.assertZero(r, out, "wrongResults", "loadersAlive", "callbackErrors", "enabledAfter", "failures");
         }
     }
