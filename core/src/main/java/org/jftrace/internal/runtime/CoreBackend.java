@@ -91,7 +91,8 @@ public final class CoreBackend implements Backend {
         applier = new HookApplier(table, hooks, relinker, retransformer, ops, killSwitch);
         hooker = new ClassHooker(table, hooks, discovery, relinker, ops, killSwitch);
         queries = new FunctionQueries(table, hooks, callSites, ops, this::scannedThen);
-        table.onForget(hooks::forget); // what is hooked on a method goes with the method's record
+        // what is hooked on a method, and the invokers redirecting it, go with the method's record
+        table.onForget(i -> { hooks.forget(i); redirects.forget(i); });
         HookContext.install(table, redirects, callSites, reflection);
         Hooks.setLinker(new SiteLinker(hooks));
     }

@@ -52,6 +52,15 @@ public final class LeaksTarget {
         return (int) discovery.getClass().getMethod("resolveWalks").invoke(discovery);
     }
 
+    /** {@return the IPMODIFY invokers the core keeps} (no API says it) */
+    static int invokers() throws Exception {
+        Object core = BackendHolder.get();
+        Field f = core.getClass().getDeclaredField("redirects");
+        f.setAccessible(true);
+        Object redirects = f.get(core);
+        return (int) redirects.getClass().getMethod("invokers").invoke(redirects);
+    }
+
     static long heapAfterGc(MemoryMXBean mem) throws InterruptedException {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < 10; i++) {
@@ -145,6 +154,8 @@ public final class LeaksTarget {
         int walks = classWalks() - walksBefore;
         long heapAfter = heapAfterGc(mem);
         int recordsAfter = records();
+        // an invoker per (traced, replacement) pair kept the records of every unloaded traced class
+        int invokers = invokers();
         int alive = 0;
         for (int round = 0; round < 20; round++) {
             alive = 0;
@@ -167,12 +178,13 @@ public final class LeaksTarget {
         boolean recordsFlat = recordsAfter - recordsBefore < 200;
         boolean heapFlat = heapAfter - heapBefore < 8L << 20;
         boolean walksFew = walks < 10;
+        boolean invokersFew = invokers < 10;
         long failures = bad[0] + alive + errors + enabledAfter + (calls.get() == cycles ? 0 : 1)
-                + (recordsFlat ? 0 : 1) + (heapFlat ? 0 : 1) + (walksFew ? 0 : 1);
+                + (recordsFlat ? 0 : 1) + (heapFlat ? 0 : 1) + (walksFew ? 0 : 1) + (invokersFew ? 0 : 1);
         System.out.println("RELIABILITY leaks-" + flag + " cycles=" + cycles + " calls=" + calls.get() + " wrongResults="
                 + bad[0] + " loadersAlive=" + alive + " recordsBefore=" + recordsBefore + " recordsAfter=" + recordsAfter
                 + " heapBeforeKiB=" + heapBefore / 1024 + " heapAfterKiB=" + heapAfter / 1024 + " heapGrowthKiB="
-                + heapGrowthKiB + " callbackErrors=" + errors + " enabledAfter=" + enabledAfter + " cyclesMs=" + ms + " classWalks=" + walks
+                + heapGrowthKiB + " callbackErrors=" + errors + " enabledAfter=" + enabledAfter + " cyclesMs=" + ms + " classWalks=" + walks + " invokers=" + invokers
                 + " failures=" + failures);
     }
 }

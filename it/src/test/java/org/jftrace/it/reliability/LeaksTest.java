@@ -36,6 +36,8 @@ class LeaksTest {
             assertEquals(Integer.toString(cycles), r.get("calls"), "every loader's class was hooked\n" + out);
             assertTrue(Integer.parseInt(r.get("classWalks")) < 10,
                     "a class hooked as it loads is found without walking every loaded class, cycle after cycle\n" + out);
+            assertTrue(Integer.parseInt(r.get("invokers")) < 10,
+                    "the IPMODIFY invokers of unloaded classes are let go with their records\n" + out);
             Reliability.assertZero(r, out, "wrongResults", "loadersAlive", "callbackErrors", "enabledAfter", "failures");
         }
     }
