@@ -1,7 +1,6 @@
 package org.jftrace.internal.functions;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +12,12 @@ import org.jftrace.internal.boot.Hooks;
 * The function table (the kernel's kallsyms with ftrace's dyn_ftrace records): a stable index per method of every class jftrace has seen, from index to
  * method and back from (loader, class name). Index 0 is never used, so ip 0 means "unknown".
  *
- * <p>Writers hold this object's monitor; {@link #method(int)} reads a volatile snapshot of the
- * index array and needs no lock (the linker and lookups call it from any thread).
+ * <p>Writers hold this object's monitor; {@link #method(int)} reads the index's pages without a
+ * lock (the linker and lookups call it from any thread).
  */
 public final class FunctionTable {
-    private volatile MethodRecord[] byIndex = new MethodRecord[1024];
+    /** Records by index, in pages that go once their classes were unloaded: ids are never reused. */
+    private final IndexPages<MethodRecord> byIndex = new IndexPages<>();
     private int nextIndex = 1;
 
     /** Classes by loader, then by binary name; the boot loader's under {@code null}. Weak in the loader. */
@@ -47,22 +47,18 @@ public final class FunctionTable {
             return existing;
         }
         MethodRecord[] methods = new MethodRecord[protos.size()];
-        MethodRecord[] table = byIndex;
-        int needed = nextIndex + methods.length;
-        if (needed >= table.length) {
-            table = Arrays.copyOf(table, Math.max(needed + 1, table.length * 2));
-        }
         for (int i = 0; i < methods.length; i++) {
             MethodRecord p = protos.get(i);
             MethodRecord r = new MethodRecord(nextIndex++, rec, p.name, p.descriptor, p.parameters, p.firstLine,
                     p.notraceReason);
             methods[i] = r;
-            table[r.index] = r;
         }
         rec.methods = methods;
+        for (MethodRecord r : methods) {
+            byIndex.set(r.index, r); // publishes the record with its class's methods filled in
+        }
         m.put(rec.name, rec);
         all.add(rec);
-        byIndex = table; // publish after filling: readers see complete records
         if (++addsSincePurge > Math.max(1024, all.size() / 2)) {
             purgeUnloaded();
         }
@@ -71,8 +67,7 @@ public final class FunctionTable {
 
     /** {@return the method with this index, or null} */
     public MethodRecord method(int index) {
-        MethodRecord[] t = byIndex;
-        return index > 0 && index < t.length ? t[index] : null;
+        return index > 0 ? byIndex.get(index) : null;
     }
 
     /** {@return the method an ip (or parent ip) points into, or null} */
@@ -95,7 +90,6 @@ public final class FunctionTable {
      */
     private void purgeUnloaded() {
         addsSincePurge = 0;
-        MethodRecord[] table = byIndex;
         int kept = 0;
         for (int i = 0; i < all.size(); i++) {
             ClassRecord c = all.get(i);
@@ -104,7 +98,7 @@ public final class FunctionTable {
                 continue;
             }
             for (MethodRecord m : c.methods) {
-                table[m.index] = null;
+                byIndex.clear(m.index);
                 onForget.accept(m.index);
             }
         }
@@ -123,6 +117,11 @@ public final class FunctionTable {
             n += c.methods.length;
         }
         return n;
+    }
+
+    /** {@return the index slots held in memory} Flat under a churn of class loaders (leak tests watch it). */
+    public int slotsHeld() {
+        return byIndex.slotsHeld();
     }
 
     /** {@return the number of ids ever given (the highest index)} */

@@ -52,6 +52,19 @@ public final class LeaksTarget {
         return (int) discovery.getClass().getMethod("resolveWalks").invoke(discovery);
     }
 
+    /** {@return the function table's and the hook sites' index slots held in memory} (no API says it) */
+    static int slotsHeld() throws Exception {
+        Object core = BackendHolder.get();
+        int n = 0;
+        for (String name : new String[] {"table", "hooks"}) {
+            Field f = core.getClass().getDeclaredField(name);
+            f.setAccessible(true);
+            Object o = f.get(core);
+            n += (int) o.getClass().getMethod("slotsHeld").invoke(o);
+        }
+        return n;
+    }
+
     /** {@return the IPMODIFY invokers the core keeps} (no API says it) */
     static int invokers() throws Exception {
         Object core = BackendHolder.get();
@@ -143,6 +156,7 @@ public final class LeaksTarget {
         }
         long heapBefore = heapAfterGc(mem);
         int recordsBefore = records();
+        int slotsBefore = slotsHeld();
         int walksBefore = classWalks();
         long t0 = System.nanoTime();
         for (int i = warm; i < cycles; i++) {
@@ -156,6 +170,8 @@ public final class LeaksTarget {
         int recordsAfter = records();
         // an invoker per (traced, replacement) pair kept the records of every unloaded traced class
         int invokers = invokers();
+        // ids are never reused: a flat index by id grew by a slot per method of every class loaded
+        int slotsAfter = slotsHeld();
         int alive = 0;
         for (int round = 0; round < 20; round++) {
             alive = 0;
@@ -179,12 +195,13 @@ public final class LeaksTarget {
         boolean heapFlat = heapAfter - heapBefore < 8L << 20;
         boolean walksFew = walks < 10;
         boolean invokersFew = invokers < 10;
+        boolean slotsFlat = slotsAfter - slotsBefore <= 4 * 1024;
         long failures = bad[0] + alive + errors + enabledAfter + (calls.get() == cycles ? 0 : 1)
-                + (recordsFlat ? 0 : 1) + (heapFlat ? 0 : 1) + (walksFew ? 0 : 1) + (invokersFew ? 0 : 1);
+                + (recordsFlat ? 0 : 1) + (heapFlat ? 0 : 1) + (walksFew ? 0 : 1) + (invokersFew ? 0 : 1) + (slotsFlat ? 0 : 1);
         System.out.println("RELIABILITY leaks-" + flag + " cycles=" + cycles + " calls=" + calls.get() + " wrongResults="
                 + bad[0] + " loadersAlive=" + alive + " recordsBefore=" + recordsBefore + " recordsAfter=" + recordsAfter
                 + " heapBeforeKiB=" + heapBefore / 1024 + " heapAfterKiB=" + heapAfter / 1024 + " heapGrowthKiB="
-                + heapGrowthKiB + " callbackErrors=" + errors + " enabledAfter=" + enabledAfter + " cyclesMs=" + ms + " classWalks=" + walks + " invokers=" + invokers
+                + heapGrowthKiB + " callbackErrors=" + errors + " enabledAfter=" + enabledAfter + " cyclesMs=" + ms + " classWalks=" + walks + " invokers=" + invokers + " slotsBefore=" + slotsBefore + " slotsAfter=" + slotsAfter
                 + " failures=" + failures);
     }
 }

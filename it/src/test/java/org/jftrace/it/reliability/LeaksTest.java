@@ -38,6 +38,8 @@ class LeaksTest {
                     "a class hooked as it loads is found without walking every loaded class, cycle after cycle\n" + out);
             assertTrue(Integer.parseInt(r.get("invokers")) < 10,
                     "the IPMODIFY invokers of unloaded classes are let go with their records\n" + out);
+            assertTrue(Long.parseLong(r.get("slotsAfter")) - Long.parseLong(r.get("slotsBefore")) <= 4 * 1024,
+                    "the index by method id lets go of the pages of unloaded classes\n" + out);
             Reliability.assertZero(r, out, "wrongResults", "loadersAlive", "callbackErrors", "enabledAfter", "failures");
         }
     }
