@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 
+import org.jftrace.FgraphOps;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceOps;
 import org.jftrace.RedirectFunc;
@@ -19,8 +20,8 @@ import org.jftrace.internal.api.BackendHolder;
 
 /**
  * Target of {@link LeaksTest}: {@code FLAG CYCLES}, FLAG one of {@code plain}, {@code saveregs},
- * {@code ipmodify}, {@code percpu}. One ops with that flag stays registered on a kept pattern
- * naming {@code org.jftrace.it.ops.LoaderLeakTarget} (ClassLoaderLeakTest's target) while CYCLES
+ * {@code ipmodify}, {@code percpu}, {@code exits} (an exit-hook ops: each return must see its
+ * entry's data). One ops with that flag stays registered on a kept pattern naming {@code org.jftrace.it.ops.LoaderLeakTarget} (ClassLoaderLeakTest's target) while CYCLES
  * class loaders in turn load the class, which is hooked as it loads, call it once through the hook
  * (the callback counts; SAVE_REGS rewrites a reference argument with setArg; IPMODIFY redirects to
  * {@link LeakReplacement#seven}; PER_CPU is enabled on this thread) and are dropped, still hooked.
@@ -123,6 +124,7 @@ public final class LeaksTarget {
         int cycles = Integer.parseInt(args[1]);
         URL dir = LeaksTarget.class.getProtectionDomain().getCodeSource().getLocation();
         AtomicLong calls = new AtomicLong();
+        AtomicLong exits = new AtomicLong();
         FtraceOps ops = switch (flag) {
             case "plain" -> FtraceOps.of((ip, parentIp, op, regs) -> calls.incrementAndGet());
             case "saveregs" -> FtraceOps.of((ip, parentIp, op, regs) -> {
@@ -138,9 +140,19 @@ public final class LeaksTarget {
             }
             case "percpu" -> FtraceOps.of((ip, parentIp, op, regs) -> calls.incrementAndGet())
                     .withFlags(FtraceOps.Flag.PER_CPU);
+            case "exits" -> FgraphOps.builder((ip, parentIp, depth, g) -> {
+                calls.incrementAndGet();
+                return 5L;
+            }, (ip, data, depth, exit, value, bits, g) -> {
+                if (data == 5L && exit == FgraphOps.Exit.RETURN) {
+                    exits.incrementAndGet();
+                }
+            }).name("leak-exits").build().ops();
             default -> throw new IllegalArgumentException(flag);
         };
-        ops = ops.withName("leak-" + flag);
+        if (!flag.equals("exits")) {
+            ops = ops.withName("leak-" + flag);
+        }
         String method = flag.equals("saveregs") ? ".same" : ".getAsInt";
         Ftrace.ftraceSetFilterPending(ops, TARGET + method, false);
         Ftrace.registerFtraceFunction(ops);
@@ -197,8 +209,8 @@ public final class LeaksTarget {
         boolean invokersFew = invokers < 10;
         boolean slotsFlat = slotsAfter - slotsBefore <= 4 * 1024;
         long failures = bad[0] + alive + errors + enabledAfter + (calls.get() == cycles ? 0 : 1)
-                + (recordsFlat ? 0 : 1) + (heapFlat ? 0 : 1) + (walksFew ? 0 : 1) + (invokersFew ? 0 : 1) + (slotsFlat ? 0 : 1);
-        System.out.println("RELIABILITY leaks-" + flag + " cycles=" + cycles + " calls=" + calls.get() + " wrongResults="
+                + (flag.equals("exits") && exits.get() != cycles ? 1 : 0) + (recordsFlat ? 0 : 1) + (heapFlat ? 0 : 1) + (walksFew ? 0 : 1) + (invokersFew ? 0 : 1) + (slotsFlat ? 0 : 1);
+        System.out.println("RELIABILITY leaks-" + flag + " cycles=" + cycles + " calls=" + calls.get() + (flag.equals("exits") ? " exits=" + exits.get() : "") + " wrongResults="
                 + bad[0] + " loadersAlive=" + alive + " recordsBefore=" + recordsBefore + " recordsAfter=" + recordsAfter
                 + " heapBeforeKiB=" + heapBefore / 1024 + " heapAfterKiB=" + heapAfter / 1024 + " heapGrowthKiB="
                 + heapGrowthKiB + " callbackErrors=" + errors + " enabledAfter=" + enabledAfter + " cyclesMs=" + ms + " classWalks=" + walks + " invokers=" + invokers + " slotsBefore=" + slotsBefore + " slotsAfter=" + slotsAfter

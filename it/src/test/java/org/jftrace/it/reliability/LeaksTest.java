@@ -24,7 +24,7 @@ class LeaksTest {
     static final int CI_CYCLES = 2_000;
 
     @ParameterizedTest
-    @ValueSource(strings = {"plain", "saveregs", "ipmodify", "percpu"})
+    @ValueSource(strings = {"plain", "saveregs", "ipmodify", "percpu", "exits"})
     void loadersDroppedWhileHookedAreCollected(String flag) throws Exception {
         int cycles = Reliability.scale(CI_CYCLES, 20_000);
         try (ForkedJvm jvm = ForkedJvm.start(List.of("-javaagent:" + ForkedJvm.agentJar(), "-Xmx512m"),
