@@ -4,7 +4,6 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.ArrayList;
@@ -34,45 +33,36 @@ public final class LeaksTarget {
     private LeaksTarget() {
     }
 
-    /** {@return the function table's method records} (read from the core: no API says it) */
+    /**
+     * {@return what {@code method()} of the core's field {@code field} counts} Read from the core by
+     * reflection: no API says it.
+     */
+    static int coreCount(String field, String method) throws Exception {
+        Object core = BackendHolder.get();
+        Field f = core.getClass().getDeclaredField(field);
+        f.setAccessible(true);
+        Object part = f.get(core);
+        return (int) part.getClass().getMethod(method).invoke(part);
+    }
+
+    /** {@return the function table's method records} */
     static int records() throws Exception {
-        Object core = BackendHolder.get();
-        Field f = core.getClass().getDeclaredField("table");
-        f.setAccessible(true);
-        Object table = f.get(core);
-        Method records = table.getClass().getMethod("records");
-        return (int) records.invoke(table);
+        return coreCount("table", "records");
     }
 
-    /** {@return how often the core walked every loaded class to find a record's Class} (no API says it) */
+    /** {@return how often the core walked every loaded class to find a record's Class} */
     static int classWalks() throws Exception {
-        Object core = BackendHolder.get();
-        Field f = core.getClass().getDeclaredField("discovery");
-        f.setAccessible(true);
-        Object discovery = f.get(core);
-        return (int) discovery.getClass().getMethod("resolveWalks").invoke(discovery);
+        return coreCount("discovery", "resolveWalks");
     }
 
-    /** {@return the function table's and the hook sites' index slots held in memory} (no API says it) */
+    /** {@return the function table's and the hook sites' index slots held in memory} */
     static int slotsHeld() throws Exception {
-        Object core = BackendHolder.get();
-        int n = 0;
-        for (String name : new String[] {"table", "hooks"}) {
-            Field f = core.getClass().getDeclaredField(name);
-            f.setAccessible(true);
-            Object o = f.get(core);
-            n += (int) o.getClass().getMethod("slotsHeld").invoke(o);
-        }
-        return n;
+        return coreCount("table", "slotsHeld") + coreCount("hooks", "slotsHeld");
     }
 
-    /** {@return the IPMODIFY invokers the core keeps} (no API says it) */
+    /** {@return the IPMODIFY invokers the core keeps} */
     static int invokers() throws Exception {
-        Object core = BackendHolder.get();
-        Field f = core.getClass().getDeclaredField("redirects");
-        f.setAccessible(true);
-        Object redirects = f.get(core);
-        return (int) redirects.getClass().getMethod("invokers").invoke(redirects);
+        return coreCount("redirects", "invokers");
     }
 
     static long heapAfterGc(MemoryMXBean mem) throws InterruptedException {
