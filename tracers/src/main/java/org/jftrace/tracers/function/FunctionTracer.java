@@ -103,6 +103,7 @@ public final class FunctionTracer {
             FgraphOps.Builder b = FgraphOps.builder(h::entry, h::exit).name(NAME);
             Patterns.apply(filter, pending, b::filterPending, b::filter);
             Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+            Patterns.notraceOwnCode(b::notracePending);
             ops = b.build().ops();
         } else {
             boolean exact = parents == ParentMode.EXACT;
@@ -113,6 +114,7 @@ public final class FunctionTracer {
             }
             Patterns.apply(filter, pending, b::filterPending, b::filter);
             Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+            Patterns.notraceOwnCode(b::notracePending);
             ops = b.build();
         }
         ring.setRecording(true);

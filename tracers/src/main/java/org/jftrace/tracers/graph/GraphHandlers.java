@@ -64,6 +64,7 @@ final class GraphHandlers {
             FgraphOps.Builder b = FgraphOps.builder(this::notraceEntry, this::notraceExit)
                     .name(GraphTracer.NAME + ":graph_notrace");
             Patterns.apply(graphNotrace, pending, b::filterPending, b::filter);
+            Patterns.notraceOwnCode(b::notracePending);
             ops.add(b.build());
         }
         if (roots != null) {
@@ -72,6 +73,7 @@ final class GraphHandlers {
             List<String> not = new ArrayList<>(notrace);
             not.addAll(graphNotrace);
             Patterns.apply(not, pending, b::notracePending, b::notrace);
+            Patterns.notraceOwnCode(b::notracePending);
             ops.add(b.build());
         }
         FgraphEntryFunc entry = roots == null && notraced == null ? this::plainEntry : this::filteredEntry;
@@ -82,6 +84,7 @@ final class GraphHandlers {
         not.addAll(graphFunctions);
         not.addAll(graphNotrace);
         Patterns.apply(not, pending, b::notracePending, b::notrace);
+        Patterns.notraceOwnCode(b::notracePending);
         ops.add(b.build());
     }
 

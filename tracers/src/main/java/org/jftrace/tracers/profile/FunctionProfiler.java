@@ -122,6 +122,7 @@ public final class FunctionProfiler {
         b.name("function_profile");
         Patterns.apply(filter, pending, b::filterPending, b::filter);
         Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+        Patterns.notraceOwnCode(b::notracePending);
         FgraphOps g = b.build();
         Ftrace.registerFgraph(g);
         ops = g;

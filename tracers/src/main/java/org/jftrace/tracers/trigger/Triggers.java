@@ -82,6 +82,7 @@ public final class Triggers {
                 : new IpCounts(COUNTED_FUNCTIONS, t.count()));
         FtraceOps.Builder b = FtraceOps.builder(fire).name(target.tracerName() + ":" + t.command().word());
         Patterns.apply(List.of(t.glob()), pending, b::filterPending, b::filter);
+        Patterns.notraceOwnCode(b::notracePending);
         Registration r = Ftrace.register(b.build());
         Active old = active.put(key(t.glob(), t.command()), new Active(t, fire, r));
         if (old != null) {
