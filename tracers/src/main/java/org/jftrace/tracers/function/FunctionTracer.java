@@ -13,6 +13,7 @@ import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
 import org.jftrace.Registration;
 import org.jftrace.Regs;
+import org.jftrace.tracers.HandlerTypes;
 import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.BufferMode;
@@ -97,6 +98,7 @@ public final class FunctionTracer {
         if (registration != null) {
             throw new FtraceException(Errno.EBUSY, "the function tracer is started already: stop() it first");
         }
+        HandlerTypes.resolve(); // before the hooks: else C2 may not inline the callback into them
         FtraceOps ops;
         if (parents == ParentMode.NEAREST) {
             NearestParents h = new NearestParents(ring, this::traced);

@@ -9,6 +9,7 @@ import org.jftrace.FgraphEntryFunc;
 import org.jftrace.FgraphOps;
 import org.jftrace.FgraphRetFunc;
 import org.jftrace.Ftrace;
+import org.jftrace.tracers.HandlerTypes;
 import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.EventLayout;
@@ -59,6 +60,7 @@ final class GraphHandlers {
         this.ids = ids;
         this.roots = graphFunctions.isEmpty() ? null : new PerThreadSlots(slots);
         this.notraced = graphNotrace.isEmpty() ? null : new PerThreadSlots(slots);
+        HandlerTypes.resolve(); // before the hooks: else C2 may not inline the handlers into them
         // notrace first: registered first, so that no main entry runs before the marks can exist
         if (notraced != null) {
             FgraphOps.Builder b = FgraphOps.builder(this::notraceEntry, this::notraceExit)

@@ -13,6 +13,7 @@ import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
 import org.jftrace.Registration;
 import org.jftrace.Regs;
+import org.jftrace.tracers.HandlerTypes;
 import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
@@ -80,6 +81,7 @@ public final class Triggers {
         }
         Fire fire = new Fire(target, t.command(), t.count() == FunctionTrigger.UNLIMITED ? null
                 : new IpCounts(COUNTED_FUNCTIONS, t.count()));
+        HandlerTypes.resolve(); // before the hooks: else C2 may not inline the callback into them
         FtraceOps.Builder b = FtraceOps.builder(fire).name(target.tracerName() + ":" + t.command().word());
         Patterns.apply(List.of(t.glob()), pending, b::filterPending, b::filter);
         Patterns.notraceOwnCode(b::notracePending);
