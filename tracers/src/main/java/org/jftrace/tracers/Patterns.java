@@ -14,7 +14,8 @@ public final class Patterns {
      * kernel/trace without ftrace's hooks; here a tracer loaded from the class path (not from the
      * agent's jar, which jftrace never hooks) would otherwise hook its own write path, and every
      * event would run each of those hooks only for the recursion guard to refuse it (measured on
-     * the macro row {@code function}: nine such hooks per event, about 80 ns).
+     * the macro row {@code function}: nine such hooks per event; removing them took 124 to 71 ns per
+     * event, JDK 17).
      */
     public static final String OWN_CODE = "org.jftrace.tracers.*";
 
