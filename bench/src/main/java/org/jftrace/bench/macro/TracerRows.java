@@ -27,15 +27,23 @@ final class TracerRows {
 
     /** The function tracer with trace_clock {@code clock}: {@code functionCoarse} (uptime) tells the clock's share. */
     static TracerRows function(TraceClock clock) {
-        FunctionTracer t = FunctionTracer.builder().pending(true).clock(clock).build();
+        FunctionTracer t = FunctionTracer.builder().pending(true).clock(clock).bufferSizeKb(bufferSizeKb()).build();
         t.start();
         return new TracerRows(t, null);
     }
 
     static TracerRows graph() {
-        GraphTracer t = GraphTracer.builder().pending(true).build();
+        GraphTracer t = GraphTracer.builder().pending(true).bufferSizeKb(bufferSizeKb()).build();
         t.start();
         return new TracerRows(null, t);
+    }
+
+    /**
+     * buffer_size_kb of the rows' rings: the default, or {@code -Dmacro.bufferSizeKb=N} in the row's
+     * JVM ({@code -Dmacro.jvmArgs=-Dmacro.bufferSizeKb=16}), to tell what the ring's size costs in caches.
+     */
+    private static int bufferSizeKb() {
+        return Integer.getInteger("macro.bufferSizeKb", RingBuffer.DEFAULT_BUFFER_SIZE_KB);
     }
 
     private RingBuffer ring() {

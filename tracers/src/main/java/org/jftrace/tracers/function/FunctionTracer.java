@@ -13,6 +13,7 @@ import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
 import org.jftrace.Registration;
 import org.jftrace.Regs;
+import org.jftrace.tracers.HandlerTypes;
 import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.BufferMode;
@@ -97,12 +98,14 @@ public final class FunctionTracer {
         if (registration != null) {
             throw new FtraceException(Errno.EBUSY, "the function tracer is started already: stop() it first");
         }
+        HandlerTypes.resolve(); // before the hooks: else C2 may not inline the callback into them
         FtraceOps ops;
         if (parents == ParentMode.NEAREST) {
             NearestParents h = new NearestParents(ring, this::traced);
             FgraphOps.Builder b = FgraphOps.builder(h::entry, h::exit).name(NAME);
             Patterns.apply(filter, pending, b::filterPending, b::filter);
             Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+            Patterns.notraceOwnCode(b::notracePending);
             ops = b.build().ops();
         } else {
             boolean exact = parents == ParentMode.EXACT;
@@ -113,6 +116,7 @@ public final class FunctionTracer {
             }
             Patterns.apply(filter, pending, b::filterPending, b::filter);
             Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+            Patterns.notraceOwnCode(b::notracePending);
             ops = b.build();
         }
         ring.setRecording(true);

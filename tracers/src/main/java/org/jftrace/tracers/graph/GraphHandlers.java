@@ -9,6 +9,7 @@ import org.jftrace.FgraphEntryFunc;
 import org.jftrace.FgraphOps;
 import org.jftrace.FgraphRetFunc;
 import org.jftrace.Ftrace;
+import org.jftrace.tracers.HandlerTypes;
 import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.tracers.ring.EventLayout;
@@ -59,11 +60,13 @@ final class GraphHandlers {
         this.ids = ids;
         this.roots = graphFunctions.isEmpty() ? null : new PerThreadSlots(slots);
         this.notraced = graphNotrace.isEmpty() ? null : new PerThreadSlots(slots);
+        HandlerTypes.resolve(); // before the hooks: else C2 may not inline the handlers into them
         // notrace first: registered first, so that no main entry runs before the marks can exist
         if (notraced != null) {
             FgraphOps.Builder b = FgraphOps.builder(this::notraceEntry, this::notraceExit)
                     .name(GraphTracer.NAME + ":graph_notrace");
             Patterns.apply(graphNotrace, pending, b::filterPending, b::filter);
+            Patterns.notraceOwnCode(b::notracePending);
             ops.add(b.build());
         }
         if (roots != null) {
@@ -72,6 +75,7 @@ final class GraphHandlers {
             List<String> not = new ArrayList<>(notrace);
             not.addAll(graphNotrace);
             Patterns.apply(not, pending, b::notracePending, b::notrace);
+            Patterns.notraceOwnCode(b::notracePending);
             ops.add(b.build());
         }
         FgraphEntryFunc entry = roots == null && notraced == null ? this::plainEntry : this::filteredEntry;
@@ -82,6 +86,7 @@ final class GraphHandlers {
         not.addAll(graphFunctions);
         not.addAll(graphNotrace);
         Patterns.apply(not, pending, b::notracePending, b::notrace);
+        Patterns.notraceOwnCode(b::notracePending);
         ops.add(b.build());
     }
 

@@ -10,6 +10,7 @@ import java.util.TreeSet;
 
 import org.jftrace.Errno;
 import org.jftrace.FgraphOps;
+import org.jftrace.tracers.HandlerTypes;
 import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.Ftrace;
@@ -112,6 +113,7 @@ public final class FunctionProfiler {
             threads = null;
             return;
         }
+        HandlerTypes.resolve(); // before the hooks: else C2 may not inline the handlers into them
         FgraphOps.Builder b;
         if (graphTime) {
             b = FgraphOps.builder(this::entry, this::exit);
@@ -122,6 +124,7 @@ public final class FunctionProfiler {
         b.name("function_profile");
         Patterns.apply(filter, pending, b::filterPending, b::filter);
         Patterns.apply(notrace, pending, b::notracePending, b::notrace);
+        Patterns.notraceOwnCode(b::notracePending);
         FgraphOps g = b.build();
         Ftrace.registerFgraph(g);
         ops = g;

@@ -13,6 +13,7 @@ import org.jftrace.FtraceFunc;
 import org.jftrace.FtraceOps;
 import org.jftrace.Registration;
 import org.jftrace.Regs;
+import org.jftrace.tracers.HandlerTypes;
 import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
@@ -80,8 +81,10 @@ public final class Triggers {
         }
         Fire fire = new Fire(target, t.command(), t.count() == FunctionTrigger.UNLIMITED ? null
                 : new IpCounts(COUNTED_FUNCTIONS, t.count()));
+        HandlerTypes.resolve(); // before the hooks: else C2 may not inline the callback into them
         FtraceOps.Builder b = FtraceOps.builder(fire).name(target.tracerName() + ":" + t.command().word());
         Patterns.apply(List.of(t.glob()), pending, b::filterPending, b::filter);
+        Patterns.notraceOwnCode(b::notracePending);
         Registration r = Ftrace.register(b.build());
         Active old = active.put(key(t.glob(), t.command()), new Active(t, fire, r));
         if (old != null) {
