@@ -2,7 +2,8 @@
 # The macro benchmark (hooks on real code): bench/macro.sh [quick|full] [ROW...]
 #   The JDK's compiler compiles the sources of commons-lang3 3.12.0 (fetched by the build) in a fresh
 #   JVM per row; rows untraced, limit (a hand-written invokestatic counter on every method of
-#   jdk.compiler), safe and guarded (jftrace counting ops on *:mod:jdk.compiler, with and without
+#   jdk.compiler), limitExits (the same with a hand-written exit hook: a counter before every return and in
+#   a catch-all handler; the limit of the exits row), safe and guarded (jftrace counting ops on *:mod:jdk.compiler, with and without
 #   RECURSION_SAFE), all (jftrace counting ops on every method of the JVM), exits (an exit-hook ops
 #   counting on jdk.compiler), function and graph (the function and function_graph tracers on every
 #   method of the JVM into their bounded ring; calls = events written), functionCoarse (the function

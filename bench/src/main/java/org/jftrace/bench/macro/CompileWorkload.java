@@ -27,7 +27,8 @@ import javax.tools.ToolProvider;
  *
  * <p>{@code CompileWorkload ROW SRC_DIR OUT_DIR}, ROW one of {@code untraced}, {@code limit} (run
  * with {@code -javaagent:benchmarks.jar=jdk.compiler}), {@code safe} and {@code guarded} (jftrace
- * agent; a counting ops with and without RECURSION_SAFE on {@code *:mod:jdk.compiler}),
+ * agent; a counting ops with and without RECURSION_SAFE on {@code *:mod:jdk.compiler}), {@code limitExits}
+ * ({@code -javaagent:benchmarks.jar=jdk.compiler,exits}: the hand-written entry and exit hook),
  * {@code all} (jftrace; a counting ops, default flags, on every method of the JVM), {@code exits}
  * (an exit-hook ops counting on jdk.compiler), {@code function} and {@code graph} (the function and
  * function_graph tracers on every method of the JVM: {@code calls} is then the events written).
@@ -40,7 +41,7 @@ public final class CompileWorkload {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: CompileWorkload untraced|limit|safe|guarded|all|exits|function|functionCoarse|graph SRC_DIR OUT_DIR");
+            System.err.println("usage: CompileWorkload untraced|limit|limitExits|safe|guarded|all|exits|function|functionCoarse|graph SRC_DIR OUT_DIR");
             System.exit(2);
         }
         String row = args[0];
@@ -56,7 +57,7 @@ public final class CompileWorkload {
             default -> null;
         };
         CountingOps ops = tracer != null ? null : switch (row) {
-            case "untraced", "limit" -> null;
+            case "untraced", "limit", "limitExits" -> null;
             case "safe" -> CountingOps.register("*:mod:jdk.compiler", true);
             case "guarded" -> CountingOps.register("*:mod:jdk.compiler", false);
             case "all" -> CountingOps.register(null, false);
@@ -73,7 +74,7 @@ public final class CompileWorkload {
         long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
         long proc = processCpu() - proc0;
 
-        long calls = tracer != null ? tracer.events() : ops != null ? CountingOps.n : row.equals("limit") ? limitCalls() : 0;
+        long calls = tracer != null ? tracer.events() : ops != null ? CountingOps.n : row.startsWith("limit") ? limitCalls(row) : 0;
         int hooked = tracer != null ? tracer.hooked() : ops != null ? ops.hooked() : -1;
         long t1 = System.nanoTime();
         if (ops != null) {
@@ -117,9 +118,16 @@ public final class CompileWorkload {
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
-    /** The limit agent's counter, in the boot loader. */
-    private static long limitCalls() throws ReflectiveOperationException {
-        return Class.forName("org.jftrace.bench.macro.boot.LimitCounter", true, null).getField("n").getLong(null);
+    /** The limit agent's entry counter, in the boot loader; with exits, checked against its exit counter. */
+    private static long limitCalls(String row) throws ReflectiveOperationException {
+        Class<?> counter = Class.forName("org.jftrace.bench.macro.boot.LimitCounter", true, null);
+        long n = counter.getField("n").getLong(null);
+        long exits = counter.getField("exits").getLong(null);
+        if (row.equals("limitExits") ? exits < n * 99 / 100 : exits != 0) {
+            // a few entries may still be open (the compile's own frames): they exit after the count
+            throw new IllegalStateException("limit row " + row + ": " + n + " entries, " + exits + " exits");
+        }
+        return n;
     }
 
     /** SHA-256 of every class file produced, by relative path: the compiler's output must not change. */

@@ -17,15 +17,22 @@ import java.util.jar.JarOutputStream;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * The macro benchmark's limit: a hand-written agent that inserts {@code invokestatic LimitCounter.hit()}
+ * The macro benchmark's limits: a hand-written agent that inserts {@code invokestatic LimitCounter.hit()}
  * at the entry of every method with code of one module's classes as they load. It is the least a hook
  * can cost the JVM (the per-method twin of the {@code limit} JMH row): one static call, no dispatch,
  * no checks, a counter. {@code -javaagent:benchmarks.jar=MODULE}; the classes must load after it
  * starts (the benchmark's workload loads the compiler afterwards).
+ *
+ * <p>{@code -javaagent:benchmarks.jar=MODULE,exits} adds the least an exit hook can cost (the twin of
+ * the {@code limitExit} JMH row): {@code invokestatic LimitCounter.exit()} before every return and in
+ * a catch-all handler that calls it and rethrows, over the body (in a constructor, from the
+ * {@code super()} call on: the handler's frame declares no locals, which code where {@code this} is
+ * still uninitialised cannot jump to).
  */
 public final class LimitAgent {
     private static final String COUNTER = "org/jftrace/bench/macro/boot/LimitCounter";
@@ -33,7 +40,10 @@ public final class LimitAgent {
     private LimitAgent() {
     }
 
-    public static void premain(String module, Instrumentation inst) throws IOException, ClassNotFoundException {
+    public static void premain(String args, Instrumentation inst) throws IOException, ClassNotFoundException {
+        String[] words = args.split(",");
+        String module = words[0];
+        boolean exits = words.length > 1 && words[1].equals("exits");
         inst.appendToBootstrapClassLoaderSearch(new JarFile(counterJar().toFile()));
         Module boot = Class.forName(COUNTER.replace('/', '.'), true, null).getModule();
         Module target = ModuleLayer.boot().findModule(module)
@@ -48,7 +58,7 @@ public final class LimitAgent {
                     return null;
                 }
                 try {
-                    return hook(bytes);
+                    return hook(bytes, exits);
                 } catch (RuntimeException e) {
                     System.err.println("[limit] cannot hook " + name + ": " + e);
                     return null;
@@ -57,14 +67,16 @@ public final class LimitAgent {
         });
     }
 
-    /** {@return {@code bytes} with the counter's call at the entry of every method with code} */
-    static byte[] hook(byte[] bytes) {
+    /** {@return {@code bytes} with the counter's call at the entry of every method with code, and its exits if asked} */
+    static byte[] hook(byte[] bytes, boolean exits) {
         ClassReader reader = new ClassReader(bytes);
         ClassWriter writer = new ClassWriter(reader, 0);
+        boolean frames = reader.readShort(6) >= Opcodes.V1_6;
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
-                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, desc, sig, ex)) {
+                MethodVisitor mv = super.visitMethod(access, name, desc, sig, ex);
+                return exits ? new ExitVisitor(mv, name, frames) : new MethodVisitor(Opcodes.ASM9, mv) {
                     @Override
                     public void visitCode() {
                         super.visitCode();
@@ -73,8 +85,80 @@ public final class LimitAgent {
                     }
                 };
             }
-        }, 0);
+        }, exits ? ClassReader.EXPAND_FRAMES : 0);
         return writer.toByteArray();
+    }
+
+    /** Entry, every return and a catch-all handler: the hand-written exit hook. */
+    private static final class ExitVisitor extends MethodVisitor {
+        private final boolean frames;
+        private boolean preSuper;
+        private int pendingNews;
+        private final Label start = new Label();
+        private boolean started;
+
+        ExitVisitor(MethodVisitor mv, String name, boolean frames) {
+            super(Opcodes.ASM9, mv);
+            this.frames = frames;
+            this.preSuper = name.equals("<init>");
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, COUNTER, "hit", "()V", false);
+            if (!preSuper) {
+                super.visitLabel(start);
+                started = true;
+            }
+        }
+
+        @Override
+        public void visitTypeInsn(int opcode, String type) {
+            if (opcode == Opcodes.NEW && preSuper) {
+                pendingNews++;
+            }
+            super.visitTypeInsn(opcode, type);
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean itf) {
+            super.visitMethodInsn(opcode, owner, name, desc, itf);
+            if (preSuper && opcode == Opcodes.INVOKESPECIAL && name.equals("<init>")) {
+                if (pendingNews > 0) {
+                    pendingNews--;
+                } else {
+                    preSuper = false; // this() or super() returned: 'this' is initialised from here
+                    super.visitLabel(start);
+                    started = true;
+                }
+            }
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, COUNTER, "exit", "()V", false);
+            }
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            if (started) {
+                Label end = new Label();
+                Label handler = new Label();
+                super.visitLabel(end);
+                super.visitTryCatchBlock(start, end, handler, null);
+                super.visitLabel(handler);
+                if (frames) {
+                    super.visitFrame(Opcodes.F_NEW, 0, new Object[0], 1, new Object[] {"java/lang/Throwable"});
+                }
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, COUNTER, "exit", "()V", false);
+                super.visitInsn(Opcodes.ATHROW);
+            }
+            super.visitMaxs(Math.max(maxStack, 1), maxLocals);
+        }
     }
 
     /** Writes the counter class into a jar of its own, for the boot class path. */

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  * {@code -Dmacro.jvmArgs="..."} adds options to every row's JVM (a profiler, JIT logs).
  */
 public final class MacroBench {
-    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "exits", "function", "functionCoarse", "graph");
+    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "limitExits", "exits", "function", "functionCoarse",
+            "graph");
 
     private MacroBench() {
     }
@@ -76,6 +77,7 @@ public final class MacroBench {
             switch (row) {
                 case "untraced" -> { }
                 case "limit" -> cmd.add("-javaagent:" + bench + "=jdk.compiler");
+                case "limitExits" -> cmd.add("-javaagent:" + bench + "=jdk.compiler,exits");
                 default -> cmd.add("-javaagent:" + agent);
             }
             cmd.addAll(List.of("-cp", bench, CompileWorkload.class.getName(), row, src.toString(), out.toString()));
@@ -142,13 +144,14 @@ public final class MacroBench {
         System.out.println("| row | compile cpu ms | compile wall ms | x untraced (wall) | process cpu ms | calls | hooked"
                 + " | ns/call over untraced (cpu) | x limit | ns/call (wall) | x limit | register ms | unregister ms | output |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        StringBuilder exitRatios = new StringBuilder();
         for (Map.Entry<String, List<Run>> e : runs.entrySet()) {
             List<Run> rs = e.getValue();
             String row = e.getKey();
             boolean same = rs.stream().allMatch(r -> r.ok() && r.digest().equals(expected));
             long calls = rs.get(0).calls();
             boolean steadyCalls = rs.stream().allMatch(r -> r.calls() == calls);
-            boolean jftrace = !row.equals("untraced") && !row.equals("limit");
+            boolean jftrace = !row.equals("untraced") && !row.startsWith("limit");
             String costs = "- | - | - | -";
             if (!row.equals("untraced")) {
                 if (calls <= 0) {
@@ -158,6 +161,11 @@ public final class MacroBench {
                     double c = cost(rs, untraced, Run::cpuMs);
                     double w = cost(rs, untraced, Run::compileMs);
                     costs = String.format(Locale.ROOT, "%.1f | %.2f | %.1f | %.2f", c, c / limitCpu, w, w / limitWall);
+                    List<Run> limitExits = runs.get("limitExits");
+                    if (limitExits != null && (row.equals("exits") || row.equals("graph"))) {
+                        exitRatios.append(String.format(Locale.ROOT, "%s: %.2f x limitExits (cpu), %.2f x (wall)%n", row,
+                                c / cost(limitExits, untraced, Run::cpuMs), w / cost(limitExits, untraced, Run::compileMs)));
+                    }
                 }
             }
             if (!same) {
@@ -172,6 +180,11 @@ public final class MacroBench {
                     jftrace ? String.format(Locale.ROOT, "%.0f", median(rs, Run::registerMs)) : "-",
                     jftrace ? String.format(Locale.ROOT, "%.0f", median(rs, Run::unregisterMs)) : "-",
                     same ? "unchanged" : "CHANGED");
+        }
+        if (exitRatios.length() > 0) {
+            // exit hooks against the hand-written entry+exit hook, the right limit for them
+            System.out.println();
+            System.out.print(exitRatios);
         }
         if (runs.containsKey("function") || runs.containsKey("graph")) {
             System.out.println();

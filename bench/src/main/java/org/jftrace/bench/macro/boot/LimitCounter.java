@@ -16,4 +16,11 @@ public final class LimitCounter {
     public static void hit() {
         n++;
     }
+
+    /** Exits counted by the limit's exit hook (row {@code limitExits}): the twin of the exits row's return handler. */
+    public static long exits;
+
+    public static void exit() {
+        exits++;
+    }
 }
