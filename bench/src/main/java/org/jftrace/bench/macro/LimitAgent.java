@@ -32,7 +32,8 @@ import org.objectweb.asm.Opcodes;
  * the {@code limitExit} JMH row): {@code invokestatic LimitCounter.exit()} before every return and in
  * a catch-all handler that calls it and rethrows, over the body (in a constructor, from the
  * {@code super()} call on: the handler's frame declares no locals, which code where {@code this} is
- * still uninitialised cannot jump to).
+ * still uninitialised cannot jump to). {@code ...,exits,pad=N} adds N bytes of {@code nop} at entry:
+ * the same hook made as big as another, to see what the size alone costs (the JIT's inlining limits).
  */
 public final class LimitAgent {
     private static final String COUNTER = "org/jftrace/bench/macro/boot/LimitCounter";
@@ -44,6 +45,8 @@ public final class LimitAgent {
         String[] words = args.split(",");
         String module = words[0];
         boolean exits = words.length > 1 && words[1].equals("exits");
+        // "MODULE,exits,pad=N": N bytes of nop at each entry, a hook as big as jftrace's at the same cost
+        int pad = words.length > 2 && words[2].startsWith("pad=") ? Integer.parseInt(words[2].substring(4)) : 0;
         inst.appendToBootstrapClassLoaderSearch(new JarFile(counterJar().toFile()));
         Module boot = Class.forName(COUNTER.replace('/', '.'), true, null).getModule();
         Module target = ModuleLayer.boot().findModule(module)
@@ -58,7 +61,7 @@ public final class LimitAgent {
                     return null;
                 }
                 try {
-                    return hook(bytes, exits);
+                    return hook(bytes, exits, pad);
                 } catch (RuntimeException e) {
                     System.err.println("[limit] cannot hook " + name + ": " + e);
                     return null;
@@ -68,7 +71,7 @@ public final class LimitAgent {
     }
 
     /** {@return {@code bytes} with the counter's call at the entry of every method with code, and its exits if asked} */
-    static byte[] hook(byte[] bytes, boolean exits) {
+    static byte[] hook(byte[] bytes, boolean exits, int pad) {
         ClassReader reader = new ClassReader(bytes);
         ClassWriter writer = new ClassWriter(reader, 0);
         boolean frames = reader.readShort(6) >= Opcodes.V1_6;
@@ -76,7 +79,7 @@ public final class LimitAgent {
             @Override
             public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
                 MethodVisitor mv = super.visitMethod(access, name, desc, sig, ex);
-                return exits ? new ExitVisitor(mv, name, frames) : new MethodVisitor(Opcodes.ASM9, mv) {
+                return exits ? new ExitVisitor(mv, name, frames, pad) : new MethodVisitor(Opcodes.ASM9, mv) {
                     @Override
                     public void visitCode() {
                         super.visitCode();
@@ -97,16 +100,22 @@ public final class LimitAgent {
         private final Label start = new Label();
         private boolean started;
 
-        ExitVisitor(MethodVisitor mv, String name, boolean frames) {
+        private final int pad;
+
+        ExitVisitor(MethodVisitor mv, String name, boolean frames, int pad) {
             super(Opcodes.ASM9, mv);
             this.frames = frames;
             this.preSuper = name.equals("<init>");
+            this.pad = pad;
         }
 
         @Override
         public void visitCode() {
             super.visitCode();
             super.visitMethodInsn(Opcodes.INVOKESTATIC, COUNTER, "hit", "()V", false);
+            for (int i = 0; i < pad; i++) {
+                super.visitInsn(Opcodes.NOP); // costs nothing once compiled, but counts against the JIT's inlining sizes
+            }
             if (!preSuper) {
                 super.visitLabel(start);
                 started = true;

@@ -27,8 +27,8 @@ import java.util.stream.Stream;
  * {@code -Dmacro.jvmArgs="..."} adds options to every row's JVM (a profiler, JIT logs).
  */
 public final class MacroBench {
-    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "limitExits", "exits", "function", "functionCoarse",
-            "graph");
+    static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "limitExits", "limitExitsBig",
+            "exits", "function", "functionCoarse", "graph");
 
     private MacroBench() {
     }
@@ -78,6 +78,8 @@ public final class MacroBench {
                 case "untraced" -> { }
                 case "limit" -> cmd.add("-javaagent:" + bench + "=jdk.compiler");
                 case "limitExits" -> cmd.add("-javaagent:" + bench + "=jdk.compiler,exits");
+                // the hand-written exit hook padded to about the size of jftrace's (60 bytes more per method)
+                case "limitExitsBig" -> cmd.add("-javaagent:" + bench + "=jdk.compiler,exits,pad=60");
                 default -> cmd.add("-javaagent:" + agent);
             }
             cmd.addAll(List.of("-cp", bench, CompileWorkload.class.getName(), row, src.toString(), out.toString()));
