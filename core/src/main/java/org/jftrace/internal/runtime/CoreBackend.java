@@ -91,8 +91,7 @@ public final class CoreBackend implements Backend {
         applier = new HookApplier(table, hooks, relinker, retransformer, ops, killSwitch);
         hooker = new ClassHooker(table, hooks, discovery, relinker, ops, killSwitch);
         queries = new FunctionQueries(table, hooks, callSites, ops, this::scannedThen);
-        // what is hooked on a method, and the invokers redirecting it, go with the method's record
-        table.onForget(i -> { hooks.forget(i); redirects.forget(i); });
+        table.onForget(i -> { hooks.forget(i); redirects.forget(i); }); // hooks and redirects go with a record
         HookContext.install(table, redirects, callSites, reflection);
         Hooks.setLinker(new SiteLinker(hooks));
     }

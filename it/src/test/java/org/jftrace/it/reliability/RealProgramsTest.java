@@ -51,22 +51,16 @@ class RealProgramsTest {
 
     @Test
     void gsonSerialisesAndParsesWithEverythingTraced(@TempDir Path tmp) throws Exception {
-        Path gson = Reliability.dir().resolve("lib/gson.jar");
-        assertTrue(Files.isRegularFile(gson), "the build copies gson 2.10.1 to " + gson + " (it/pom.xml)");
         int orders = Reliability.scale(CI_ORDERS, 20_000);
-        Map<String, String> traced = compare("gson", Integer.toString(orders), tmp, List.of(gson),
-                List.of("orders", "roundTripsEqual", "treesEqual", "jsonChars", "digest"));
+        Map<String, String> traced = gson(tmp, orders, "trace");
         assertEquals(Integer.toString(orders), traced.get("roundTripsEqual"), traced.toString());
         assertEquals(Integer.toString(orders), traced.get("treesEqual"), traced.toString());
     }
 
     @Test
     void gsonSerialisesAndParsesWithExitHooksOnEverything(@TempDir Path tmp) throws Exception {
-        Path gson = Reliability.dir().resolve("lib/gson.jar");
-        assertTrue(Files.isRegularFile(gson), "the build copies gson 2.10.1 to " + gson + " (it/pom.xml)");
         int orders = Reliability.scale(CI_ORDERS, 20_000);
-        Map<String, String> traced = compare("gson", Integer.toString(orders), tmp, List.of(gson),
-                List.of("orders", "roundTripsEqual", "treesEqual", "jsonChars", "digest"), "exits");
+        Map<String, String> traced = gson(tmp, orders, "exits");
         assertEquals(Integer.toString(orders), traced.get("roundTripsEqual"), traced.toString());
         long entries = Long.parseLong(traced.get("mainEntries"));
         assertTrue(entries > 100_000, traced.toString());
@@ -81,14 +75,19 @@ class RealProgramsTest {
      */
     @Test
     void gsonSerialisesAndParsesWithFunctionGraphOnEverything(@TempDir Path tmp) throws Exception {
-        Path gson = Reliability.dir().resolve("lib/gson.jar");
-        assertTrue(Files.isRegularFile(gson), "the build copies gson 2.10.1 to " + gson + " (it/pom.xml)");
         int orders = Reliability.scale(CI_ORDERS, 20_000);
-        Map<String, String> traced = compare("gson", Integer.toString(orders), tmp, List.of(gson),
-                List.of("orders", "roundTripsEqual", "treesEqual", "jsonChars", "digest"), "graph");
+        Map<String, String> traced = gson(tmp, orders, "graph");
         assertEquals(Integer.toString(orders), traced.get("roundTripsEqual"), traced.toString());
         assertTrue(Long.parseLong(traced.get("traceLines")) > 1000, traced.toString());
         assertTrue(Long.parseLong(traced.get("traceExits")) > 100, "the trace shows exits: " + traced);
+    }
+
+    /** gson's round trips of {@code orders} orders, untraced and traced ({@code mode} as for {@link #compare}), compared. */
+    private static Map<String, String> gson(Path tmp, int orders, String mode) throws Exception {
+        Path gson = Reliability.dir().resolve("lib/gson.jar");
+        assertTrue(Files.isRegularFile(gson), "the build copies gson 2.10.1 to " + gson + " (it/pom.xml)");
+        return compare("gson", Integer.toString(orders), tmp, List.of(gson),
+                List.of("orders", "roundTripsEqual", "treesEqual", "jsonChars", "digest"), mode);
     }
 
     private static Map<String, String> compare(String workload, String arg, Path tmp, List<Path> cp, List<String> same)
