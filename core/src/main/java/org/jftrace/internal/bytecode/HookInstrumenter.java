@@ -93,11 +93,22 @@ public final class HookInstrumenter {
      */
     public static byte[] instrument(byte[] bytes, Map<String, Long> ips, java.util.Set<String> withRegs,
                                     Map<String, String> entries, Map<String, Graph> graphs, Kind kind) {
-        ClassReader reader = new ClassReader(bytes);
-        if (kind == Kind.INDY && reader.readUnsignedShort(6) < Opcodes.V1_7) {
-            throw new IllegalArgumentException("class file version " + reader.readUnsignedShort(6)
-                    + " cannot hold invokedynamic; use Kind.STATIC");
+        int version = bytes.length < 8 ? 0 : (bytes[6] & 0xFF) << 8 | bytes[7] & 0xFF;
+        if (kind == Kind.INDY && version < Opcodes.V1_7) {
+            throw new IllegalArgumentException("class file version " + version + " cannot hold invokedynamic; use Kind.STATIC");
         }
+        if (withRegs.isEmpty() && graphs.isEmpty() && entries.keySet().containsAll(ips.keySet())) {
+            byte[] spliced = EntrySplicer.splice(bytes, ips, entries); // every hook an entry: no re-encoding
+            if (spliced != null) {
+                return spliced;
+            }
+        }
+        return withAsm(new ClassReader(bytes), ips, withRegs, entries, graphs, kind);
+    }
+
+    /** {@link #instrument(byte[], Map, java.util.Set, Map, Map, Kind)} by ASM alone (the splicer's reference, in tests). */
+    static byte[] withAsm(ClassReader reader, Map<String, Long> ips, java.util.Set<String> withRegs,
+                          Map<String, String> entries, Map<String, Graph> graphs, Kind kind) {
         ClassWriter writer = new ClassWriter(reader, 0);
         Map<String, Integer> maxLocals = graphs.isEmpty() ? java.util.Collections.emptyMap() : maxLocals(reader, graphs);
         // Regs hooks branch, so they add frames, and exit hooks add locals to every frame: ASM wants a

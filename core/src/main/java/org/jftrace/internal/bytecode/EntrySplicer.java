@@ -1,0 +1,521 @@
+package org.jftrace.internal.bytecode;
+
+import java.util.Map;
+
+/**
+ * Writes the plain entry hook ({@code ldc2_w ip; invokestatic ENTRY.enter(J)V}) into a class file
+ * by splicing bytes, without decoding and re-encoding the methods: what {@link HookInstrumenter}
+ * does for a class whose hooks are all entries, with the same result (EntrySplicerTest compares the
+ * two on real JDK classes), about ten times faster.
+ *
+ * <p>Why not ASM here: ASM has no pass that inserts an instruction at a method's start without
+ * reading every instruction into its visitor chain and writing it again, and registering an ops on
+ * every method of a JVM spent most of its time there (0.8 ms a class, BENCHMARKS.md, "Time to
+ * register"). Anything this class does not know how to shift exactly (a regs or exit hook, an
+ * {@code invokedynamic} hook, type annotations on code, an unknown constant, a method that would
+ * pass 64 KiB, a constant pool that would overflow) returns null, and the caller uses ASM.
+ *
+ * <p>What moves: the hook goes at offset 0 of each chosen method, so every offset into its code
+ * moves by the hook's length, and branch offsets (relative) do not. The exception table, the first
+ * stack map frame (frames are delta-encoded), line numbers and local variable ranges move; the
+ * hook is 6 bytes, or 8 (two {@code nop}s) in a method that may hold a {@code tableswitch} or
+ * {@code lookupswitch}, whose padding depends on its offset modulo 4. New constants (the ips, the
+ * entries' method references) are appended to the constant pool, as ASM's copying writer does.
+ */
+public final class EntrySplicer {
+    private static final int HOOK = 6;
+    private static final int HOOK_SWITCH = 8;
+    private static final int LDC2_W = 0x14;
+    private static final int INVOKESTATIC = 0xb8;
+    private static final int NOP = 0x00;
+
+    private EntrySplicer() {
+    }
+
+    /**
+     * {@return {@code bytes} with the entry hook at the start of each method in {@code ips}, or null
+     * when this class needs {@link HookInstrumenter}}
+     *
+     * @param ips     ip of each method to hook, keyed by {@code name + descriptor}
+     * @param entries the entry class (internal name) each of those methods calls, same keys
+     */
+    public static byte[] splice(byte[] bytes, Map<String, Long> ips, Map<String, String> entries) {
+        try {
+            return new EntrySplicer.Run(bytes, ips, entries).run();
+        } catch (RuntimeException malformed) {
+            return null; // ASM reports what is wrong with the class file
+        }
+    }
+
+    /** One class file. */
+    private static final class Run {
+        private final byte[] in;
+        private final Map<String, Long> ips;
+        private final Map<String, String> entries;
+        private int[] cpOffsets;
+        private int cpCount;
+        private int cpEnd;
+        private final ByteOut added = new ByteOut(256);
+        private int nextIndex;
+        private final java.util.HashMap<String, Integer> refs = new java.util.HashMap<>();
+        private int utf8Code = -1;
+        private int utf8Frames = -1;
+        private int utf8Lines = -1;
+        private int utf8Locals = -1;
+        private int utf8LocalTypes = -1;
+        private int utf8VisibleTypeAnnotations = -1;
+        private int utf8InvisibleTypeAnnotations = -1;
+        /** An attribute name this class must recognise appears twice in the pool (legal, and ASM's to handle). */
+        private boolean duplicateName;
+
+        Run(byte[] in, Map<String, Long> ips, Map<String, String> entries) {
+            this.in = in;
+            this.ips = ips;
+            this.entries = entries;
+        }
+
+        byte[] run() {
+            if (u4(0) != 0xCAFEBABE) {
+                return null;
+            }
+            readConstantPool();
+            if (duplicateName) {
+                return null;
+            }
+            nextIndex = cpCount;
+            ByteOut out = new ByteOut(in.length + in.length / 8 + 64);
+            int p = cpEnd;
+            p += 6; // access, this, super
+            p += 2 + 2 * u2(p); // interfaces
+            p = skipMembers(p); // fields
+            int methodsStart = p;
+            int methods = u2(p);
+            p += 2;
+            // the class's head is written after the methods: their constants go to the pool first
+            ByteOut body = new ByteOut(in.length + in.length / 8);
+            body.put(in, cpEnd, methodsStart + 2 - cpEnd);
+            int hooked = 0;
+            for (int m = 0; m < methods; m++) {
+                int start = p;
+                String key = utf8(u2(p + 2)) + utf8(u2(p + 4));
+                int attributes = u2(p + 6);
+                p += 8;
+                Long ip = ips.get(key);
+                String entry = ip == null ? null : entries.get(key);
+                if (ip == null) {
+                    for (int a = 0; a < attributes; a++) {
+                        p += 6 + u4(p + 2);
+                    }
+                    body.put(in, start, p - start);
+                    continue;
+                }
+                if (entry == null) {
+                    return null; // another kind of hook: ASM's
+                }
+                body.put(in, start, 8);
+                for (int a = 0; a < attributes; a++) {
+                    int length = u4(p + 2);
+                    if (u2(p) == utf8Code) {
+                        if (!code(body, p, ip, methodRef(entry))) {
+                            return null;
+                        }
+                        hooked++;
+                    } else {
+                        body.put(in, p, 6 + length);
+                    }
+                    p += 6 + length;
+                }
+            }
+            body.put(in, p, in.length - p); // class attributes
+            if (nextIndex > 0xFFFF) {
+                return null;
+            }
+            if (hooked == 0) {
+                return in.clone();
+            }
+            out.put(in, 0, 8);
+            out.u2(nextIndex);
+            out.put(in, 10, cpEnd - 10);
+            out.put(added);
+            out.put(body);
+            return out.toArray();
+        }
+
+        /** Copies method attribute {@code Code} at {@code p} with the hook. {@return false: ASM's} */
+        private boolean code(ByteOut out, int p, long ip, int methodRef) {
+            int maxStack = u2(p + 6);
+            int maxLocals = u2(p + 8);
+            int codeLength = u4(p + 10);
+            int code = p + 14;
+            int shift = mayHoldSwitch(code, codeLength) ? HOOK_SWITCH : HOOK;
+            if (codeLength + shift > 0xFFFF) {
+                return false;
+            }
+            int q = code + codeLength;
+            int handlers = u2(q);
+            int attrs = q + 2 + 8 * handlers;
+            int attributes = u2(attrs);
+            ByteOut a = new ByteOut(64);
+            int r = attrs + 2;
+            for (int i = 0; i < attributes; i++) {
+                int name = u2(r);
+                int length = u4(r + 2);
+                int body = r + 6;
+                if (name == utf8Frames) {
+                    if (!frames(a, r, body, shift)) {
+                        return false;
+                    }
+                } else if (name == utf8Lines) {
+                    a.put(in, r, 8);
+                    for (int k = 0, n = u2(body); k < n; k++) {
+                        a.u2(u2(body + 2 + 4 * k) + shift);
+                        a.put(in, body + 4 + 4 * k, 2);
+                    }
+                } else if (name == utf8Locals || name == utf8LocalTypes) {
+                    a.put(in, r, 8);
+                    for (int k = 0, n = u2(body); k < n; k++) {
+                        a.u2(u2(body + 2 + 10 * k) + shift);
+                        a.put(in, body + 4 + 10 * k, 8);
+                    }
+                } else if (name == utf8VisibleTypeAnnotations || name == utf8InvisibleTypeAnnotations) {
+                    return false; // offsets inside type paths: ASM's
+                } else {
+                    a.put(in, r, 6 + length);
+                }
+                r += 6 + length;
+            }
+            int ipIndex = longConstant(ip);
+            int length = 2 + 2 + 4 + codeLength + shift + 2 + 8 * handlers + 2 + a.size;
+            out.put(in, p, 2);
+            out.u4(length);
+            out.u2(Math.max(maxStack, 2));
+            out.u2(maxLocals);
+            out.u4(codeLength + shift);
+            out.u1(LDC2_W);
+            out.u2(ipIndex);
+            out.u1(INVOKESTATIC);
+            out.u2(methodRef);
+            for (int k = HOOK; k < shift; k++) {
+                out.u1(NOP);
+            }
+            out.put(in, code, codeLength);
+            out.u2(handlers);
+            for (int k = 0; k < handlers; k++) {
+                int e = q + 2 + 8 * k;
+                out.u2(u2(e) + shift);
+                out.u2(u2(e + 2) + shift);
+                out.u2(u2(e + 4) + shift);
+                out.put(in, e + 6, 2);
+            }
+            out.u2(attributes);
+            out.put(a);
+            return true;
+        }
+
+        /**
+         * Copies a {@code StackMapTable}: the first frame's offset moves (the others are deltas from
+         * it), and so does every uninitialized type (the offset of its {@code new}); a short form
+         * that cannot hold the first frame's new offset becomes its extended form.
+         */
+        private boolean frames(ByteOut out, int r, int body, int shift) {
+            int length = u4(r + 2);
+            int count = u2(body);
+            byte[] table = java.util.Arrays.copyOfRange(in, body, body + length);
+            int t = 2;
+            int firstEnd = -1;
+            for (int f = 0; f < count; f++) {
+                int type = table[t++] & 0xFF;
+                if (type < 64) {
+                    // same_frame
+                } else if (type < 128) {
+                    t = moveType(table, t, shift);
+                } else if (type < 247) {
+                    return false; // reserved
+                } else if (type == 247) {
+                    t = moveType(table, t + 2, shift);
+                } else if (type < 252) {
+                    t += 2; // chop, same_frame_extended
+                } else if (type < 255) {
+                    t += 2;
+                    for (int k = 0; k < type - 251; k++) {
+                        t = moveType(table, t, shift);
+                    }
+                } else {
+                    t += 2;
+                    for (int n = 0; n < 2; n++) { // locals, then stack
+                        int items = (table[t] & 0xFF) << 8 | table[t + 1] & 0xFF;
+                        t += 2;
+                        for (int k = 0; k < items; k++) {
+                            t = moveType(table, t, shift);
+                        }
+                    }
+                }
+                if (f == 0) {
+                    firstEnd = t;
+                }
+            }
+            if (t != length) {
+                return false;
+            }
+            out.put(in, r, 2);
+            if (count == 0) {
+                out.u4(length);
+                out.put(table, 0, length);
+                return true;
+            }
+            ByteOut first = new ByteOut(8);
+            int type = table[2] & 0xFF;
+            int rest = 3; // past the first frame's type byte
+            if (type < 64) { // same_frame
+                int delta = type + shift;
+                if (delta < 64) {
+                    first.u1(delta);
+                } else {
+                    first.u1(251);
+                    first.u2(delta);
+                }
+            } else if (type < 128) { // same_locals_1_stack_item: the item follows
+                int delta = type - 64 + shift;
+                if (delta < 64) {
+                    first.u1(64 + delta);
+                } else {
+                    first.u1(247);
+                    first.u2(delta);
+                }
+            } else { // the forms with an explicit u2 offset_delta
+                first.u1(type);
+                first.u2(((table[3] & 0xFF) << 8 | table[4] & 0xFF) + shift);
+                rest = 5;
+            }
+            assert firstEnd >= rest;
+            out.u4(length + first.size - rest + 2);
+            out.put(table, 0, 2);
+            out.put(first);
+            out.put(table, rest, length - rest);
+            return true;
+        }
+
+        /** Moves the offset of an uninitialized verification type at {@code t}. {@return the next type's position} */
+        private static int moveType(byte[] table, int t, int shift) {
+            int tag = table[t] & 0xFF;
+            if (tag == 8) { // ITEM_Uninitialized: the offset of its new
+                int offset = ((table[t + 1] & 0xFF) << 8 | table[t + 2] & 0xFF) + shift;
+                table[t + 1] = (byte) (offset >>> 8);
+                table[t + 2] = (byte) offset;
+                return t + 3;
+            }
+            return tag == 7 ? t + 3 : t + 1;
+        }
+
+        /** Conservative: any byte that could be a switch opcode asks for the aligned hook. */
+        private boolean mayHoldSwitch(int code, int length) {
+            for (int i = code, end = code + length; i < end; i++) {
+                int b = in[i] & 0xFF;
+                if (b == 0xaa || b == 0xab) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private int skipMembers(int p) {
+            int n = u2(p);
+            p += 2;
+            for (int i = 0; i < n; i++) {
+                int attributes = u2(p + 6);
+                p += 8;
+                for (int a = 0; a < attributes; a++) {
+                    p += 6 + u4(p + 2);
+                }
+            }
+            return p;
+        }
+
+        private void readConstantPool() {
+            cpCount = u2(8);
+            cpOffsets = new int[cpCount];
+            int p = 10;
+            for (int i = 1; i < cpCount; i++) {
+                cpOffsets[i] = p;
+                int tag = in[p] & 0xFF;
+                switch (tag) {
+                    case 1 -> {
+                        int len = u2(p + 1);
+                        noteUtf8(i, p + 3, len);
+                        p += 3 + len;
+                    }
+                    case 3, 4, 9, 10, 11, 12, 17, 18 -> p += 5;
+                    case 5, 6 -> {
+                        p += 9;
+                        i++;
+                    }
+                    case 7, 8, 16, 19, 20 -> p += 3;
+                    case 15 -> p += 4;
+                    default -> throw new IllegalStateException("constant pool tag " + tag);
+                }
+            }
+            cpEnd = p;
+        }
+
+        /** Remembers the index of each attribute name this class must recognise. */
+        private void noteUtf8(int index, int p, int len) {
+            if (len < 4 || len > 31) {
+                return;
+            }
+            switch (ascii(p, len)) {
+                case "Code" -> utf8Code = known(utf8Code, index);
+                case "StackMapTable" -> utf8Frames = known(utf8Frames, index);
+                case "LineNumberTable" -> utf8Lines = known(utf8Lines, index);
+                case "LocalVariableTable" -> utf8Locals = known(utf8Locals, index);
+                case "LocalVariableTypeTable" -> utf8LocalTypes = known(utf8LocalTypes, index);
+                case "RuntimeVisibleTypeAnnotations" -> utf8VisibleTypeAnnotations = known(utf8VisibleTypeAnnotations, index);
+                case "RuntimeInvisibleTypeAnnotations" -> utf8InvisibleTypeAnnotations = known(utf8InvisibleTypeAnnotations, index);
+                default -> { }
+            }
+        }
+
+        private int known(int before, int index) {
+            duplicateName |= before >= 0;
+            return index;
+        }
+
+        private String ascii(int p, int len) {
+            char[] c = new char[len];
+            for (int k = 0; k < len; k++) {
+                if (in[p + k] < 0) {
+                    return ""; // not ASCII: none of the names looked for
+                }
+                c[k] = (char) in[p + k];
+            }
+            return new String(c);
+        }
+
+        /** The modified UTF-8 of constant {@code index}. */
+        private String utf8(int index) {
+            int p = cpOffsets[index];
+            if ((in[p] & 0xFF) != 1) {
+                throw new IllegalStateException("constant " + index + " is not a Utf8");
+            }
+            int len = u2(p + 1);
+            char[] c = new char[len];
+            int n = 0;
+            for (int k = p + 3, end = p + 3 + len; k < end; ) {
+                int b = in[k++] & 0xFF;
+                if (b < 0x80) {
+                    c[n++] = (char) b;
+                } else if (b < 0xE0) {
+                    c[n++] = (char) ((b & 0x1F) << 6 | in[k++] & 0x3F);
+                } else {
+                    c[n++] = (char) ((b & 0x0F) << 12 | (in[k++] & 0x3F) << 6 | in[k++] & 0x3F);
+                }
+            }
+            return new String(c, 0, n);
+        }
+
+        /** {@return the index of a new {@code CONSTANT_Long} holding {@code value}} */
+        private int longConstant(long value) {
+            int index = nextIndex;
+            added.u1(5);
+            added.u4((int) (value >>> 32));
+            added.u4((int) value);
+            nextIndex += 2;
+            return index;
+        }
+
+        /** {@return the index of {@code entry.enter(J)V}, added once per entry class} */
+        private int methodRef(String entry) {
+            Integer known = refs.get(entry);
+            if (known != null) {
+                return known;
+            }
+            int owner = utf8Constant(entry);
+            int klass = nextIndex++;
+            added.u1(7);
+            added.u2(owner);
+            Integer nat = refs.get("");
+            if (nat == null) {
+                int name = utf8Constant(HookInstrumenter.METHOD_ENTER);
+                int desc = utf8Constant(HookInstrumenter.METHOD_ENTER_DESC);
+                nat = nextIndex++;
+                added.u1(12);
+                added.u2(name);
+                added.u2(desc);
+                refs.put("", nat);
+            }
+            int ref = nextIndex++;
+            added.u1(10);
+            added.u2(klass);
+            added.u2(nat);
+            refs.put(entry, ref);
+            return ref;
+        }
+
+        /** Entry classes and the hook's names are ASCII: one byte per char. */
+        private int utf8Constant(String s) {
+            int index = nextIndex++;
+            added.u1(1);
+            added.u2(s.length());
+            for (int k = 0; k < s.length(); k++) {
+                added.u1(s.charAt(k));
+            }
+            return index;
+        }
+
+        private int u2(int p) {
+            return (in[p] & 0xFF) << 8 | in[p + 1] & 0xFF;
+        }
+
+        private int u4(int p) {
+            return (in[p] & 0xFF) << 24 | (in[p + 1] & 0xFF) << 16 | (in[p + 2] & 0xFF) << 8 | in[p + 3] & 0xFF;
+        }
+    }
+
+    /** A growable byte array (no JDK stream: this runs while JDK methods may carry hooks). */
+    private static final class ByteOut {
+        byte[] data;
+        int size;
+
+        ByteOut(int capacity) {
+            data = new byte[Math.max(capacity, 16)];
+        }
+
+        private void room(int n) {
+            if (size + n > data.length) {
+                data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, size + n));
+            }
+        }
+
+        void u1(int b) {
+            room(1);
+            data[size++] = (byte) b;
+        }
+
+        void u2(int v) {
+            room(2);
+            data[size++] = (byte) (v >>> 8);
+            data[size++] = (byte) v;
+        }
+
+        void u4(int v) {
+            room(4);
+            data[size++] = (byte) (v >>> 24);
+            data[size++] = (byte) (v >>> 16);
+            data[size++] = (byte) (v >>> 8);
+            data[size++] = (byte) v;
+        }
+
+        void put(byte[] b, int off, int len) {
+            room(len);
+            System.arraycopy(b, off, data, size, len);
+            size += len;
+        }
+
+        void put(ByteOut o) {
+            put(o.data, 0, o.size);
+        }
+
+        byte[] toArray() {
+            return java.util.Arrays.copyOf(data, size);
+        }
+    }
+}
