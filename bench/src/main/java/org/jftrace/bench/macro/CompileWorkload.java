@@ -97,7 +97,7 @@ public final class CompileWorkload {
         }
     }
 
-    private static boolean compile(List<Path> sources, Path out) throws IOException {
+    static boolean compile(List<Path> sources, Path out) throws IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
@@ -113,7 +113,7 @@ public final class CompileWorkload {
     }
 
     /** CPU time of the whole process (JIT compiler and GC threads too), in ns. */
-    private static long processCpu() {
+    static long processCpu() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
     }

@@ -18,7 +18,7 @@ import java.util.Map;
  * <p>What moves: the hook goes at offset 0 of each chosen method, so every offset into its code
  * moves by the hook's length, and branch offsets (relative) do not. The exception table, the first
  * stack map frame (frames are delta-encoded), line numbers and local variable ranges move; the
- * hook is 6 bytes, or 8 (two {@code nop}s) in a method that may hold a {@code tableswitch} or
+ * hook is 6 bytes, or 8 (two {@code nop}s) in a method that holds a {@code tableswitch} or
  * {@code lookupswitch}, whose padding depends on its offset modulo 4. New constants (the ips, the
  * entries' method references) are appended to the constant pool, as ASM's copying writer does.
  */
@@ -28,6 +28,30 @@ public final class EntrySplicer {
     private static final int LDC2_W = 0x14;
     private static final int INVOKESTATIC = 0xb8;
     private static final int NOP = 0x00;
+    /** Each opcode's length in bytes, up to jsr_w (0xc9); the switches and wide are read apart. */
+    private static final byte[] LENGTHS = lengths();
+
+    private static byte[] lengths() {
+        byte[] n = new byte[0xca];
+        java.util.Arrays.fill(n, (byte) 1);
+        for (int op : new int[] {0x10, 0x12, 0x15, 0x16, 0x17, 0x18, 0x19, 0x36, 0x37, 0x38, 0x39, 0x3a, 0xa9, 0xbc}) {
+            n[op] = 2; // bipush, ldc, loads, stores, ret, newarray
+        }
+        for (int op = 0x99; op <= 0xa8; op++) {
+            n[op] = 3; // if*, goto, jsr
+        }
+        for (int op = 0xb2; op <= 0xb8; op++) {
+            n[op] = 3; // field access, invokevirtual, invokespecial, invokestatic
+        }
+        for (int op : new int[] {0x11, 0x13, 0x14, 0x84, 0xbb, 0xbd, 0xc0, 0xc1, 0xc6, 0xc7}) {
+            n[op] = 3; // sipush, ldc_w, ldc2_w, iinc, new, anewarray, checkcast, instanceof, ifnull, ifnonnull
+        }
+        n[0xc5] = 4; // multianewarray
+        for (int op : new int[] {0xb9, 0xba, 0xc8, 0xc9}) {
+            n[op] = 5; // invokeinterface, invokedynamic, goto_w, jsr_w
+        }
+        return n;
+    }
 
     private EntrySplicer() {
     }
@@ -147,7 +171,7 @@ public final class EntrySplicer {
             int maxLocals = u2(p + 8);
             int codeLength = u4(p + 10);
             int code = p + 14;
-            int shift = mayHoldSwitch(code, codeLength) ? HOOK_SWITCH : HOOK;
+            int shift = holdsSwitch(code, codeLength) ? HOOK_SWITCH : HOOK;
             if (codeLength + shift > 0xFFFF) {
                 return false;
             }
@@ -222,7 +246,6 @@ public final class EntrySplicer {
             int count = u2(body);
             byte[] table = java.util.Arrays.copyOfRange(in, body, body + length);
             int t = 2;
-            int firstEnd = -1;
             for (int f = 0; f < count; f++) {
                 int type = table[t++] & 0xFF;
                 if (type < 64) {
@@ -249,9 +272,6 @@ public final class EntrySplicer {
                             t = moveType(table, t, shift);
                         }
                     }
-                }
-                if (f == 0) {
-                    firstEnd = t;
                 }
             }
             if (t != length) {
@@ -287,7 +307,6 @@ public final class EntrySplicer {
                 first.u2(((table[3] & 0xFF) << 8 | table[4] & 0xFF) + shift);
                 rest = 5;
             }
-            assert firstEnd >= rest;
             out.u4(length + first.size - rest + 2);
             out.put(table, 0, 2);
             out.put(first);
@@ -307,12 +326,21 @@ public final class EntrySplicer {
             return tag == 7 ? t + 3 : t + 1;
         }
 
-        /** Conservative: any byte that could be a switch opcode asks for the aligned hook. */
-        private boolean mayHoldSwitch(int code, int length) {
-            for (int i = code, end = code + length; i < end; i++) {
-                int b = in[i] & 0xFF;
-                if (b == 0xaa || b == 0xab) {
+        /**
+         * {@return whether the code holds a {@code tableswitch} or {@code lookupswitch}} Walks the
+         * instructions by their lengths; an opcode it does not know answers yes (the aligned hook is
+         * right for any code, only 2 bytes larger).
+         */
+        private boolean holdsSwitch(int code, int length) {
+            for (int i = code, end = code + length; i < end; ) {
+                int op = in[i] & 0xFF;
+                if (op == 0xaa || op == 0xab || op > 0xc9) {
                     return true;
+                }
+                if (op == 0xc4) { // wide: iinc takes 6 bytes, a load or store 4
+                    i += (in[i + 1] & 0xFF) == 0x84 ? 6 : 4;
+                } else {
+                    i += LENGTHS[op];
                 }
             }
             return false;
@@ -467,55 +495,6 @@ public final class EntrySplicer {
 
         private int u4(int p) {
             return (in[p] & 0xFF) << 24 | (in[p + 1] & 0xFF) << 16 | (in[p + 2] & 0xFF) << 8 | in[p + 3] & 0xFF;
-        }
-    }
-
-    /** A growable byte array (no JDK stream: this runs while JDK methods may carry hooks). */
-    private static final class ByteOut {
-        byte[] data;
-        int size;
-
-        ByteOut(int capacity) {
-            data = new byte[Math.max(capacity, 16)];
-        }
-
-        private void room(int n) {
-            if (size + n > data.length) {
-                data = java.util.Arrays.copyOf(data, Math.max(data.length * 2, size + n));
-            }
-        }
-
-        void u1(int b) {
-            room(1);
-            data[size++] = (byte) b;
-        }
-
-        void u2(int v) {
-            room(2);
-            data[size++] = (byte) (v >>> 8);
-            data[size++] = (byte) v;
-        }
-
-        void u4(int v) {
-            room(4);
-            data[size++] = (byte) (v >>> 24);
-            data[size++] = (byte) (v >>> 16);
-            data[size++] = (byte) (v >>> 8);
-            data[size++] = (byte) v;
-        }
-
-        void put(byte[] b, int off, int len) {
-            room(len);
-            System.arraycopy(b, off, data, size, len);
-            size += len;
-        }
-
-        void put(ByteOut o) {
-            put(o.data, 0, o.size);
-        }
-
-        byte[] toArray() {
-            return java.util.Arrays.copyOf(data, size);
         }
     }
 }
