@@ -29,6 +29,8 @@ import org.objectweb.asm.Type;
  *     if (data != NO_EXIT) switch (slot) { case 0: Trampoline$K0.gExit(S0, R0, G0, ip, depth, data, how, value, bits); ... } }
  * </pre>
  * Static finals are constants to the JIT: the handlers' exact classes are known, their calls inlined.
+ * Each class is hidden, so a retired set's class and its constants are collected once no frame or
+ * exit table holds its instance (a churn of exit-hook ops leaves nothing behind).
  */
 public final class GraphSets {
     private static final String BASE = Type.getInternalName(GraphHook.class);
@@ -176,18 +178,19 @@ public final class GraphSets {
             constants.addAll(List.of(s, g, g.entryFunc(), g.retFunc()));
         }
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            Class<?> type = lookup.defineClass(cw.toByteArray());
+            // Hidden: the class goes with its last instance (no loader keeps it), and its constants (the
+            // ops' handlers and what they hold) with it, once a retired set is off every frame and table.
+            MethodHandles.Lookup lookup;
             synchronized (GraphSets.class) {
                 handing = constants.toArray();
                 try {
-                    lookup.ensureInitialized(type);
+                    lookup = MethodHandles.lookup().defineHiddenClass(cw.toByteArray(), true);
                 } finally {
                     handing = null;
                 }
             }
-            return (GraphHook) lookup.findConstructor(type, java.lang.invoke.MethodType.methodType(void.class,
-                    LiveOps[].class)).invoke((Object) graph.clone());
+            return (GraphHook) lookup.findConstructor(lookup.lookupClass(), java.lang.invoke.MethodType.methodType(
+                    void.class, LiveOps[].class)).invoke((Object) graph.clone());
         } catch (Throwable e) {
             throw new IllegalStateException("cannot define the exit-hook target " + name, e);
         }

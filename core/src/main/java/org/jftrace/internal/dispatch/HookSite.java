@@ -52,7 +52,7 @@ public final class HookSite {
         all = ops;
         int g = 0;
         for (LiveOps s : ops) {
-            if (s.graph != null) {
+            if (s.exitHooks) {
                 g++;
             }
         }
@@ -66,7 +66,7 @@ public final class HookSite {
         int p = 0;
         g = 0;
         for (LiveOps s : ops) {
-            if (s.graph != null) {
+            if (s.exitHooks) {
                 graphs[g++] = s;
             } else {
                 plain[p++] = s;

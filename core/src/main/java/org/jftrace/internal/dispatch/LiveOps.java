@@ -80,11 +80,17 @@ public final class LiveOps {
     private volatile long errors;
     private volatile boolean reported;
 
-    /** The exit-hook ops this ops stands for, or null for a plain ops (see {@link org.jftrace.FgraphOps#of(FtraceOps)}). */
-    public final org.jftrace.FgraphOps graph;
+    /** Whether this ops stands for an exit-hook ops ({@link org.jftrace.FgraphOps#of(FtraceOps)}). */
+    public final boolean exitHooks;
+    /**
+     * The exit-hook ops, or null for a plain ops; held only while registered, as {@link #ops}: the
+     * exit-hook ops holds its {@code FtraceOps}, the ops list's weak key, which this would keep.
+     */
+    public org.jftrace.FgraphOps graph;
 
     public LiveOps(FtraceOps ops) {
         this.graph = org.jftrace.FgraphOps.of(ops);
+        this.exitHooks = graph != null;
         this.flags = ops.flags();
         this.ipmodify = ops.has(FtraceOps.Flag.IPMODIFY);
         this.name = ops.name();
@@ -138,12 +144,14 @@ public final class LiveOps {
     public void pin(FtraceOps o) {
         this.ops = o;
         this.func = o.func();
+        this.graph = org.jftrace.FgraphOps.of(o);
     }
 
     /** Back to the weak reference only: unregistered, after the grace period. */
     public void unpin() {
         this.ops = null;
         this.func = null;
+        this.graph = null;
     }
 
     /** Warm-up only: the first failure is not reported. */

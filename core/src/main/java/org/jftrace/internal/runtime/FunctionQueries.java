@@ -123,7 +123,7 @@ final class FunctionQueries {
                     EnumSet<Flag> flags = EnumSet.noneOf(Flag.class);
                     int count = 0;
                     for (LiveOps s : h.all) {
-                        if (s.graph != null ? exit : entry) {
+                        if (s.exitHooks ? exit : entry) {
                             flags.addAll(s.flags);
                             count++;
                         }

@@ -181,6 +181,41 @@ class FgraphTest {
                 "original bytecode back: " + Ftrace.enabledFunctions());
     }
 
+    /** A handler holding a buffer, as a tracer's handlers hold its ring buffer. */
+    static final class Holding implements org.jftrace.FgraphEntryFunc {
+        final byte[] buffer = new byte[1 << 20];
+        long calls;
+
+        @Override
+        public long entry(long ip, long parentIp, int depth, FgraphOps ops) {
+            calls++;
+            return 0L;
+        }
+    }
+
+    @Test
+    void aChurnOfExitHookOpsKeepsNoneOfTheirHandlers() throws Exception {
+        List<java.lang.ref.WeakReference<Holding>> gone = new ArrayList<>();
+        Map<String, Integer> map = new HashMap<>(Map.of("k", 1));
+        for (int i = 0; i < 100; i++) {
+            Holding h = new Holding();
+            FgraphOps g = FgraphOps.builder(h, (ip, data, depth, exit, value, bits, o) -> { }).name("churn-" + i)
+                    .filter("org.jftrace.it.graph.GraphTree.leaf", "java.util.HashMap.get").build();
+            Ftrace.registerFgraph(g);
+            GraphTree.leaf(1);
+            map.get("k");
+            Ftrace.unregisterFgraph(g);
+            assertTrue(h.calls >= 2, "the exit hooks ran: " + h.calls);
+            gone.add(new java.lang.ref.WeakReference<>(h));
+        }
+        for (int attempt = 0; attempt < 100 && gone.stream().anyMatch(r -> r.get() != null); attempt++) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        // Each set's generated class held its ops' handlers in static finals: 100 MiB kept before the fix.
+        assertEquals(0, gone.stream().filter(r -> r.get() != null).count(), "handlers of unregistered exit-hook ops still held");
+    }
+
     @Test
     void jdkMethodsShowExitsTheSecondByException() {
         Recorder rec = new Recorder();
