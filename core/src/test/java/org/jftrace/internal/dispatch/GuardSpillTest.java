@@ -78,7 +78,9 @@ class GuardSpillTest {
                 GuardSpill.leave(slots[i]);
             }
         }
-        assertTrue(GuardSpill.capacity() <= 2 * grown, "the table kept growing with thread turnover: "
+        // At most one segment more (segments double: the next one makes 2 * grown + FIRST), which the
+        // hashes of 200,000 new threads may need once; growth with each generation would be many.
+        assertTrue(GuardSpill.capacity() <= 2 * grown + GuardSpill.FIRST, "the table kept growing with thread turnover: "
                 + GuardSpill.capacity() + " entries after 11 x " + n + " threads, " + grown + " after the first");
     }
 
