@@ -52,9 +52,11 @@ public final class TracefsScenarios {
         save("function.trace", fs.read("trace"));
         fs.write("trace", "");
         save("function.cleared", fs.read("trace"));
-        fs.append("set_ftrace_filter", "!" + SELF + "leaf"); // live: restarts the tracer on outer alone
+        calls(1);
+        fs.append("set_ftrace_filter", "!" + SELF + "leaf"); // live: outer alone from now on, the buffer kept
         calls(2);
         save("function.outerOnly", fs.read("trace"));
+        fs.write("trace", "");
         fs.write("options/func_stack_trace", "1");
         calls(1);
         save("function.parents", fs.read("trace"));

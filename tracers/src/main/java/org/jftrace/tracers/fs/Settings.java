@@ -99,6 +99,11 @@ final class Settings {
                 || option("overwrite") != o.option("overwrite") || clock != o.clock;
     }
 
+    /** {@return whether the ring buffer differs: its size, mode or clock (else a rebuilt tracer keeps the buffer)} */
+    boolean bufferDiffers(Settings o) {
+        return bufferSizeKb != o.bufferSizeKb || option("overwrite") != o.option("overwrite") || clock != o.clock;
+    }
+
     /** {@return whether a profiler built from this differs from one built from {@code o}} */
     boolean profilerDiffers(Settings o) {
         return !filter.equals(o.filter) || !notrace.equals(o.notrace)

@@ -35,8 +35,9 @@ import org.jftrace.tracers.trigger.Triggers;
  * <p>Filters, options and sizes written while {@code current_tracer} is {@code nop} apply when a
  * tracer is chosen, as in the kernel. Written while one runs, a setting the tracer is built with
  * (a filter, {@code buffer_size_kb}, {@code overwrite}, {@code func_stack_trace},
- * {@code func-nearest-parent}, {@code trace_clock}) restarts it with the new setting and empty
- * buffers; print options, {@code tracing_on}, {@code max_graph_depth}, {@code set_ftrace_pid} and
+ * {@code func-nearest-parent}, {@code trace_clock}) restarts it with the new setting: with empty
+ * buffers for {@code buffer_size_kb}, {@code overwrite} and {@code trace_clock}, and otherwise
+ * writing on into the same buffers (what was traced stays, as in the kernel); print options, {@code tracing_on}, {@code max_graph_depth}, {@code set_ftrace_pid} and
  * the triggers take effect at once. A write that fails throws {@link TracefsException} and changes nothing: a
  * bad glob is EINVAL, an unknown file ENOENT, a read-only file EACCES.
  *
@@ -275,8 +276,8 @@ public final class Tracefs {
         if (name.equals(current)) {
             return;
         }
-        FunctionTracer f = name.equals(FunctionTracer.NAME) ? buildFunction(settings) : null;
-        GraphTracer g = name.equals(GraphTracer.NAME) ? buildGraph(settings) : null;
+        FunctionTracer f = name.equals(FunctionTracer.NAME) ? buildFunction(settings, null) : null;
+        GraphTracer g = name.equals(GraphTracer.NAME) ? buildGraph(settings, null) : null;
         stopTracer();
         try {
             start(f, g, settings);
@@ -329,14 +330,18 @@ public final class Tracefs {
             if (rebuild) {
                 FunctionTracer oldF = function;
                 GraphTracer oldG = graph;
-                FunctionTracer f = oldF != null ? buildFunction(next) : null;
-                GraphTracer g = oldG != null ? buildGraph(next) : null;
+                // The kernel keeps the buffer when a filter changes; a new size, mode or clock starts afresh.
+                boolean keep = !next.bufferDiffers(prev);
+                FunctionTracer f = oldF != null ? buildFunction(next, keep ? oldF : null) : null;
+                GraphTracer g = oldG != null ? buildGraph(next, keep ? oldG : null) : null;
                 stopTracer();
                 undo.push(() -> start(oldF, oldG, prev));
                 start(f, g, next);
                 function = f;
                 graph = g;
-                pipe = null;
+                if (!keep) {
+                    pipe = null;
+                }
                 undo.push(() -> {
                     stopTracer();
                     function = oldF;
@@ -431,17 +436,19 @@ public final class Tracefs {
         }
     }
 
-    private static FunctionTracer buildFunction(Settings s) {
-        return FunctionTracer.builder().filter(array(s.filter)).notrace(array(s.notrace))
+    private static FunctionTracer buildFunction(Settings s, FunctionTracer previous) {
+        FunctionTracer.Builder b = FunctionTracer.builder().filter(array(s.filter)).notrace(array(s.notrace))
                 .parents(s.parents()).symOffset(s.option("sym-offset")).threadFilter(s.threadFilter)
-                .bufferSizeKb(s.bufferSizeKb).mode(mode(s)).clock(s.clock).build();
+                .bufferSizeKb(s.bufferSizeKb).mode(mode(s)).clock(s.clock);
+        return (previous != null ? b.continueFrom(previous) : b).build();
     }
 
-    private static GraphTracer buildGraph(Settings s) {
-        return GraphTracer.builder().filter(array(s.filter)).notrace(array(s.notrace))
+    private static GraphTracer buildGraph(Settings s, GraphTracer previous) {
+        GraphTracer.Builder b = GraphTracer.builder().filter(array(s.filter)).notrace(array(s.notrace))
                 .graphFunction(array(s.graphFunction)).graphNotrace(array(s.graphNotrace))
                 .maxGraphDepth(s.maxGraphDepth).threadFilter(s.threadFilter).bufferSizeKb(s.bufferSizeKb).mode(mode(s))
-                .clock(s.clock).build();
+                .clock(s.clock);
+        return (previous != null ? b.continueFrom(previous) : b).build();
     }
 
     private static FunctionProfiler buildProfiler(Settings s) {

@@ -74,10 +74,11 @@ public final class FunctionTracer {
         this.parents = b.parents;
         this.threadFilter = b.threadFilter;
         this.symOffset = b.symOffset;
-        this.buffers = b.buffers;
-        this.mode = b.mode;
+        this.buffers = b.previous != null ? b.previous.buffers : b.buffers;
+        this.mode = b.previous != null ? b.previous.mode : b.mode;
         this.pending = b.pending;
-        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
+        this.ring = b.previous != null ? b.previous.ring : RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
+        this.saved = b.previous != null ? b.previous.saved : null;
         this.triggers = new Triggers(TriggerTarget.of(NAME, this::isTracingOn, this::setTracingOn, () -> ring,
                 this::takeSnapshot), b.pending);
     }
@@ -338,8 +339,20 @@ public final class FunctionTracer {
         private BufferMode mode = BufferMode.OVERWRITE;
         private TraceClock clock = TraceClock.MONO;
         private boolean pending;
+        private FunctionTracer previous;
 
         private Builder() {
+        }
+
+        /**
+         * Writes on into {@code previous}'s ring buffer and keeps its snapshot, as the kernel keeps
+         * the buffer when {@code set_ftrace_filter} changes under a running tracer: for a tracer
+         * that replaces a stopped {@code previous} with other filters. The buffer settings
+         * ({@link #bufferSizeKb}, {@link #mode}, {@link #clock}) are then {@code previous}'s.
+         */
+        public Builder continueFrom(FunctionTracer previous) {
+            this.previous = Objects.requireNonNull(previous, "previous");
+            return this;
         }
 
         /**

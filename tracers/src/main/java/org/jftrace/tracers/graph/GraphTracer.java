@@ -72,8 +72,8 @@ public final class GraphTracer {
         this.notrace = List.copyOf(b.notrace);
         this.graphFunctions = List.copyOf(b.graphFunctions);
         this.graphNotrace = List.copyOf(b.graphNotrace);
-        this.buffers = b.buffers;
-        this.mode = b.mode;
+        this.buffers = b.previous != null ? b.previous.buffers : b.buffers;
+        this.mode = b.previous != null ? b.previous.mode : b.mode;
         this.pending = b.pending;
         setMaxGraphDepth(b.maxGraphDepth);
         this.threadFilter = b.threadFilter;
@@ -82,7 +82,8 @@ public final class GraphTracer {
                 options.add(o);
             }
         }
-        this.ring = RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
+        this.ring = b.previous != null ? b.previous.ring : RingBuffer.create(b.bufferSizeKb, b.buffers, b.mode, b.clock);
+        this.saved = b.previous != null ? b.previous.saved : null;
         this.triggers = new Triggers(TriggerTarget.of(NAME, this::isTracingOn, this::setTracingOn, () -> ring,
                 this::takeSnapshot), b.pending);
     }
@@ -319,8 +320,20 @@ public final class GraphTracer {
         private BufferMode mode = BufferMode.OVERWRITE;
         private TraceClock clock = TraceClock.MONO;
         private boolean pending;
+        private GraphTracer previous;
 
         private Builder() {
+        }
+
+        /**
+         * Writes on into {@code previous}'s ring buffer and keeps its snapshot, as the kernel keeps
+         * the buffer when {@code set_ftrace_filter} changes under a running tracer: for a tracer
+         * that replaces a stopped {@code previous} with other filters. The buffer settings
+         * ({@link #bufferSizeKb}, {@link #mode}, {@link #clock}) are then {@code previous}'s.
+         */
+        public Builder continueFrom(GraphTracer previous) {
+            this.previous = Objects.requireNonNull(previous, "previous");
+            return this;
         }
 
         /**
