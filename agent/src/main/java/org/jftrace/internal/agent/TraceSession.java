@@ -93,19 +93,20 @@ final class TraceSession {
      */
     void start() {
         startNanos = System.nanoTime();
+        // With triggers, the tracer starts with tracing off and they go in after it (its start would
+        // undo a traceoff fired before), one class retransformation each: nothing is recorded that a
+        // traceoff would have stopped
+        boolean on = options.triggers.isEmpty();
         if (function != null) {
-            function.start();
+            function.start(on);
         } else if (graph != null) {
-            graph.start();
+            graph.start(on);
         } else {
             profiler.setEnabled(true);
         }
-        if (options.triggers.isEmpty()) {
+        if (on) {
             return;
         }
-        // After the tracer (its start turns tracing_on on, which would undo a traceoff fired before
-        // it), and with tracing off while they go in (one class retransformation each), so that
-        // nothing is recorded that a traceoff would have stopped
         setTracingOn(false);
         Triggers t = triggers();
         try {

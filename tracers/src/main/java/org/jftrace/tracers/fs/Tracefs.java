@@ -377,18 +377,17 @@ public final class Tracefs {
 
     /** Starts {@code f} or {@code g} with the triggers of {@code s}; if a trigger fails, stops it again and throws. */
     private static void start(FunctionTracer f, GraphTracer g, Settings s) {
+        // With triggers, tracing_on stays off until they are in: nothing recorded that a traceoff would have stopped
+        boolean on = s.triggers.isEmpty();
         if (f != null) {
-            f.start();
+            f.start(on);
         }
         if (g != null) {
-            g.start();
+            g.start(on);
         }
         Triggers t = triggers(f, g);
         if (t == null) {
             return;
-        }
-        if (!s.triggers.isEmpty()) { // off while they go in: the start turned tracing_on on over a traceoff
-            setTracingOn(f, g, false);
         }
         try {
             for (FunctionTrigger x : s.triggers) {

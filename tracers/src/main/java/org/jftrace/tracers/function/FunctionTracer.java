@@ -96,6 +96,17 @@ public final class FunctionTracer {
      *                         matches nothing (EINVAL) or without the agent (ENODEV)
      */
     public synchronized void start() {
+        start(true);
+    }
+
+    /**
+     * {@link #start()} with {@code tracing_on} as given: {@code false} hooks the methods but records
+     * nothing until {@link #setTracingOn} (for triggers to go in first, so that nothing is recorded
+     * that a {@code traceoff} would have stopped).
+     *
+     * @throws FtraceException as {@link #start()}
+     */
+    public synchronized void start(boolean tracingOn) {
         if (registration != null) {
             throw new FtraceException(Errno.EBUSY, "the function tracer is started already: stop() it first");
         }
@@ -120,7 +131,7 @@ public final class FunctionTracer {
             Patterns.notraceOwnCode(b::notracePending);
             ops = b.build();
         }
-        ring.setRecording(true);
+        ring.setRecording(tracingOn);
         registration = Ftrace.register(ops);
     }
 

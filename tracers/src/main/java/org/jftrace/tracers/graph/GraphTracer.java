@@ -100,12 +100,23 @@ public final class GraphTracer {
      *                         filter that matches nothing (EINVAL) or without the agent (ENODEV)
      */
     public synchronized void start() {
+        start(true);
+    }
+
+    /**
+     * {@link #start()} with {@code tracing_on} as given: {@code false} hooks the methods but records
+     * nothing until {@link #setTracingOn} (for triggers to go in first, so that nothing is recorded
+     * that a {@code traceoff} would have stopped).
+     *
+     * @throws FtraceException as {@link #start()}
+     */
+    public synchronized void start(boolean tracingOn) {
         if (handlers != null) {
             throw new FtraceException(Errno.EBUSY, "the function_graph tracer is started already: stop() it first");
         }
         GraphHandlers h = new GraphHandlers(this, ring, exceptionIds, graphFunctions, graphNotrace,
                 filter, notrace, GRAPH_SLOTS, pending);
-        ring.setRecording(true);
+        ring.setRecording(tracingOn);
         h.register();
         handlers = h;
     }
