@@ -152,23 +152,7 @@ class EntrySplicerTest {
 
     @Test
     void oldClassFilesWithoutFramesAreSpliced() throws Exception {
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        cw.visit(Opcodes.V1_5, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "old/Legacy", null, "java/lang/Object", null);
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "abs", "(I)I", null, null);
-        mv.visitCode();
-        Label neg = new Label();
-        mv.visitVarInsn(Opcodes.ILOAD, 0);
-        mv.visitJumpInsn(Opcodes.IFLT, neg);
-        mv.visitVarInsn(Opcodes.ILOAD, 0);
-        mv.visitInsn(Opcodes.IRETURN);
-        mv.visitLabel(neg);
-        mv.visitVarInsn(Opcodes.ILOAD, 0);
-        mv.visitInsn(Opcodes.INEG);
-        mv.visitInsn(Opcodes.IRETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-        cw.visitEnd();
-        byte[] out = EntrySplicer.splice(cw.toByteArray(), Map.of("abs(I)I", 7L << 16),
+        byte[] out = EntrySplicer.splice(HookInstrumenterTest.legacyAbs(), Map.of("abs(I)I", 7L << 16),
                 Map.of("abs(I)I", HookInstrumenterTest.CountingEntry.class.getName().replace('.', '/')));
         assertNotNull(out);
         HookInstrumenterTest.CountingEntry.IPS.clear();

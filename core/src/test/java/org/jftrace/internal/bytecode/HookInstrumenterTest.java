@@ -125,24 +125,7 @@ class HookInstrumenterTest {
     @ParameterizedTest
     @EnumSource(HookInstrumenter.Kind.class)
     void oldClassFileVersionsAreHookableWithoutFrames(HookInstrumenter.Kind kind) throws Exception {
-        // A Java 5 (49) class: no stack map frames; the hook must add none.
-        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-        cw.visit(Opcodes.V1_5, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "old/Legacy", null, "java/lang/Object", null);
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "abs", "(I)I", null, null);
-        mv.visitCode();
-        org.objectweb.asm.Label neg = new org.objectweb.asm.Label();
-        mv.visitVarInsn(Opcodes.ILOAD, 0);
-        mv.visitJumpInsn(Opcodes.IFLT, neg);
-        mv.visitVarInsn(Opcodes.ILOAD, 0);
-        mv.visitInsn(Opcodes.IRETURN);
-        mv.visitLabel(neg);
-        mv.visitVarInsn(Opcodes.ILOAD, 0);
-        mv.visitInsn(Opcodes.INEG);
-        mv.visitInsn(Opcodes.IRETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
-        cw.visitEnd();
-        byte[] original = cw.toByteArray();
+        byte[] original = legacyAbs();
         Map<String, Long> ips = Map.of("abs(I)I", 7L << 16);
         byte[] out;
         if (kind == HookInstrumenter.Kind.INDY) {
@@ -203,6 +186,27 @@ class HookInstrumenterTest {
             }
         }, 0);
         return count[0];
+    }
+
+    /** A Java 5 (49) class {@code old.Legacy} with {@code static int abs(int)}: no stack map frames; a hook must add none. */
+    static byte[] legacyAbs() {
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V1_5, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "old/Legacy", null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "abs", "(I)I", null, null);
+        mv.visitCode();
+        org.objectweb.asm.Label neg = new org.objectweb.asm.Label();
+        mv.visitVarInsn(Opcodes.ILOAD, 0);
+        mv.visitJumpInsn(Opcodes.IFLT, neg);
+        mv.visitVarInsn(Opcodes.ILOAD, 0);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitLabel(neg);
+        mv.visitVarInsn(Opcodes.ILOAD, 0);
+        mv.visitInsn(Opcodes.INEG);
+        mv.visitInsn(Opcodes.IRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        return cw.toByteArray();
     }
 
     private static void assertVerifies(byte[] bytes) {
