@@ -103,11 +103,13 @@ final class TraceSession {
             graph.start(on);
         } else {
             profiler.setEnabled(true);
+            if (!on) {
+                profiler.setTracingOn(false); // the profiler has no start with tracing off
+            }
         }
         if (on) {
             return;
         }
-        setTracingOn(false);
         Triggers t = triggers();
         try {
             for (String spec : options.triggers) {

@@ -29,6 +29,16 @@ public final class RegisterTime {
     private RegisterTime() {
     }
 
+    /** {@return the wall time, the calling thread's CPU time and the process's CPU time of {@code work}, in ms} */
+    private static double[] timed(ThreadMXBean threads, Runnable work) {
+        long w = System.nanoTime();
+        long c = threads.getCurrentThreadCpuTime();
+        long p = CompileWorkload.processCpu();
+        work.run();
+        return new double[] {(System.nanoTime() - w) / 1e6, (threads.getCurrentThreadCpuTime() - c) / 1e6,
+            (CompileWorkload.processCpu() - p) / 1e6};
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("usage: RegisterTime SRC_DIR ROUNDS (run with -javaagent:jftrace-agent.jar)");
@@ -50,27 +60,14 @@ public final class RegisterTime {
         double[][] m = new double[6][rounds];
         for (int r = 0; r < rounds; r++) {
             FtraceOps ops = FtraceOps.builder((ip, parentIp, op, regs) -> n++).name("register-time-" + r).build();
-            long w0 = System.nanoTime();
-            long c0 = threads.getCurrentThreadCpuTime();
-            long p0 = CompileWorkload.processCpu();
-            Ftrace.registerFtraceFunction(ops);
-            long w1 = System.nanoTime();
-            long c1 = threads.getCurrentThreadCpuTime();
-            long p1 = CompileWorkload.processCpu();
+            double[] reg = timed(threads, () -> Ftrace.registerFtraceFunction(ops));
             int hooked = Ftrace.enabledFunctions().size();
-            long w2 = System.nanoTime();
-            long c2 = threads.getCurrentThreadCpuTime();
-            long p2 = CompileWorkload.processCpu();
-            Ftrace.unregisterFtraceFunction(ops);
-            long w3 = System.nanoTime();
-            long c3 = threads.getCurrentThreadCpuTime();
-            long p3 = CompileWorkload.processCpu();
+            double[] unreg = timed(threads, () -> Ftrace.unregisterFtraceFunction(ops));
             if (hooked < 1000 || !Ftrace.enabledFunctions().isEmpty()) {
                 throw new IllegalStateException("round " + r + ": " + hooked + " methods hooked, "
                         + Ftrace.enabledFunctions().size() + " left after unregister");
             }
-            double[] row = {(w1 - w0) / 1e6, (c1 - c0) / 1e6, (p1 - p0) / 1e6, (w3 - w2) / 1e6, (c3 - c2) / 1e6,
-                (p3 - p2) / 1e6};
+            double[] row = {reg[0], reg[1], reg[2], unreg[0], unreg[1], unreg[2]};
             for (int k = 0; k < row.length; k++) {
                 m[k][r] = row[k];
             }

@@ -2,6 +2,8 @@ package org.jftrace.internal.bytecode;
 
 import java.util.Map;
 
+import org.objectweb.asm.ClassReader;
+
 /**
  * Writes the plain entry hook ({@code ldc2_w ip; invokestatic ENTRY.enter(J)V}) into a class file
  * by splicing bytes, without decoding and re-encoding the methods: what {@link HookInstrumenter}
@@ -74,14 +76,17 @@ public final class EntrySplicer {
     /** One class file. */
     private static final class Run {
         private final byte[] in;
+        /** ASM's reader for the constant pool (offsets, UTF-8) and the numbers; the splice is this class's. */
+        private final ClassReader reader;
+        private final char[] chars;
         private final Map<String, Long> ips;
         private final Map<String, String> entries;
-        private int[] cpOffsets;
-        private int cpCount;
-        private int cpEnd;
+        private final int cpEnd;
         private final ByteOut added = new ByteOut(256);
         private int nextIndex;
+        /** Method reference of {@code enter} by entry class; the shared name-and-type, once made. */
         private final java.util.HashMap<String, Integer> refs = new java.util.HashMap<>();
+        private int enterNameAndType = -1;
         private int utf8Code = -1;
         private int utf8Frames = -1;
         private int utf8Lines = -1;
@@ -94,20 +99,27 @@ public final class EntrySplicer {
 
         Run(byte[] in, Map<String, Long> ips, Map<String, String> entries) {
             this.in = in;
+            this.reader = new ClassReader(in); // checks the magic and version, and indexes the pool
+            this.chars = new char[reader.getMaxStringLength()];
             this.ips = ips;
             this.entries = entries;
+            this.cpEnd = reader.header;
         }
 
         byte[] run() {
             if (u4(0) != 0xCAFEBABE) {
                 return null;
             }
-            readConstantPool();
+            for (int i = 1; i < reader.getItemCount(); i++) {
+                int item = reader.getItem(i); // past the tag; 0 for a long's or double's second slot
+                if (item > 0 && in[item - 1] == 1) {
+                    noteUtf8(i, item + 2, u2(item));
+                }
+            }
             if (duplicateName) {
                 return null;
             }
-            nextIndex = cpCount;
-            ByteOut out = new ByteOut(in.length + in.length / 8 + 64);
+            nextIndex = reader.getItemCount();
             int p = cpEnd;
             p += 6; // access, this, super
             p += 2 + 2 * u2(p); // interfaces
@@ -121,7 +133,7 @@ public final class EntrySplicer {
             int hooked = 0;
             for (int m = 0; m < methods; m++) {
                 int start = p;
-                String key = utf8(u2(p + 2)) + utf8(u2(p + 4));
+                String key = reader.readUTF8(p + 2, chars) + reader.readUTF8(p + 4, chars);
                 int attributes = u2(p + 6);
                 p += 8;
                 Long ip = ips.get(key);
@@ -157,6 +169,7 @@ public final class EntrySplicer {
             if (hooked == 0) {
                 return in.clone();
             }
+            ByteOut out = new ByteOut(8 + added.size + body.size + cpEnd);
             out.put(in, 0, 8);
             out.u2(nextIndex);
             out.put(in, 10, cpEnd - 10);
@@ -359,32 +372,6 @@ public final class EntrySplicer {
             return p;
         }
 
-        private void readConstantPool() {
-            cpCount = u2(8);
-            cpOffsets = new int[cpCount];
-            int p = 10;
-            for (int i = 1; i < cpCount; i++) {
-                cpOffsets[i] = p;
-                int tag = in[p] & 0xFF;
-                switch (tag) {
-                    case 1 -> {
-                        int len = u2(p + 1);
-                        noteUtf8(i, p + 3, len);
-                        p += 3 + len;
-                    }
-                    case 3, 4, 9, 10, 11, 12, 17, 18 -> p += 5;
-                    case 5, 6 -> {
-                        p += 9;
-                        i++;
-                    }
-                    case 7, 8, 16, 19, 20 -> p += 3;
-                    case 15 -> p += 4;
-                    default -> throw new IllegalStateException("constant pool tag " + tag);
-                }
-            }
-            cpEnd = p;
-        }
-
         /** Remembers the index of each attribute name this class must recognise. */
         private void noteUtf8(int index, int p, int len) {
             if (len < 4 || len > 31) {
@@ -418,28 +405,6 @@ public final class EntrySplicer {
             return new String(c);
         }
 
-        /** The modified UTF-8 of constant {@code index}. */
-        private String utf8(int index) {
-            int p = cpOffsets[index];
-            if ((in[p] & 0xFF) != 1) {
-                throw new IllegalStateException("constant " + index + " is not a Utf8");
-            }
-            int len = u2(p + 1);
-            char[] c = new char[len];
-            int n = 0;
-            for (int k = p + 3, end = p + 3 + len; k < end; ) {
-                int b = in[k++] & 0xFF;
-                if (b < 0x80) {
-                    c[n++] = (char) b;
-                } else if (b < 0xE0) {
-                    c[n++] = (char) ((b & 0x1F) << 6 | in[k++] & 0x3F);
-                } else {
-                    c[n++] = (char) ((b & 0x0F) << 12 | (in[k++] & 0x3F) << 6 | in[k++] & 0x3F);
-                }
-            }
-            return new String(c, 0, n);
-        }
-
         /** {@return the index of a new {@code CONSTANT_Long} holding {@code value}} */
         private int longConstant(long value) {
             int index = nextIndex;
@@ -460,20 +425,18 @@ public final class EntrySplicer {
             int klass = nextIndex++;
             added.u1(7);
             added.u2(owner);
-            Integer nat = refs.get("");
-            if (nat == null) {
+            if (enterNameAndType < 0) {
                 int name = utf8Constant(HookInstrumenter.METHOD_ENTER);
                 int desc = utf8Constant(HookInstrumenter.METHOD_ENTER_DESC);
-                nat = nextIndex++;
+                enterNameAndType = nextIndex++;
                 added.u1(12);
                 added.u2(name);
                 added.u2(desc);
-                refs.put("", nat);
             }
             int ref = nextIndex++;
             added.u1(10);
             added.u2(klass);
-            added.u2(nat);
+            added.u2(enterNameAndType);
             refs.put(entry, ref);
             return ref;
         }
@@ -490,11 +453,11 @@ public final class EntrySplicer {
         }
 
         private int u2(int p) {
-            return (in[p] & 0xFF) << 8 | in[p + 1] & 0xFF;
+            return reader.readUnsignedShort(p);
         }
 
         private int u4(int p) {
-            return (in[p] & 0xFF) << 24 | (in[p + 1] & 0xFF) << 16 | (in[p + 2] & 0xFF) << 8 | in[p + 3] & 0xFF;
+            return reader.readInt(p);
         }
     }
 }

@@ -37,8 +37,9 @@ import org.jftrace.tracers.trigger.Triggers;
  * (a filter, {@code buffer_size_kb}, {@code overwrite}, {@code func_stack_trace},
  * {@code func-nearest-parent}, {@code trace_clock}) restarts it with the new setting: with empty
  * buffers for {@code buffer_size_kb}, {@code overwrite} and {@code trace_clock}, and otherwise
- * writing on into the same buffers (what was traced stays, as in the kernel); print options, {@code tracing_on}, {@code max_graph_depth}, {@code set_ftrace_pid} and
- * the triggers take effect at once. A write that fails throws {@link TracefsException} and changes nothing: a
+ * writing on into the same buffers (what was traced stays, as in the kernel); print options,
+ * {@code tracing_on}, {@code max_graph_depth}, {@code set_ftrace_pid} and the triggers take effect
+ * at once. A write that fails throws {@link TracefsException} and changes nothing: a
  * bad glob is EINVAL, an unknown file ENOENT, a read-only file EACCES.
  *
  * <p>Lists ({@code set_ftrace_filter} ...) hold patterns, not the methods they matched (classes
@@ -404,15 +405,6 @@ public final class Tracefs {
             throw e;
         }
         live(f, g, s); // tracing_on as written
-    }
-
-    private static void setTracingOn(FunctionTracer f, GraphTracer g, boolean on) {
-        if (f != null) {
-            f.setTracingOn(on);
-        }
-        if (g != null) {
-            g.setTracingOn(on);
-        }
     }
 
     private static Triggers triggers(FunctionTracer f, GraphTracer g) {
