@@ -106,17 +106,18 @@ public final class ClassDiscovery {
         for (Class<?> k : ks) {
             capturing.put(k, WANTED);
         }
-        try {
-            classes.retransform(ks.toArray(new Class<?>[0]));
-        } catch (Throwable batchFailure) {
-            for (Class<?> k : ks) { // one class the JVM refuses fails the batch: one by one
-                try {
-                    classes.retransform(k);
-                } catch (Throwable t) {
-                    // reported below, as not handed over
-                }
+        Class<?>[] all = ks.toArray(new Class<?>[0]);
+        LoadedClasses.retransformSplitting(classes, all, 0, all.length, new LoadedClasses.Refusals() {
+            @Override
+            public void failed(int from, int to) {
+                // what was handed over before the failure is kept: the JVM's bytes are the same again
             }
-        }
+
+            @Override
+            public void refused(int i, Throwable t) {
+                // reported below, as not handed over
+            }
+        });
         List<Class<?>> got = new ArrayList<>();
         for (Class<?> k : ks) {
             Object bytes = capturing.remove(k);
@@ -141,7 +142,8 @@ public final class ClassDiscovery {
         if (redefined == null || capturing.isEmpty()) {
             return false;
         }
-        return capturing.replace(redefined, WANTED, bytes);
+        // a second offer (a split call tried again) keeps the first bytes and still changes nothing
+        return capturing.replace(redefined, WANTED, bytes) || capturing.containsKey(redefined);
     }
 
     private boolean needsScan(Class<?> k) {

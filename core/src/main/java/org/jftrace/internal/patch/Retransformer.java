@@ -10,13 +10,17 @@ import org.jftrace.internal.functions.LoadedClasses;
 import org.jftrace.internal.log.Log;
 
 /**
- * Retransforms classes whose hooks must change, in batches (one safepoint per batch, not per
- * class). One class the JVM refuses fails its whole batch, so a failed batch is retried class by
- * class and only the refusing class is skipped (with a warning); its record keeps the hooks it had.
- * Under the ops list's lock: the transformer, called back for each class, reads the final plan.
+ * Retransforms classes whose hooks must change. By default all of them in one call, one safepoint:
+ * each call pays a walk of every loaded class and of the code cache at its safepoint, and
+ * invalidates compiled code that the next call's transforms then run without (BENCHMARKS.md, "The
+ * time to register"); {@code -Djftrace.retransformBatch=N} bounds a call to N classes, for shorter
+ * pauses. One class the JVM refuses fails its whole call, so a failed call is split until the
+ * refusing class stands alone, which is skipped (with a warning); its record keeps the hooks it
+ * had. Under the ops list's lock: the transformer, called back for each class, reads the final plan.
  */
 public final class Retransformer {
-    private static final int BATCH = 256;
+    /** Classes per call: every one by default. */
+    static final int BATCH = batch(System.getProperty("jftrace.retransformBatch"));
 
     private final LoadedClasses classes;
     private final ClassDiscovery discovery;
@@ -26,55 +30,64 @@ public final class Retransformer {
         this.discovery = discovery;
     }
 
+    /** {@return the batch size {@code value} asks for, or every class when it is absent or not a positive number} */
+    static int batch(String value) {
+        if (value == null || value.isBlank()) {
+            return Integer.MAX_VALUE;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // warned below
+        }
+        Log.warn("-Djftrace.retransformBatch=" + value + " is not a positive number of classes; retransforming "
+                + "every class in one call", null);
+        return Integer.MAX_VALUE;
+    }
+
     public void retransform(List<ClassRecord> records) {
         if (records.isEmpty()) {
             return;
         }
-        List<Class<?>> batch = new ArrayList<>();
-        List<ClassRecord> recs = new ArrayList<>();
         discovery.resolveClasses(records);
+        List<ClassRecord> recs = new ArrayList<>();
+        List<Class<?>> ks = new ArrayList<>();
         for (ClassRecord c : records) {
             Class<?> k = c.loadedClass();
-            if (k == null) {
-                continue; // not defined yet, or unloaded: its load-time transform applies the plan
-            }
-            batch.add(k);
-            recs.add(c);
-            if (batch.size() == BATCH) {
-                retransformBatch(batch, recs);
-                batch.clear();
-                recs.clear();
+            if (k != null) { // else not defined yet, or unloaded: its load-time transform applies the plan
+                recs.add(c);
+                ks.add(k);
             }
         }
-        if (!batch.isEmpty()) {
-            retransformBatch(batch, recs);
+        for (int from = 0; from < recs.size(); from += BATCH) {
+            int to = (int) Math.min(recs.size(), (long) from + BATCH);
+            retransformBatch(recs.subList(from, to), ks.subList(from, to).toArray(new Class<?>[0]));
         }
     }
 
-    private void retransformBatch(List<Class<?>> batch, List<ClassRecord> recs) {
+    private void retransformBatch(List<ClassRecord> recs, Class<?>[] batch) {
         BitSet[] before = new BitSet[recs.size()];
         BitSet[] beforeRegs = new BitSet[recs.size()];
         for (int i = 0; i < before.length; i++) {
             before[i] = (BitSet) recs.get(i).instrumented.clone();
             beforeRegs[i] = (BitSet) recs.get(i).instrumentedRegs.clone();
         }
-        try {
-            classes.retransform(batch.toArray(new Class<?>[0]));
-            return;
-        } catch (Throwable batchFailure) {
-            for (int i = 0; i < before.length; i++) {
-                recs.get(i).instrumented = before[i];
-                recs.get(i).instrumentedRegs = beforeRegs[i];
+        LoadedClasses.retransformSplitting(classes, batch, 0, batch.length, new LoadedClasses.Refusals() {
+            @Override
+            public void failed(int from, int to) {
+                for (int i = from; i < to; i++) {
+                    recs.get(i).instrumented = before[i];
+                    recs.get(i).instrumentedRegs = beforeRegs[i];
+                }
             }
-        }
-        for (int i = 0; i < batch.size(); i++) {
-            try {
-                classes.retransform(batch.get(i));
-            } catch (Throwable t) {
-                recs.get(i).instrumented = before[i];
-                recs.get(i).instrumentedRegs = beforeRegs[i];
+
+            @Override
+            public void refused(int i, Throwable t) {
                 Log.warn("class " + recs.get(i).name + " cannot be retransformed, skipped: " + t, t);
             }
-        }
+        });
     }
 }
