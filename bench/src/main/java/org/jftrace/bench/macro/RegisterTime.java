@@ -18,7 +18,8 @@ import org.jftrace.FtraceOps;
  * classes; then, {@code ROUNDS} times, a counting ops with no filter (every method of the JVM,
  * default flags) is registered and unregistered. Each round prints the loaded classes, the methods
  * hooked, and, for register and unregister, the wall time, the registering thread's CPU time and the
- * whole process's (JIT and VM threads too); the last lines are the medians.
+ * whole process's (JIT and VM threads too); the last lines are the medians. Timing starts once the
+ * JIT has worked off the untraced compile's backlog, as on a program that has been running.
  *
  * <pre>{@code java -javaagent:agent/target/jftrace-agent.jar -cp bench/target/benchmarks.jar \
  *     org.jftrace.bench.macro.RegisterTime bench/target/macro-src 5}</pre>
@@ -39,6 +40,30 @@ public final class RegisterTime {
             (CompileWorkload.processCpu() - p) / 1e6};
     }
 
+    /**
+     * Waits until the JIT has compiled what the untraced compile queued (total compilation time
+     * still for 1 s, at most 60 s): a register on a running program does not share the second core
+     * with a backlog of the workload's own compilations, so neither does the one timed here.
+     * {@return how long it waited, in ms}
+     */
+    private static long settleJit() throws InterruptedException {
+        java.lang.management.CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        long start = System.nanoTime();
+        if (jit == null || !jit.isCompilationTimeMonitoringSupported()) {
+            return 0;
+        }
+        long last = jit.getTotalCompilationTime();
+        while (System.nanoTime() - start < 60_000_000_000L) {
+            Thread.sleep(1000);
+            long now = jit.getTotalCompilationTime();
+            if (now == last) {
+                break;
+            }
+            last = now;
+        }
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("usage: RegisterTime SRC_DIR ROUNDS (run with -javaagent:jftrace-agent.jar)");
@@ -54,6 +79,7 @@ public final class RegisterTime {
                 s.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(java.io.File::delete);
             }
         }
+        long settled = settleJit();
         int rounds = Integer.parseInt(args[1]);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int loaded = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
@@ -85,6 +111,6 @@ public final class RegisterTime {
                     : (v[v.length / 2 - 1] + v[v.length / 2]) / 2));
         }
         System.out.println("REGISTER median rounds=" + rounds + " loaded=" + loaded + " " + String.join(" ", medians)
-                + " jdk=" + Runtime.version().feature());
+                + " jdk=" + Runtime.version().feature() + " jit_settled_ms=" + settled);
     }
 }
