@@ -65,6 +65,29 @@ public final class EntrySplicer {
      * @param ips     ip of each method to hook, keyed by {@code name + descriptor}
      * @param entries the entry class (internal name) each of those methods calls, same keys
      */
+    /** The attribute names the splice moves offsets in, in the order of {@link #attributeName}'s answers. */
+    private static final byte[][] ATTRIBUTES = names("Code", "StackMapTable", "LineNumberTable", "LocalVariableTable",
+            "LocalVariableTypeTable", "RuntimeVisibleTypeAnnotations", "RuntimeInvisibleTypeAnnotations");
+
+    private static byte[][] names(String... names) {
+        byte[][] out = new byte[names.length][];
+        for (int i = 0; i < names.length; i++) {
+            out[i] = names[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        return out;
+    }
+
+    /** {@return the index in {@link #ATTRIBUTES} of the modified UTF-8 at {@code b[p, p + len)}, or -1} */
+    static int attributeName(byte[] b, int p, int len) {
+        for (int i = 0; i < ATTRIBUTES.length; i++) {
+            byte[] name = ATTRIBUTES[i];
+            if (name.length == len && b[p] == name[0] && java.util.Arrays.equals(b, p, p + len, name, 0, len)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     public static byte[] splice(byte[] bytes, Map<String, Long> ips, Map<String, String> entries) {
         try {
             return new EntrySplicer.Run(bytes, ips, entries).run();
@@ -374,35 +397,24 @@ public final class EntrySplicer {
 
         /** Remembers the index of each attribute name this class must recognise. */
         private void noteUtf8(int index, int p, int len) {
-            if (len < 4 || len > 31) {
-                return;
-            }
-            switch (ascii(p, len)) {
-                case "Code" -> utf8Code = known(utf8Code, index);
-                case "StackMapTable" -> utf8Frames = known(utf8Frames, index);
-                case "LineNumberTable" -> utf8Lines = known(utf8Lines, index);
-                case "LocalVariableTable" -> utf8Locals = known(utf8Locals, index);
-                case "LocalVariableTypeTable" -> utf8LocalTypes = known(utf8LocalTypes, index);
-                case "RuntimeVisibleTypeAnnotations" -> utf8VisibleTypeAnnotations = known(utf8VisibleTypeAnnotations, index);
-                case "RuntimeInvisibleTypeAnnotations" -> utf8InvisibleTypeAnnotations = known(utf8InvisibleTypeAnnotations, index);
+            // compared in place: a class's pool holds hundreds of names, and a String for each one
+            // made this loop the splice's largest cost while a register runs it cold
+            switch (attributeName(in, p, len)) {
+                case 0 -> utf8Code = known(utf8Code, index);
+                case 1 -> utf8Frames = known(utf8Frames, index);
+                case 2 -> utf8Lines = known(utf8Lines, index);
+                case 3 -> utf8Locals = known(utf8Locals, index);
+                case 4 -> utf8LocalTypes = known(utf8LocalTypes, index);
+                case 5 -> utf8VisibleTypeAnnotations = known(utf8VisibleTypeAnnotations, index);
+                case 6 -> utf8InvisibleTypeAnnotations = known(utf8InvisibleTypeAnnotations, index);
                 default -> { }
             }
         }
 
+        /** Notes a second pool entry of the same name: the splice then leaves the class to ASM. */
         private int known(int before, int index) {
             duplicateName |= before >= 0;
             return index;
-        }
-
-        private String ascii(int p, int len) {
-            char[] c = new char[len];
-            for (int k = 0; k < len; k++) {
-                if (in[p + k] < 0) {
-                    return ""; // not ASCII: none of the names looked for
-                }
-                c[k] = (char) in[p + k];
-            }
-            return new String(c);
         }
 
         /** {@return the index of a new {@code CONSTANT_Long} holding {@code value}} */

@@ -41,6 +41,17 @@ class EntrySplicerTest {
     private static final String ENTRY_B = "org/jftrace/internal/boot/Entry$2";
 
     @Test
+    void attributeNamesAreRecognisedInPlace() {
+        byte[] pool = "xxCodeLineNumberTableLineNumberTablfStackMapTable\u00e9Code".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, EntrySplicer.attributeName(pool, 2, 4));
+        assertEquals(2, EntrySplicer.attributeName(pool, 6, 15));
+        assertEquals(-1, EntrySplicer.attributeName(pool, 21, 15), "one byte off");
+        assertEquals(1, EntrySplicer.attributeName(pool, 36, 13));
+        assertEquals(-1, EntrySplicer.attributeName(pool, 49, 4), "not ASCII");
+        assertEquals(-1, EntrySplicer.attributeName(pool, 2, 3), "a prefix");
+    }
+
+    @Test
     void splicedJdkClassesReadAsAsmsOwnOutput() throws Exception {
         FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
         List<Path> classes;
