@@ -30,13 +30,13 @@ public abstract class GraphHook extends GraphTarget {
 
     /**
      * Opens a call: {@return the frame word, {@code slot << 16 | depth}} kept by the frame and handed
-     * back to {@link #pop}, so that closing needs no look-up. Call-free where the thread has a slot
-     * of the guard's table (its depth is {@code ThreadGuard.DEPTH[slot]}; a thread keeps its slot
-     * while its depth is above 0). The handlers see {@code word & DEPTH_MASK}.
+     * back to {@link #pop}, so that closing needs no look-up. Call-free where the thread holds its
+     * home slot of the guard's table (its depth is {@code ThreadGuard.DEPTH[slot]}; a thread keeps
+     * its slot while its depth is above 0). The handlers see {@code word & DEPTH_MASK}.
      */
     @Override
     public final int push() {
-        final int slot = ThreadGuard.hookSlot();
+        final int slot = ThreadGuard.slot();
         if (slot != ThreadGuard.OVERFLOW && WORD_SLOTS) {
             final int d = ThreadGuard.DEPTH[slot & ThreadGuard.MASK]++; // the mask lets the JIT drop the bounds check
             return slot << 16 | Math.min(d, DEPTH_MASK);

@@ -58,7 +58,7 @@ final class GuardSpill {
     static long entered;
     /**
      * Entries held now, counted atomically: never 0 while a thread holds one. The table's claim reads
-     * it ({@link ThreadGuard#hookSlot}): a thread inside a spilled call must not claim a free slot of
+     * it ({@link ThreadGuard#slot}): a thread inside a spilled call must not claim a free slot of
      * the table for a nested call, whose flag there would not be busy.
      */
     static int held;

@@ -120,7 +120,7 @@ public final class HotPathWarmUp {
             ThreadGuard.enterJftrace();
             ThreadGuard.crowdHome(window - 1, saved, PLACEHOLDER);
             for (int k = 0; k < 12; k++) {
-                ThreadGuard.hookSlot(); // the claim's "held in the spill" branch, without a spill call
+                ThreadGuard.slot(); // the claim's "held in the spill" branch, without a spill call
             }
         } else if (round == 8189) {
             ThreadGuard.crowdHome(window - 1, saved, PLACEHOLDER);
@@ -206,7 +206,7 @@ public final class HotPathWarmUp {
     }
 
     /**
-     * Runs every branch of {@link ThreadGuard#hookSlot()} both ways on this thread, so that the JIT compiles them
+     * Runs every branch of {@link ThreadGuard#slot()} both ways on this thread, so that the JIT compiles them
      * all (see ThreadGuard's class comment), and checks each answer: a wrong one throws, and the agent does
      * not start. Borrows slots near this thread's home with placeholder threads
      * (never started, so never alive) and frees them after. Before any hook exists (warm-up).
@@ -225,7 +225,7 @@ public final class HotPathWarmUp {
                 ThreadGuard.OWNERS[(home + k) & ThreadGuard.MASK] = null;
             }
             for (int i = 0; i < 2_000; i++) {
-                ThreadGuard.hookSlot();
+                ThreadGuard.slot();
             }
             // Five times per window: the JIT compiles a branch only once it was reached 40 times (the
             // claim is reached once per round), and the fewer misses next to real hits, the rarer the
@@ -237,7 +237,7 @@ public final class HotPathWarmUp {
                 }
                 final int expected = taken < ThreadGuard.PROBES ? (home + taken) & ThreadGuard.MASK : ThreadGuard.OVERFLOW;
                 for (int again = 0; again < 3; again++) {
-                    final int got = ThreadGuard.hookSlot(); // claims (or overflows) the first time, finds after
+                    final int got = ThreadGuard.slot(); // claims (or overflows) the first time, finds after
                     if (got != expected) {
                         throw new IllegalStateException("recursion guard self-test: slot " + got + ", expected "
                                 + expected + " (home " + home + ", " + taken + " taken)");

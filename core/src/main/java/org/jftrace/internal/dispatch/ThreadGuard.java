@@ -14,12 +14,14 @@ import java.lang.invoke.VarHandle;
  * which a user may hook: the lookup would then recurse before the guard could refuse it.
  *
  * <p>A thread owns one slot of a table of constant size: {@link #OWNERS}{@code [slot]} is the
- * thread, {@link #BUSY}{@code [slot]} says whether it runs a guarded callback. {@link #hookSlot()} finds
- * or claims the slot with loads, compares and one compare-and-set, and nothing else: no call, no
- * allocation, no array bounds check (the arrays are constants), and every branch is trained both
- * ways in warm-up ({@link HotPathWarmUp#trainSlot()}). Any call or uncommon trap in a hooked method makes the
- * JIT give it a full frame and a stack bang, which costs about 3.5 ns per call on the machines we
- * measured (bench rows limitCheck and limitBranch), more than the rest of the guard.
+ * thread, {@link #BUSY}{@code [slot]} says whether it runs a guarded callback. {@link #slot()} finds
+ * a thread's slot at its home with loads and one compare: no allocation, no array bounds check (the
+ * arrays are constants); a thread not at home searches and claims by a call ({@link #search}), on a
+ * branch trained both ways in warm-up ({@link HotPathWarmUp#trainSlot()}), so never a trap. A call
+ * or an uncommon trap in a hooked method makes the JIT give it a full frame and a stack bang, about
+ * 3.5 ns per call of a leaf method on the machines we measured (bench rows limitCheck and
+ * limitBranch); the spill's call already does, and the search inlined instead cost real code more
+ * in compile time than the call costs (BENCHMARKS.md, "The recursion guard on real code").
  *
  * <p>Slots of threads that died are freed by {@link #sweep()} (when hooks change, and every second
  * while threads keep claiming: {@link GuardSweeper}). A virtual thread holds a slot only while inside a guarded callback
@@ -90,59 +92,11 @@ public final class ThreadGuard {
     }
 
     /**
-     * {@return the calling thread's slot, claimed if it had none} For the hook path
-     * ({@link Dispatch#guarded}), which inlines it: call-free and trap-free once trained (see the
-     * class comment), and so keep it. Its loops are short counted loops, which the JIT unrolls
-     * without a safepoint poll: a poll in a loop this deep inside inlined frames made the JIT size
-     * the method's deoptimization frames past half a kilobyte, and bang the stack for that (as
-     * costly as a trap). A claim that loses a race is not a branch of its own either: the second
-     * search does not find the thread, which takes the spill for this one call.
-     *
-     * @return a slot of the table, or {@link #OVERFLOW}: none near home, the caller takes the spill
-     */
-    public static int hookSlot() {
-        final Thread t = Thread.currentThread();
-        final int home = home(t);
-        if (OWNERS[home] == t) {
-            return home;
-        }
-        int free = -1;
-        for (int k = 1; k < PROBES; k++) {
-            final int i = (home + k) & MASK;
-            final Thread o = OWNERS[i];
-            if (o == t) {
-                return i;
-            }
-            if (o == null && free < 0) {
-                free = i;
-            }
-        }
-        if (OWNERS[home] == null) {
-            free = home;
-        }
-        if (free >= 0) {
-            if (GuardSpill.held != 0 && GuardSpill.holds(t)) {
-                return OVERFLOW; // inside a spilled call (or keeping its object there): stays there
-            }
-            // "& MASK" changes nothing but lets the JIT drop the bounds check (a trap)
-            OWNER.compareAndSet(OWNERS, free & MASK, (Thread) null, t);
-            claims++;
-        }
-        for (int k = 0; k < PROBES; k++) {
-            final int i = (home + k) & MASK;
-            if (OWNERS[i] == t) {
-                return i;
-            }
-        }
-        return OVERFLOW;
-    }
-
-    /**
      * Takes the guard for a hooked call ({@link Dispatch#guarded}, which inlines it). {@return the
      * slot to give to {@link #leave}, or -1 if the thread runs a guarded callback already (recursion)}
      */
     static int enterHook() {
-        return take(hookSlot());
+        return take(slot());
     }
 
     /** {@link #enterHook()} for jftrace's own code and the hook paths that may call anyway ({@link #slot()}). */
@@ -176,10 +130,13 @@ public final class ThreadGuard {
     }
 
     /**
-     * {@return the calling thread's slot, claimed if it had none} For jftrace's own code and the
-     * hook paths that may call anyway. Not {@link #hookSlot()}: its unrolled search, inlined into
-     * {@code Dispatch.call} by the JIT, made that method's compiled code too large to be inlined
-     * into hooked methods (InlineSmallCode); the search here is a plain call when needed.
+     * {@return the calling thread's slot, claimed if it had none, or {@link #OVERFLOW}: none near home,
+     * the caller takes the spill} The hook path ({@link Dispatch#guarded}, the exit hook's depth)
+     * inlines the home check only; the search and the claim are a call, on a branch warm-up trains
+     * both ways ({@link HotPathWarmUp#trainSlot()}), taken by a thread's first guarded call, by every
+     * guarded call of a virtual thread (it gives its slot back after each) and by a thread whose home
+     * slot another thread holds. The search inlined into every hooked method made C2 compile hooked
+     * code at a third of its speed on real code (BENCHMARKS.md, "The recursion guard on real code").
      */
     public static int slot() {
         final Thread t = Thread.currentThread();
@@ -223,7 +180,7 @@ public final class ThreadGuard {
 
     /**
      * Exit-hooked calls open on the thread of each slot (the kernel's curr_ret_depth), for
-     * {@link GraphHook}: found by the call-free {@link #hookSlot()}. A virtual thread keeps its slot
+     * {@link GraphHook}: found by {@link #slot()}. A virtual thread keeps its slot
      * while its depth is above 0 and gives it back when the depth returns to 0 ({@link #depthBack}).
      */
     static final int[] DEPTH = new int[SLOTS + 1];
@@ -242,7 +199,10 @@ public final class ThreadGuard {
         return VIRTUAL != null;
     }
 
-    /** {@link #hookSlot()}'s search and claim, as an ordinary method. */
+    /**
+     * {@link #slot()}'s search and claim. A claim that loses a race is not a branch of its own: the
+     * second search does not find the thread, which takes the spill for this one call.
+     */
     private static int search(Thread t, int home) {
         for (int attempt = 0; attempt < 2; attempt++) {
             int free = -1;

@@ -26,10 +26,10 @@ import org.objectweb.asm.Opcodes;
  * <li>methods the JIT must inline into every hooked method stay under FreqInlineSize (325 bytes of
  *     bytecode on the JDKs we support): past it, hooked methods call them instead (an empty
  *     callback went from 0 to 7 ns), and the registers escape (112 bytes allocated per call);</li>
- * <li>the recursion guard's slot search makes no call (a call, or a trap, costs the hooked method
- *     its frameless prologue: about 3.5 ns): only intrinsics and its own hash, and the spill
- *     ({@link GuardSpill}) on the branches of a thread that has no slot near its home or is inside
- *     a spilled call; a thread that finds its slot runs no call.</li>
+ * <li>the recursion guard's home check makes no call (a call, or a trap, costs a leaf hooked method
+ *     its frameless prologue: about 3.5 ns): only intrinsics and its own hash; the search and the
+ *     claim ({@code ThreadGuard.search}) and the spill ({@link GuardSpill}) are calls on the
+ *     branches of a thread not at its home slot; a thread at home runs no call.</li>
  * </ul>
  */
 class HotPathShapeTest {
@@ -50,7 +50,6 @@ class HotPathShapeTest {
         assertUnder(regs, "doubleArg", FREQ_INLINE_SIZE);
         assertUnder(regs, "refArg", FREQ_INLINE_SIZE);
         assertUnder(regs, "result", 35); // MaxInlineSize: inlined even where the chain is not hot yet
-        assertUnder(guard, "hookSlot", FREQ_INLINE_SIZE);
         assertUnder(guard, "enterHook", 35); // MaxInlineSize: inlined even where the chain is not hot yet
         assertUnder(guard, "enter", 35);
         assertUnder(guard, "take", 35);
@@ -62,22 +61,22 @@ class HotPathShapeTest {
     }
 
     @Test
-    void theGuardsSlotSearchMakesNoCall() throws IOException {
+    void theGuardsHomeCheckMakesNoCall() throws IOException {
         Set<String> allowed = Set.of(
                 "java/lang/Thread.currentThread", // intrinsic
                 "java/lang/invoke/VarHandle.get", "java/lang/invoke/VarHandle.compareAndSet", // intrinsics
                 "java/lang/System.identityHashCode", // only without access to Thread.tid
                 "org/jftrace/internal/dispatch/ThreadGuard.home"); // checked below
-        // and, on the claim's branch only while some thread holds a spill entry, whether this one does
-        assertEquals(Set.of(), notIn(notIn(calls(ThreadGuard.class, "hookSlot"), allowed),
-                Set.of("org/jftrace/internal/dispatch/GuardSpill.holds")), "ThreadGuard.hookSlot calls");
+        // what a hooked method inlines: the home check; the search and claim are one call, off the hit path
+        assertEquals(Set.of(), notIn(notIn(calls(ThreadGuard.class, "slot"), allowed),
+                Set.of("org/jftrace/internal/dispatch/ThreadGuard.search")), "ThreadGuard.slot calls");
         assertEquals(Set.of(), notIn(calls(ThreadGuard.class, "home"), allowed), "ThreadGuard.home calls");
         assertEquals(Set.of(), notIn(calls(Dispatch.class, "guarded"), Set.of(
                 "org/jftrace/internal/dispatch/ThreadGuard.enterHook", "org/jftrace/internal/dispatch/ThreadGuard.leave",
                 "java/lang/invoke/MethodHandle.invokeExact")), "Dispatch.guarded calls");
         // the spill's branch only: enter and leave of a thread with no slot near home
         assertEquals(Set.of(), notIn(calls(ThreadGuard.class, "enterHook"), Set.of(
-                "org/jftrace/internal/dispatch/ThreadGuard.hookSlot", "org/jftrace/internal/dispatch/ThreadGuard.take")),
+                "org/jftrace/internal/dispatch/ThreadGuard.slot", "org/jftrace/internal/dispatch/ThreadGuard.take")),
                 "ThreadGuard.enterHook calls");
         assertEquals(Set.of(), notIn(calls(ThreadGuard.class, "take"), Set.of("java/lang/Thread.currentThread",
                 "org/jftrace/internal/dispatch/GuardSpill.enter")), "ThreadGuard.take calls");

@@ -27,7 +27,7 @@ class ThreadGuardTest {
         for (int i = 0; i < n; i++) {
             final int k = i;
             threads[i] = new Thread(() -> {
-                first[k] = ThreadGuard.hookSlot();
+                first[k] = ThreadGuard.slot();
                 claimed.countDown();
                 try {
                     release.await(); // all alive at once: no slot can be swept and reused
@@ -59,13 +59,13 @@ class ThreadGuardTest {
         final int mine = ThreadGuard.slot();
         assertSame(Thread.currentThread(), ThreadGuard.owner(mine));
         ThreadGuard.sweep();
-        assertEquals(mine, ThreadGuard.hookSlot(), "a live thread keeps its slot across a sweep");
+        assertEquals(mine, ThreadGuard.slot(), "a live thread keeps its slot across a sweep");
 
         boolean was = ThreadGuard.enterJftrace();
         try {
             assertTrue(ThreadGuard.BUSY[mine]);
             final boolean[] otherBusy = new boolean[1];
-            Thread other = new Thread(() -> otherBusy[0] = ThreadGuard.BUSY[ThreadGuard.hookSlot()]);
+            Thread other = new Thread(() -> otherBusy[0] = ThreadGuard.BUSY[ThreadGuard.slot()]);
             other.start();
             other.join();
             assertFalse(otherBusy[0], "another thread saw this thread's guard as its own");
