@@ -99,7 +99,7 @@ public final class ThreadGuard {
         return take(slot());
     }
 
-    /** {@link #enterHook()} for jftrace's own code and the hook paths that may call anyway ({@link #slot()}). */
+    /** The same as {@link #enterHook()}, for jftrace's own code and the hook paths that may call anyway. */
     static int enter() {
         return take(slot());
     }
