@@ -58,13 +58,6 @@ public final class EntrySplicer {
     private EntrySplicer() {
     }
 
-    /**
-     * {@return {@code bytes} with the entry hook at the start of each method in {@code ips}, or null
-     * when this class needs {@link HookInstrumenter}}
-     *
-     * @param ips     ip of each method to hook, keyed by {@code name + descriptor}
-     * @param entries the entry class (internal name) each of those methods calls, same keys
-     */
     /** The attribute names the splice moves offsets in, in the order of {@link #attributeName}'s answers. */
     private static final byte[][] ATTRIBUTES = names("Code", "StackMapTable", "LineNumberTable", "LocalVariableTable",
             "LocalVariableTypeTable", "RuntimeVisibleTypeAnnotations", "RuntimeInvisibleTypeAnnotations");
@@ -88,6 +81,13 @@ public final class EntrySplicer {
         return -1;
     }
 
+    /**
+     * {@return {@code bytes} with the entry hook at the start of each method in {@code ips}, or null
+     * when this class needs {@link HookInstrumenter}}
+     *
+     * @param ips     ip of each method to hook, keyed by {@code name + descriptor}
+     * @param entries the entry class (internal name) each of those methods calls, same keys
+     */
     public static byte[] splice(byte[] bytes, Map<String, Long> ips, Map<String, String> entries) {
         try {
             return new EntrySplicer.Run(bytes, ips, entries).run();

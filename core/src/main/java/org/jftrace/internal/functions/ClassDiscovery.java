@@ -107,17 +107,8 @@ public final class ClassDiscovery {
             capturing.put(k, WANTED);
         }
         Class<?>[] all = ks.toArray(new Class<?>[0]);
-        LoadedClasses.retransformSplitting(classes, all, 0, all.length, new LoadedClasses.Refusals() {
-            @Override
-            public void failed(int from, int to) {
-                // what was handed over before the failure is kept: the JVM's bytes are the same again
-            }
-
-            @Override
-            public void refused(int i, Throwable t) {
-                // reported below, as not handed over
-            }
-        });
+        // a failed call keeps what was handed over before it (the same bytes); a refused class is reported below
+        LoadedClasses.retransformSplitting(classes, all, 0, all.length, (i, t) -> { });
         List<Class<?>> got = new ArrayList<>();
         for (Class<?> k : ks) {
             Object bytes = capturing.remove(k);

@@ -19,7 +19,8 @@ public interface LoadedClasses {
     /** What {@link #retransformSplitting} tells of calls that failed. */
     interface Refusals {
         /** The call on {@code ks[from, to)} failed as a whole: what its transforms recorded is undone here. */
-        void failed(int from, int to);
+        default void failed(int from, int to) {
+        }
 
         /** The JVM refused {@code ks[i]} alone. */
         void refused(int i, Throwable t);
