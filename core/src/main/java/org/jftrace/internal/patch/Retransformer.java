@@ -71,9 +71,11 @@ public final class Retransformer {
     private void retransformBatch(List<ClassRecord> recs, Class<?>[] batch) {
         BitSet[] before = new BitSet[recs.size()];
         BitSet[] beforeRegs = new BitSet[recs.size()];
+        int[][] beforeGraph = new int[recs.size()][];
         for (int i = 0; i < before.length; i++) {
             before[i] = (BitSet) recs.get(i).instrumented.clone();
             beforeRegs[i] = (BitSet) recs.get(i).instrumentedRegs.clone();
+            beforeGraph[i] = recs.get(i).instrumentedGraph; // replaced whole by a transform, never changed in place
         }
         LoadedClasses.retransformSplitting(classes, batch, 0, batch.length, new LoadedClasses.Refusals() {
             @Override
@@ -81,6 +83,7 @@ public final class Retransformer {
                 for (int i = from; i < to; i++) {
                     recs.get(i).instrumented = before[i];
                     recs.get(i).instrumentedRegs = beforeRegs[i];
+                    recs.get(i).instrumentedGraph = beforeGraph[i];
                 }
             }
 
