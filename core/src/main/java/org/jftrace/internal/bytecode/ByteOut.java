@@ -44,7 +44,8 @@ final class ByteOut {
         put(o.data, 0, o.size);
     }
 
+    /** {@return the bytes written: the buffer itself when they fill it (a class file sized exactly), else a copy} */
     byte[] toArray() {
-        return java.util.Arrays.copyOf(data, size);
+        return size == data.length ? data : java.util.Arrays.copyOf(data, size);
     }
 }

@@ -74,11 +74,34 @@ public final class EntrySplicer {
     static int attributeName(byte[] b, int p, int len) {
         for (int i = 0; i < ATTRIBUTES.length; i++) {
             byte[] name = ATTRIBUTES[i];
-            if (name.length == len && b[p] == name[0] && java.util.Arrays.equals(b, p, p + len, name, 0, len)) {
+            if (name.length == len && sameBytes(b, p, name)) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** A loop of our own, not {@code Arrays.equals}: compiled code that inlined a JDK method is thrown away when that class is retransformed. */
+    private static boolean sameBytes(byte[] b, int p, byte[] name) {
+        for (int k = 0; k < name.length; k++) {
+            if (b[p + k] != name[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@return {@code bytes} with the entry hook at the start of each method {@code methods} hooks,
+     * or null when this class needs {@link HookInstrumenter}} The result is exactly as long as the
+     * class file it holds (the buffer itself: no copy).
+     */
+    public static byte[] splice(byte[] bytes, SpliceList methods) {
+        try {
+            return new EntrySplicer.Run(bytes, null, null, methods).run();
+        } catch (RuntimeException malformed) {
+            return null;
+        }
     }
 
     /**
@@ -90,7 +113,7 @@ public final class EntrySplicer {
      */
     public static byte[] splice(byte[] bytes, Map<String, Long> ips, Map<String, String> entries) {
         try {
-            return new EntrySplicer.Run(bytes, ips, entries).run();
+            return new EntrySplicer.Run(bytes, ips, entries, null).run();
         } catch (RuntimeException malformed) {
             return null; // ASM reports what is wrong with the class file
         }
@@ -102,8 +125,10 @@ public final class EntrySplicer {
         /** ASM's reader for the constant pool (offsets, UTF-8) and the numbers; the splice is this class's. */
         private final ClassReader reader;
         private final char[] chars;
+        /** Keyed by {@code name + descriptor}, or null when {@link #methods} lists them. */
         private final Map<String, Long> ips;
         private final Map<String, String> entries;
+        private final SpliceList methods;
         private final int cpEnd;
         private final ByteOut added = new ByteOut(256);
         private int nextIndex;
@@ -120,12 +145,16 @@ public final class EntrySplicer {
         /** An attribute name this class must recognise appears twice in the pool (legal, and ASM's to handle). */
         private boolean duplicateName;
 
-        Run(byte[] in, Map<String, Long> ips, Map<String, String> entries) {
+        Run(byte[] in, Map<String, Long> ips, Map<String, String> entries, SpliceList methods) {
             this.in = in;
             this.reader = new ClassReader(in); // checks the magic and version, and indexes the pool
             this.chars = new char[reader.getMaxStringLength()];
             this.ips = ips;
             this.entries = entries;
+            this.methods = methods;
+            if (methods != null) {
+                methods.startClass();
+            }
             this.cpEnd = reader.header;
         }
 
@@ -151,17 +180,34 @@ public final class EntrySplicer {
             int methods = u2(p);
             p += 2;
             // the class's head is written after the methods: their constants go to the pool first
-            ByteOut body = new ByteOut(in.length + in.length / 8);
+            ByteOut body = this.methods != null ? this.methods.body : new ByteOut(in.length + in.length / 8);
+            body.size = 0;
             body.put(in, cpEnd, methodsStart + 2 - cpEnd);
             int hooked = 0;
             for (int m = 0; m < methods; m++) {
                 int start = p;
-                String key = reader.readUTF8(p + 2, chars) + reader.readUTF8(p + 4, chars);
+                long ip = 0;
+                String entry = null;
+                boolean chosen;
+                if (this.methods != null) {
+                    int k = this.methods.find(reader, in, chars, m, p);
+                    chosen = k >= 0 && this.methods.entries[k] != null;
+                    if (chosen) {
+                        ip = this.methods.ips[k];
+                        entry = this.methods.entries[k];
+                    }
+                } else {
+                    String key = reader.readUTF8(p + 2, chars) + reader.readUTF8(p + 4, chars);
+                    Long boxed = ips.get(key);
+                    chosen = boxed != null;
+                    if (chosen) {
+                        ip = boxed;
+                        entry = entries.get(key);
+                    }
+                }
                 int attributes = u2(p + 6);
                 p += 8;
-                Long ip = ips.get(key);
-                String entry = ip == null ? null : entries.get(key);
-                if (ip == null) {
+                if (!chosen) {
                     for (int a = 0; a < attributes; a++) {
                         p += 6 + u4(p + 2);
                     }
@@ -192,13 +238,13 @@ public final class EntrySplicer {
             if (hooked == 0) {
                 return in.clone();
             }
-            ByteOut out = new ByteOut(8 + added.size + body.size + cpEnd);
+            ByteOut out = new ByteOut(cpEnd + added.size + body.size);
             out.put(in, 0, 8);
             out.u2(nextIndex);
             out.put(in, 10, cpEnd - 10);
             out.put(added);
             out.put(body);
-            return out.toArray();
+            return out.toArray(); // sized exactly: the buffer itself
         }
 
         /** Copies method attribute {@code Code} at {@code p} with the hook. {@return false: ASM's} */

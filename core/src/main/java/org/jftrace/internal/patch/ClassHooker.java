@@ -9,7 +9,9 @@ import java.util.Map;
 import java.util.Set;
 
 import org.jftrace.FtraceOps.Flag;
+import org.jftrace.internal.bytecode.EntrySplicer;
 import org.jftrace.internal.bytecode.HookInstrumenter;
+import org.jftrace.internal.bytecode.SpliceList;
 import org.jftrace.internal.dispatch.HookSite;
 import org.jftrace.internal.dispatch.HookSites;
 import org.jftrace.internal.dispatch.LiveOps;
@@ -127,7 +129,11 @@ public final class ClassHooker {
             }
             byte[] out = instrument(c, bytes);
             if (out != null && loader != null) {
-                resolveBridgeClasses(loader, out);
+                if (spliced) {
+                    resolveEntryClasses(loader, spliceList);
+                } else {
+                    resolveBridgeClasses(loader, out);
+                }
             }
             return out;
         } catch (Throwable t) {
@@ -169,51 +175,113 @@ public final class ClassHooker {
     private static final String BRIDGE_PACKAGE = org.objectweb.asm.Type.getInternalName(
             org.jftrace.internal.boot.Hooks.class).replaceFirst("[^/]+$", "");
 
+    /** The one splice list, reused for every class: instrument runs under the ops lock. */
+    private final SpliceList spliceList = new SpliceList();
+    /** Whether the last {@link #instrument} spliced {@link #spliceList}'s hooks in. */
+    private boolean spliced;
+
+    /** The entry classes a spliced class now calls: the only bridge classes its splice named. */
+    private static void resolveEntryClasses(ClassLoader loader, SpliceList list) {
+        String last = null;
+        for (int k = 0; k < list.count(); k++) {
+            String entry = list.entry(k);
+            if (entry != null && !entry.equals(last)) {
+                last = entry;
+                try {
+                    Class.forName(entry.replace('/', '.'), false, loader);
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // the hooked code resolves it itself then, as before
+                }
+            }
+        }
+    }
+
     private byte[] instrument(ClassRecord c, byte[] bytes) {
-        Map<String, Long> ips = new HashMap<>();
-        Set<String> withRegs = new HashSet<>();
-        Map<String, String> entries = new HashMap<>();
-        Map<String, HookInstrumenter.Graph> graphs = new HashMap<>();
+        spliced = false;
         BitSet set = new BitSet();
         BitSet regsSet = new BitSet();
         MethodRecord[] methods = c.methods();
         int[] graphSlots = new int[methods.length];
+        // First what each method gets; a class whose hooks are all plain entries is spliced from this
+        // list, matching its methods in place, with no key string or map per method (a register on
+        // every method of a JVM allocated six times the class files' size, mostly in such keys).
+        boolean entriesOnly = true;
+        boolean graphs = false;
+        spliceList.reset(methods.length);
         for (int i = 0; i < methods.length; i++) {
             MethodRecord m = methods[i];
             HookSite h = hooks.get(m.index);
             if (h != null && h.graph.length > 0) {
-                graphs.put(m.name + m.descriptor, new HookInstrumenter.Graph(m.ip(), h.graph.length));
                 graphSlots[i] = h.graph.length;
+                graphs = true;
             }
             LiveOps[] enabled = h == null ? LiveOps.NONE : h.enabled;
+            String entry = null;
             if (enabled.length > 0) {
-                ips.put(m.name + m.descriptor, m.ip());
                 set.set(i);
                 if (HookSite.wantsRegs(enabled)) {
-                    withRegs.add(m.name + m.descriptor);
                     regsSet.set(i);
+                    entriesOnly = false;
                 }
-                if (h.entry != null) {
-                    entries.put(m.name + m.descriptor, h.entry.owner);
+                if (h.entry == null) {
+                    entriesOnly = false;
+                } else {
+                    entry = h.entry.owner;
                 }
+                h.entryInCode = h.entry;
+            } else if (h != null) {
+                h.entryInCode = null;
             }
-            if (h != null) {
-                h.entryInCode = enabled.length > 0 ? h.entry : null;
-            }
+            spliceList.set(i, m.name, m.descriptor, m.ip(), entry);
         }
-        if (ips.isEmpty() && graphs.isEmpty()) {
+        if (set.isEmpty() && !graphs) {
             c.instrumented = set;
             c.instrumentedRegs = regsSet;
             c.instrumentedGraph = graphSlots;
             return null;
         }
+        if (entriesOnly && !graphs) {
+            byte[] out = EntrySplicer.splice(bytes, spliceList);
+            if (out != null) {
+                spliced = true;
+                c.instrumented = set;
+                c.instrumentedRegs = regsSet;
+                c.instrumentedGraph = graphSlots;
+                if (Log.hook()) {
+                    Log.info("hooked " + set.cardinality() + " method(s) of " + c.name + " (spliced)");
+                }
+                return out;
+            }
+        }
+        // the general path: ASM, keyed by name + descriptor
+        Map<String, Long> ips = new HashMap<>();
+        Set<String> withRegs = new HashSet<>();
+        Map<String, String> entries = new HashMap<>();
+        Map<String, HookInstrumenter.Graph> graphMap = new HashMap<>();
+        for (int i = 0; i < methods.length; i++) {
+            MethodRecord m = methods[i];
+            String key = m.name + m.descriptor;
+            if (graphSlots[i] > 0) {
+                graphMap.put(key, new HookInstrumenter.Graph(m.ip(), graphSlots[i]));
+            }
+            if (set.get(i)) {
+                ips.put(key, m.ip());
+                if (regsSet.get(i)) {
+                    withRegs.add(key);
+                }
+                HookSite h = hooks.get(m.index);
+                if (h.entry != null) {
+                    entries.put(key, h.entry.owner);
+                }
+            }
+        }
         HookInstrumenter.Kind kind = c.usesIndy() ? HookInstrumenter.Kind.INDY : HookInstrumenter.Kind.STATIC;
         byte[] out;
         try {
-            out = HookInstrumenter.instrument(bytes, ips, withRegs, entries, graphs, kind);
+            out = HookInstrumenter.instrument(bytes, ips, withRegs, entries, graphMap, kind);
         } catch (RuntimeException tooLarge) {
-            dropExitHooksThatDoNotFit(c, bytes, kind, graphs, graphSlots);
-            out = instrumentOneByOne(c, bytes, kind, ips, withRegs, entries, graphs, set, regsSet);
+            dropExitHooksThatDoNotFit(c, bytes, kind, graphMap, graphSlots);
+            out = instrumentOneByOne(c, bytes, kind, ips, withRegs, entries, graphMap, set, regsSet);
         }
         c.instrumented = set;
         c.instrumentedRegs = regsSet;

@@ -90,6 +90,71 @@ class EntrySplicerTest {
         assertTrue(switches > 50, "methods with switches got the aligned hook: " + switches);
     }
 
+    /**
+     * A splice from a list (the core's way: no key per method) writes the same bytes as one from maps,
+     * whether the list is in the class file's order (matched in place), reversed (the hash table), or
+     * names a method past ASCII (the search); a method the list does not hook stays as it was.
+     */
+    @Test
+    void aSpliceFromAListWritesWhatOneFromMapsWrites() throws Exception {
+        FileSystem jrt = FileSystems.getFileSystem(URI.create("jrt:/"));
+        List<Path> classes;
+        try (Stream<Path> s = walk(jrt.getPath("/modules/java.base/java/util"))) {
+            classes = s.filter(p -> p.toString().endsWith(".class")).sorted().collect(Collectors.toList());
+        }
+        SpliceList list = new SpliceList();
+        int compared = 0;
+        for (Path p : classes) {
+            byte[] original = Files.readAllBytes(p);
+            List<ClassScanner.ScannedMethod> methods = ClassScanner.scan(original).methods;
+            for (boolean reversed : new boolean[] {false, true}) {
+                Map<String, Long> ips = new HashMap<>();
+                Map<String, String> entries = new HashMap<>();
+                list.reset(methods.size());
+                for (int i = 0; i < methods.size(); i++) {
+                    ClassScanner.ScannedMethod m = methods.get(reversed ? methods.size() - 1 - i : i);
+                    long ip = (i + 1L) << 16;
+                    boolean hooked = m.hasCode && i % 3 != 1; // some methods of each class stay unhooked
+                    String entry = hooked ? (i % 2 == 0 ? ENTRY_A : ENTRY_B) : null;
+                    list.set(i, m.name, m.descriptor, ip, entry);
+                    if (hooked) {
+                        ips.put(m.name + m.descriptor, ip);
+                        entries.put(m.name + m.descriptor, entry);
+                    }
+                }
+                byte[] fromMaps = EntrySplicer.splice(original, ips, entries);
+                byte[] fromList = EntrySplicer.splice(original, list);
+                assertTrue(fromMaps == null ? fromList == null : java.util.Arrays.equals(fromMaps, fromList),
+                        p + (reversed ? " (list reversed)" : ""));
+                compared += fromMaps == null ? 0 : 1;
+            }
+        }
+        assertTrue(compared > 500, "compared " + compared);
+
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "gen/Names", null, "java/lang/Object", null);
+        for (String name : new String[] {"plain", "caf\u00e9", "na\u00efve"}) {
+            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, name, "()I", null, null);
+            mv.visitCode();
+            mv.visitInsn(Opcodes.ICONST_1);
+            mv.visitInsn(Opcodes.IRETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+        }
+        cw.visitEnd();
+        byte[] names = cw.toByteArray();
+        list.reset(3);
+        list.set(0, "na\u00efve", "()I", 3L << 16, ENTRY_B); // out of order, past ASCII
+        list.set(1, "plain", "()I", 1L << 16, null);
+        list.set(2, "caf\u00e9", "()I", 2L << 16, ENTRY_A);
+        byte[] fromList = EntrySplicer.splice(names, list);
+        byte[] fromMaps = EntrySplicer.splice(names, Map.of("caf\u00e9()I", 2L << 16, "na\u00efve()I", 3L << 16),
+                Map.of("caf\u00e9()I", ENTRY_A, "na\u00efve()I", ENTRY_B));
+        assertNotNull(fromList);
+        assertTrue(java.util.Arrays.equals(fromMaps, fromList), text(fromList));
+        assertTrue(text(fromList).contains(ENTRY_B + ".enter"), "the non-ASCII names were hooked: " + text(fromList));
+    }
+
     @Test
     void splicedCorpusLoadsAndBehavesAsTheOriginal() throws Exception {
         Map<String, byte[]> rewritten = new HashMap<>();
