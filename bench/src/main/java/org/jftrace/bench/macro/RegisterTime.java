@@ -17,9 +17,12 @@ import org.jftrace.FtraceOps;
  * compiles the macro workload's sources once, untraced, so that the JVM holds about 2,000 loaded
  * classes; then, {@code ROUNDS} times, a counting ops with no filter (every method of the JVM,
  * default flags) is registered and unregistered. Each round prints the loaded classes, the methods
- * hooked, and, for register and unregister, the wall time, the registering thread's CPU time and the
- * whole process's (JIT and VM threads too); the last lines are the medians. Timing starts once the
- * JIT has worked off the untraced compile's backlog, as on a program that has been running.
+ * hooked, and, for register and unregister, the wall time, the registering thread's CPU time, the
+ * whole process's (JIT and VM threads too) and the MB the registering thread allocated; the last
+ * lines are the medians. Timing starts once the JIT has worked off the untraced compile's backlog,
+ * as on a program that has been running. The heap of such a program has been touched by its
+ * collections, this one's not: {@code -XX:+AlwaysPreTouch} measures without the page faults of a
+ * first touch.
  *
  * <pre>{@code java -javaagent:agent/target/jftrace-agent.jar -cp bench/target/benchmarks.jar \
  *     org.jftrace.bench.macro.RegisterTime bench/target/macro-src 5}</pre>
@@ -30,14 +33,24 @@ public final class RegisterTime {
     private RegisterTime() {
     }
 
-    /** {@return the wall time, the calling thread's CPU time and the process's CPU time of {@code work}, in ms} */
+    /**
+     * {@return the wall time, the calling thread's CPU time and the process's CPU time of {@code work},
+     * in ms, and the bytes the calling thread allocated, in MB (the class files the JVM hands the
+     * transformer included): on a heap not touched yet, every MB is also page faults}
+     */
     private static double[] timed(ThreadMXBean threads, Runnable work) {
         long w = System.nanoTime();
         long c = threads.getCurrentThreadCpuTime();
         long p = CompileWorkload.processCpu();
+        long a = allocated(threads);
         work.run();
         return new double[] {(System.nanoTime() - w) / 1e6, (threads.getCurrentThreadCpuTime() - c) / 1e6,
-            (CompileWorkload.processCpu() - p) / 1e6};
+            (CompileWorkload.processCpu() - p) / 1e6, (allocated(threads) - a) / 1048576.0};
+    }
+
+    private static long allocated(ThreadMXBean threads) {
+        return threads instanceof com.sun.management.ThreadMXBean
+                ? ((com.sun.management.ThreadMXBean) threads).getCurrentThreadAllocatedBytes() : 0;
     }
 
     /**
@@ -83,7 +96,7 @@ public final class RegisterTime {
         int rounds = Integer.parseInt(args[1]);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int loaded = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
-        double[][] m = new double[6][rounds];
+        double[][] m = new double[8][rounds];
         for (int r = 0; r < rounds; r++) {
             FtraceOps ops = FtraceOps.builder((ip, parentIp, op, regs) -> n++).name("register-time-" + r).build();
             double[] reg = timed(threads, () -> Ftrace.registerFtraceFunction(ops));
@@ -93,16 +106,17 @@ public final class RegisterTime {
                 throw new IllegalStateException("round " + r + ": " + hooked + " methods hooked, "
                         + Ftrace.enabledFunctions().size() + " left after unregister");
             }
-            double[] row = {reg[0], reg[1], reg[2], unreg[0], unreg[1], unreg[2]};
+            double[] row = {reg[0], reg[1], reg[2], unreg[0], unreg[1], unreg[2], reg[3], unreg[3]};
             for (int k = 0; k < row.length; k++) {
                 m[k][r] = row[k];
             }
             System.out.printf(Locale.ROOT, "REGISTER round=%d loaded=%d hooked=%d register_ms=%.0f register_thread_cpu_ms=%.0f"
                     + " register_process_cpu_ms=%.0f unregister_ms=%.0f unregister_thread_cpu_ms=%.0f"
-                    + " unregister_process_cpu_ms=%.0f%n", r, loaded, hooked, row[0], row[1], row[2], row[3], row[4], row[5]);
+                    + " unregister_process_cpu_ms=%.0f register_alloc_mb=%.0f unregister_alloc_mb=%.0f%n", r, loaded, hooked,
+                    row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
         }
         List<String> names = List.of("register_ms", "register_thread_cpu_ms", "register_process_cpu_ms", "unregister_ms",
-                "unregister_thread_cpu_ms", "unregister_process_cpu_ms");
+                "unregister_thread_cpu_ms", "unregister_process_cpu_ms", "register_alloc_mb", "unregister_alloc_mb");
         List<String> medians = new ArrayList<>();
         for (int k = 0; k < names.size(); k++) {
             double[] v = m[k].clone();
