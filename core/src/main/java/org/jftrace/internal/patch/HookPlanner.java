@@ -72,16 +72,17 @@ public final class HookPlanner {
     public static LiveOps[] enabledOn(MethodRecord m, List<OpsState> registered) {
         LiveOps[] out = null;
         int n = 0;
-        for (OpsState s : registered) {
+        for (int i = 0, size = registered.size(); i < size; i++) { // by index: a plan runs this per method, no iterator each
+            OpsState s = registered.get(i);
             // an empty filter means every method (the kernel's hash_contains_ip)
             if ((s.filter.isEmpty() || s.filter.contains(m)) && !s.notrace.contains(m)) {
                 if (out == null) {
-                    out = new LiveOps[registered.size()];
+                    out = new LiveOps[size];
                 }
                 out[n++] = s.live;
             }
         }
-        return n == 0 ? LiveOps.NONE : Arrays.copyOf(out, n);
+        return n == 0 ? LiveOps.NONE : n == out.length ? out : Arrays.copyOf(out, n);
     }
 
     /** EBUSY if {@code want} has two IPMODIFY ops (the kernel's {@code ftrace_hash_ipmodify_enable}). */
