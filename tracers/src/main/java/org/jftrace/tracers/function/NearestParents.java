@@ -9,13 +9,16 @@ import org.jftrace.tracers.ring.RingBuffer;
 /**
  * The function tracer's handlers with {@link ParentMode#NEAREST}: an exit-hook ops whose entry
  * writes the event with the thread's innermost open traced call as parent, and makes itself the
- * innermost. Per thread one {@link PerThreadSlots} slot, held while the thread has a traced call
- * open: value 0 the innermost call's ip, value 1 the depth of the outermost. The entry returns the
- * previous innermost as the call's data (kept on the traced frame by the exit hook, the kernel's
- * return stack) and the exit puts it back: no stack of our own, nothing allocated.
+ * innermost. Per thread one {@link PerThreadSlots} slot: value 0 the innermost call's ip, value 1
+ * the depth of the outermost open call plus one (0: none open). The entry returns the previous
+ * innermost as the call's data (kept on the traced frame by the exit hook, the kernel's return
+ * stack) and the exit puts it back: no stack of our own, nothing allocated. The thread keeps its slot
+ * while it lives ({@link PerThreadSlots#keep}), found again with plain reads: a claim and a release
+ * per outermost call cost three atomic operations, two of them on a count every thread shares.
  *
- * <p>A thread that finds no free slot (more than {@link #SLOTS} threads inside traced calls at
- * once) has its event written without a parent ({@code <-?}).
+ * <p>A thread that finds no slot (the eight around its home kept by live threads that made traced
+ * calls: with {@link #SLOTS} slots, thousands of such threads at once) has its event written
+ * without a parent ({@code <-?}).
  */
 final class NearestParents {
     /** How many threads can be inside traced calls at once with a nearest parent. */
@@ -47,15 +50,14 @@ final class NearestParents {
         }
         final PerThreadSlots s = slots;
         final long tid = tid();
-        int slot = s.find(tid);
-        final long parent;
+        final int slot = s.keep(Thread.currentThread(), tid);
         if (slot < 0) {
-            slot = s.claim(tid);
-            if (slot < 0) {
-                ring.write(EventLayout.KIND_FUNCTION, 0, 0, ip, Ftrace.UNKNOWN_IP, 0, 0);
-                return FgraphOps.NO_EXIT;
-            }
-            s.set(slot, 1, depth);
+            ring.write(EventLayout.KIND_FUNCTION, 0, 0, ip, Ftrace.UNKNOWN_IP, 0, 0);
+            return FgraphOps.NO_EXIT;
+        }
+        final long parent;
+        if (s.get(slot, 1) == 0) { // no traced call open: this is the outermost
+            s.set(slot, 1, depth + 1L);
             parent = Ftrace.UNKNOWN_IP;
         } else {
             parent = s.get(slot, 0);
@@ -71,8 +73,8 @@ final class NearestParents {
         if (slot < 0) {
             return;
         }
-        if (depth == s.get(slot, 1)) {
-            s.release(slot); // the outermost traced call returned: nothing open any more
+        if (depth + 1L == s.get(slot, 1)) {
+            s.set(slot, 1, 0); // the outermost traced call returned: nothing open any more (the slot stays ours)
         } else {
             s.set(slot, 0, data); // the caller's innermost again
         }

@@ -18,6 +18,13 @@ import java.lang.invoke.VarHandle;
  * work (counted by the caller). {@link #active()} counts taken slots, so that the common case
  * "no thread holds one" costs one read.
  *
+ * <p>A thread that needs its slot on nearly every call (the function tracer's nearest parents,
+ * whose every outermost traced call would otherwise claim and release one: three atomic operations,
+ * two of them on the shared count) may {@link #keep} it for as long as it lives: found again with
+ * plain reads, nothing atomic. {@link #keep} records the holder, and takes over a kept slot whose
+ * holder has ended when no slot near its home is free: so threads that ended (virtual threads come
+ * and go by the million) leave nothing behind that others cannot use.
+ *
  * <p>Layout: three words per slot, {@code [key = tid + 1, value0, value1]} (ids start at 1, but the
  * + 1 keeps 0 free for "empty" whatever a JVM numbers its threads from).
  */
@@ -45,6 +52,7 @@ public final class PerThreadSlots {
     public PerThreadSlots(int slots) {
         int n = Integer.highestOneBit(Math.max(PROBES, slots) - 1) << 1;
         this.words = new long[n * STRIDE];
+        this.keepers = new Thread[n];
         this.mask = n - 1;
     }
 
@@ -65,6 +73,51 @@ public final class PerThreadSlots {
             final int slot = (home + k) & mask;
             // plain: only this thread ever writes its own key (the claim's release made it visible to itself)
             if (w[slot * STRIDE] == key) {
+                return slot;
+            }
+        }
+        return -1;
+    }
+
+    /** The thread that keeps each slot ({@link #keep}); null for slots taken by {@link #claim}. */
+    private final Thread[] keepers;
+
+    /**
+     * {@return the slot thread {@code t} (id {@code tid}) holds, claiming one if it holds none; -1 if
+     * none is free} A slot claimed here stays the thread's while it lives (no {@link #release}):
+     * when no slot near its home is free, one kept by a thread that has ended is taken over, with
+     * both values 0. Only for callers that never {@link #release} what they keep.
+     */
+    public int keep(Thread t, long tid) {
+        int slot = find(tid);
+        if (slot >= 0) {
+            return slot;
+        }
+        slot = claim(tid);
+        if (slot < 0) {
+            slot = takeOver(tid);
+        }
+        if (slot >= 0) {
+            keepers[slot] = t;
+        }
+        return slot;
+    }
+
+    /** {@return a slot near {@code tid}'s home kept by a thread that has ended, now {@code tid}'s, or -1} */
+    private int takeOver(long tid) {
+        final long[] w = words;
+        final int home = home(tid);
+        for (int k = 0; k < PROBES; k++) {
+            final int slot = (home + k) & mask;
+            final int base = slot * STRIDE;
+            final long key = (long) WORDS.getAcquire(w, base);
+            final Thread keeper = keepers[slot];
+            // the keeper must be the key's thread: a slot just taken over can still show the ended one
+            // (its keeper is written after the key), and must not be taken again from its new holder
+            if (key != 0 && keeper != null && idOf(keeper) + 1 == key && !keeper.isAlive()
+                    && WORDS.compareAndSet(w, base, key, tid + 1)) {
+                w[base + 1] = 0; // the count stays: the slot was taken and still is
+                w[base + 2] = 0;
                 return slot;
             }
         }
@@ -107,6 +160,11 @@ public final class PerThreadSlots {
     /** Sets value {@code i} (0 or 1) of {@code slot}; only its holder calls this. */
     public void set(int slot, int i, long v) {
         words[slot * STRIDE + 1 + i] = v;
+    }
+
+    @SuppressWarnings("deprecation") // threadId() is JDK 19+; getId() returns the same id
+    private static long idOf(Thread t) {
+        return t.getId();
     }
 
     private int home(long tid) {
