@@ -32,7 +32,7 @@ import org.jftrace.tracers.trigger.Triggers;
  *
  * <p>graph-time (the kernel's option, on by default): a duration includes the callees'. Off, each
  * function gets its self time. The thread keeps one number, the self time of the profiled calls it
- * has completed (X, in a {@link PerThreadSlots} slot held while it has a profiled call open); the
+ * has completed (X, in a {@link PerThreadSlots} slot the thread keeps while it lives); the
  * entry returns {@code now - X} and the exit's self time is {@code (now - X) - data}: its duration
  * minus the self time of everything that completed under it, which is its callees' durations.
  *
@@ -231,15 +231,13 @@ public final class FunctionProfiler {
         }
         final PerThreadSlots t = threads;
         final long tid = tid();
-        int slot = t.find(tid);
+        // kept while the thread lives: a claim and a release per outermost call cost three atomics;
+        // X starts at 0 in a new slot, and only differences of X are used
+        final int slot = t.keep(Thread.currentThread(), tid);
         if (slot < 0) {
-            slot = t.claim(tid); // X starts at 0: only differences of X are used
-            if (slot < 0) {
-                stripes[home(tid)].countBusyLost();
-                return FgraphOps.NO_EXIT;
-            }
+            stripes[home(tid)].countBusyLost();
+            return FgraphOps.NO_EXIT;
         }
-        t.set(slot, 1, t.get(slot, 1) + 1); // open calls
         return selfData(System.nanoTime(), t.get(slot, 0));
     }
 
@@ -266,11 +264,6 @@ public final class FunctionProfiler {
         final long x = t.get(slot, 0);
         final long self = selfTime(System.nanoTime(), x, data);
         t.set(slot, 0, x + self);
-        final long open = t.get(slot, 1) - 1;
-        t.set(slot, 1, open);
-        if (open == 0) {
-            t.release(slot);
-        }
         add(ip, tid, self);
     }
 
