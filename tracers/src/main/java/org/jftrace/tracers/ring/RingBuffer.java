@@ -17,6 +17,16 @@ import org.jftrace.FtraceException;
  * busy the event is counted lost on its home buffer. The number of buffers is fixed (#P), however
  * many threads write: a million virtual threads share them as the platform threads do.
  *
+ * <p><b>Kept buffers.</b> A thread that finds its home buffer free, while fewer than half the
+ * buffers are kept, keeps it: it holds the claim for as long as it lives and writes with no atomic
+ * operation at all (the claim's compare-and-set and release were a third of a record's cost). The
+ * others skip a kept buffer as they skip a claimed one, and half the buffers are always left to
+ * them. A virtual thread does not keep: parked, it would hold a buffer others need, and its few
+ * writes would leave that buffer's older events in place while the rest overwrite theirs. A buffer
+ * whose keeper has ended passes to the next thread whose home it is, and a reader
+ * ({@link #snapshot}, {@link #consume}, {@link #stats}, {@link #clear}) frees the others, so
+ * threads that come and go leave nothing kept behind.
+ *
  * <p><b>Readers</b> hold a read lock among themselves only: {@link #snapshot()} ({@code trace})
  * copies every readable event without consuming; {@link #consume} ({@code trace_pipe}) takes
  * events for good. A reader never waits for a writer: a record overwritten under it fails its
@@ -49,6 +59,28 @@ public final class RingBuffer {
     private final StackTraces stacks = new StackTraces();
     /** tracing_on: when false, writes return at once and count nothing (the kernel's ring_buffer_record_off). */
     private volatile boolean recording = true;
+    /** Buffers kept now ({@link WriterBuffer#keep}), at most {@link #maxKept}. */
+    private volatile int kept;
+    private final int maxKept;
+    private static final java.lang.invoke.VarHandle KEPT;
+    /** {@code java.lang.VirtualThread} on JDK 21+, else null: virtual threads do not keep. */
+    private static final Class<?> VIRTUAL = virtualThreadClass();
+
+    private static Class<?> virtualThreadClass() {
+        try {
+            return Class.forName("java.lang.VirtualThread", false, null);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+    }
+
+    static {
+        try {
+            KEPT = java.lang.invoke.MethodHandles.lookup().findVarHandle(RingBuffer.class, "kept", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private RingBuffer(int bufferSizeKb, int count, BufferMode mode, TraceClock clock) {
         this.bufferSizeKb = bufferSizeKb;
@@ -62,6 +94,7 @@ public final class RingBuffer {
             buffers[i] = new WriterBuffer(i, records, mode, shared);
         }
         this.mask = count - 1;
+        this.maxKept = count / 2;
     }
 
     /**
@@ -210,7 +243,24 @@ public final class RingBuffer {
         final WriterBuffer[] bs = buffers;
         final int m = mask;
         final int home = homeBuffer(tid);
-        for (int k = 0; k <= m; k++) {
+        final WriterBuffer hb = bs[home];
+        if (hb.keptBy(thread)) {
+            return hb.commit(thread, tid, meta, ip, parentIp, payload0, payload1); // its own: no claim
+        }
+        if (hb.tryClaim()) {
+            if (kept < maxKept && thread.getClass() != VIRTUAL && keep(hb, thread)) {
+                return hb.commit(thread, tid, meta, ip, parentIp, payload0, payload1);
+            }
+            try {
+                return hb.commit(thread, tid, meta, ip, parentIp, payload0, payload1);
+            } finally {
+                hb.release();
+            }
+        }
+        if (hb.takeOverFromEnded(thread)) { // its keeper ended: kept by this thread from now on
+            return hb.commit(thread, tid, meta, ip, parentIp, payload0, payload1);
+        }
+        for (int k = 1; k <= m; k++) {
             final WriterBuffer b = bs[(home + k) & m];
             if (b.tryClaim()) {
                 try {
@@ -220,8 +270,38 @@ public final class RingBuffer {
                 }
             }
         }
-        bs[home].countBusyLost();
+        hb.countBusyLost();
         return NOT_WRITTEN;
+    }
+
+    /** With {@code b}'s claim held: keeps it for {@code t} if fewer than half the buffers are kept. */
+    private boolean keep(WriterBuffer b, Thread t) {
+        int k;
+        do {
+            k = kept;
+            if (k >= maxKept) {
+                return false;
+            }
+        } while (!KEPT.compareAndSet(this, k, k + 1));
+        b.keep(t);
+        return true;
+    }
+
+    /** Frees the buffers whose keepers have ended; under the read lock. */
+    private void unkeepEnded() {
+        if (kept == 0) {
+            return;
+        }
+        for (WriterBuffer b : buffers) {
+            if (b.unkeepIfEnded()) {
+                KEPT.getAndAdd(this, -1);
+            }
+        }
+    }
+
+    /** {@return the thread that keeps buffer {@code buffer} now, or null} (for tests and the status). */
+    Thread keeper(int buffer) {
+        return buffers[buffer].keeper();
     }
 
     /**
@@ -251,6 +331,7 @@ public final class RingBuffer {
      */
     public Snapshot snapshot() {
         synchronized (readLock) {
+            unkeepEnded();
             List<TraceEvent> events = new ArrayList<>();
             for (WriterBuffer b : buffers) {
                 b.copy(events, false, Integer.MAX_VALUE);
@@ -269,6 +350,7 @@ public final class RingBuffer {
             throw new FtraceException(Errno.EINVAL, "max events " + max + ": give at least 1");
         }
         synchronized (readLock) {
+            unkeepEnded();
             List<TraceEvent> events = new ArrayList<>();
             for (WriterBuffer b : buffers) {
                 b.copy(events, true, max);
@@ -291,6 +373,7 @@ public final class RingBuffer {
     /** {@return the counts of each buffer, by buffer number} */
     public List<BufferStats> stats() {
         synchronized (readLock) {
+            unkeepEnded();
             return statsLocked();
         }
     }
@@ -306,6 +389,7 @@ public final class RingBuffer {
     /** Empties every buffer and zeroes its counts ({@code echo > trace}); writers go on meanwhile. */
     public void clear() {
         synchronized (readLock) {
+            unkeepEnded();
             for (WriterBuffer b : buffers) {
                 b.reset();
             }

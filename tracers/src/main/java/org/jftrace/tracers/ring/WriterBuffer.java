@@ -13,14 +13,18 @@ import java.util.List;
  * holding {@link #owner}) and read by any number of readers, one at a time (they hold the ring's
  * read lock).
  *
- * <p>Writer grammar: {@code tryClaim (commit)? release}. Positions count records written since the
- * last clear; position {@code p} lives in slot {@code p & mask}. Writer-owned: {@code head}
- * (the next position), {@code lost}, the thread-name table. Reader-owned: {@code tail} (the
- * next position {@code trace_pipe} consumes), {@code overrunSkipped}, {@code read}.
+ * <p>Writer grammar: {@code tryClaim (commit)? release}, or for the thread that keeps the buffer
+ * ({@link #keep}: claimed once and never released while it lives) {@code commit*}. Positions count
+ * records written since the buffer was made (events show them since the last clear); position
+ * {@code p} lives in slot {@code p & mask}.
+ * Writer-owned: {@code head} (the next position), {@code lost}, the thread-name table.
+ * Reader-owned: {@code tail} (the next position {@code trace_pipe} consumes), {@code clearedAt}
+ * (head at the last clear), {@code overrunSkipped}, {@code read}.
  *
  * <p>Accounting (the kernel's, for one writer per buffer): overrun is every record the writer
  * overwrote before a reader consumed it, {@code overrunSkipped + max(0, head - capacity - tail)};
- * entries is {@code head - max(tail, head - capacity)}; so {@code head == read + overrun + entries}.
+ * entries is {@code head - max(tail, head - capacity)}; written is {@code head - clearedAt}; so
+ * {@code written == read + overrun + entries}.
  */
 final class WriterBuffer {
     private static final VarHandle OWNER;
@@ -28,6 +32,7 @@ final class WriterBuffer {
     private static final VarHandle LOST;
     private static final VarHandle BUSY_LOST;
     private static final VarHandle TAIL;
+    private static final VarHandle KEEPER;
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle NAMES = MethodHandles.arrayElementVarHandle(String[].class);
 
@@ -39,6 +44,7 @@ final class WriterBuffer {
             LOST = l.findVarHandle(WriterBuffer.class, "lost", long.class);
             BUSY_LOST = l.findVarHandle(WriterBuffer.class, "busyLost", long.class);
             TAIL = l.findVarHandle(WriterBuffer.class, "tail", long.class);
+            KEEPER = l.findVarHandle(WriterBuffer.class, "keeper", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -68,6 +74,15 @@ final class WriterBuffer {
     private long tail;
     private long overrunSkipped;
     private long read;
+    /** Head, lost and busy-lost at the last clear: the counts shown are since then. Reader-owned. */
+    private long clearedAt;
+    private long lostBase;
+    private long busyLostBase;
+    /**
+     * The thread that keeps this buffer (holds its claim for as long as it lives), or null. Set by
+     * that thread alone, with the claim held; cleared by a reader once it has ended.
+     */
+    private Thread keeper;
 
     /** trace_clock other than mono (the counter, the coarse uptime), or null for mono. */
     private final CoarseClock clock;
@@ -95,6 +110,52 @@ final class WriterBuffer {
     /** Ends the claim; the release publishes head, lost and the name table to the next owner. */
     void release() {
         OWNER.setRelease(this, 0);
+    }
+
+    /** {@return whether {@code t} keeps this buffer} A plain read: only {@code t} itself set it so. */
+    boolean keptBy(Thread t) {
+        return keeper == t;
+    }
+
+    /** Keeps the claim the caller holds for as long as {@code t}, the caller, lives: it writes here with no claim from now on. */
+    void keep(Thread t) {
+        KEEPER.setOpaque(this, t);
+    }
+
+    /** {@return the keeper, or null} */
+    Thread keeper() {
+        return (Thread) KEEPER.getOpaque(this);
+    }
+
+    /**
+     * Frees the buffer of a keeper that has ended; under the ring's read lock. {@code isAlive()}
+     * false makes everything the keeper wrote visible here (the JLS: a thread's last action
+     * synchronizes-with the detection that it has terminated), and the release of the claim
+     * passes it on to the next writer.
+     *
+     * @return whether it was kept by an ended thread and is free now
+     */
+    boolean unkeepIfEnded() {
+        final Thread k = keeper();
+        if (k == null || k.isAlive() || !KEEPER.compareAndSet(this, k, null)) {
+            return false;
+        }
+        release();
+        return true;
+    }
+
+    /**
+     * Makes {@code t}, the caller, the keeper of a buffer whose keeper has ended: the claim passes
+     * from the dead thread to {@code t} unreleased. Writers call it when their home buffer is
+     * taken, so that threads which come and go faster than readers run (a million short virtual
+     * threads) do not leave half the buffers kept by the dead. Visibility as in
+     * {@link #unkeepIfEnded}; the compare-and-set settles a race with a reader or another writer.
+     *
+     * @return whether {@code t} keeps it now
+     */
+    boolean takeOverFromEnded(Thread t) {
+        final Thread k = keeper();
+        return k != null && k != t && !k.isAlive() && KEEPER.compareAndSet(this, k, t);
     }
 
     /**
@@ -192,7 +253,7 @@ final class WriterBuffer {
                 skipped++; // torn: a writer started on this slot while we copied
                 continue;
             }
-            out.add(new TraceEvent(number, p, ts, tid, ip, parent, kind(meta), flags(meta), depth(meta), p0, p1));
+            out.add(new TraceEvent(number, p - clearedAt, ts, tid, ip, parent, kind(meta), flags(meta), depth(meta), p0, p1));
         }
         if (consume) {
             overrunSkipped += (start - t) + skipped;
@@ -212,30 +273,23 @@ final class WriterBuffer {
         final long t = tail;
         final long overwritten = Math.max(0, h - capacity - t);
         final long entries = h - Math.max(t, h - capacity);
-        return new BufferStats(number, entries, h, (long) LOST.getOpaque(this) + (long) BUSY_LOST.getVolatile(this),
+        return new BufferStats(number, entries, h - clearedAt,
+                (long) LOST.getOpaque(this) - lostBase + (long) BUSY_LOST.getVolatile(this) - busyLostBase,
                 overrunSkipped + overwritten, read);
     }
 
     /**
-     * Empties the buffer and zeroes its counts ({@code echo > trace}). Holds the writer claim while
-     * it does, so writers move to another buffer meanwhile rather than wait.
+     * Empties the buffer and zeroes its counts ({@code echo > trace}), on the reader's side: what
+     * was written before is never read (the tail moves to the head) and the counts start from
+     * here, while a writer, a keeper too, goes on. Under the ring's read lock.
      */
     void reset() {
-        while (!tryClaim()) {
-            Thread.onSpinWait(); // a writer holds it for one record's stores
-        }
-        try {
-            for (int i = 0; i < capacity; i++) {
-                WORDS.setOpaque(words, i << RECORD_SHIFT, BUSY);
-            }
-            HEAD.setRelease(this, 0L);
-            LOST.setOpaque(this, 0L);
-            BUSY_LOST.setVolatile(this, 0L);
-            TAIL.setRelease(this, 0L);
-            overrunSkipped = 0;
-            read = 0;
-        } finally {
-            release();
-        }
+        final long h = (long) HEAD.getAcquire(this);
+        clearedAt = h;
+        lostBase = (long) LOST.getOpaque(this);
+        busyLostBase = (long) BUSY_LOST.getVolatile(this);
+        overrunSkipped = 0;
+        read = 0;
+        TAIL.setRelease(this, h);
     }
 }
