@@ -16,6 +16,7 @@ import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.tracers.graph.PerThreadSlots;
+import org.jftrace.tracers.ring.KeptClaims;
 import org.jftrace.tracers.ring.RingBuffer;
 import org.jftrace.tracers.trigger.TriggerTarget;
 import org.jftrace.tracers.trigger.Triggers;
@@ -27,8 +28,10 @@ import org.jftrace.tracers.trigger.Triggers;
  *
  * <p>Hot path: the entry handler returns the clock as the call's data; the return handler reads the
  * clock again and adds the duration to the counters of the caller's stripe ({@link ProfileStripe}:
- * claimed with one compare-and-set, open addressing on {@code long[]}, no boxing, no lock; a busy
- * stripe sends the writer to the next). Readers claim each stripe in turn and merge.
+ * open addressing on {@code long[]}, no boxing, no lock; kept by a platform thread while it lives,
+ * which then updates it with no atomic operation, else claimed with one compare-and-set per call;
+ * a busy stripe sends the writer to the next). Readers never claim: each slot is a seqlock, and
+ * they copy and merge.
  *
  * <p>graph-time (the kernel's option, on by default): a duration includes the callees'. Off, each
  * function gets its self time. The thread keeps one number, the self time of the profiled calls it
@@ -51,6 +54,8 @@ public final class FunctionProfiler {
     private final boolean perThread;
     private final boolean pending;
     private final ProfileStripe[] stripes;
+    /** Which stripes are kept by their threads: at most half, by platform threads. */
+    private final KeptClaims keeping;
     private final int mask;
     private volatile boolean graphTime;
     /** tracing_on: off, entries return NO_EXIT (hooks stay, nothing is counted). */
@@ -82,6 +87,7 @@ public final class FunctionProfiler {
             stripes[i] = new ProfileStripe(slots);
         }
         this.mask = n - 1;
+        this.keeping = new KeptClaims(n);
         this.triggers = new Triggers(TriggerTarget.tracingOnOnly("function profiler", this::isTracingOn,
                 this::setTracingOn), b.pending);
         this.threadFilter = b.threadFilter;
@@ -271,14 +277,39 @@ public final class FunctionProfiler {
         return (int) ((tid * GOLDEN) >>> 40) & mask;
     }
 
-    /** Adds one call to the thread's stripe, or the next free one. Allocates nothing. */
+    /**
+     * Adds one call to the thread's stripe (its home, kept while the thread lives when it can be,
+     * as a ring buffer's writer keeps its buffer), or the next free one. Allocates nothing.
+     */
     void add(long ip, long tid, long nanos) {
+        final Thread thread = Thread.currentThread();
         final ProfileStripe[] s = stripes;
         final int m = mask;
         final int home = home(tid);
         final long key = perThread ? tid : 0;
         final long d = Math.max(0, nanos);
-        for (int k = 0; k <= m; k++) {
+        final ProfileStripe hs = s[home];
+        if (hs.keptBy(thread)) {
+            hs.add(ip, key, d); // its own: no claim
+            return;
+        }
+        if (hs.tryClaim()) {
+            if (keeping.tryKeep(hs, thread)) {
+                hs.add(ip, key, d);
+                return;
+            }
+            try {
+                hs.add(ip, key, d);
+            } finally {
+                hs.release();
+            }
+            return;
+        }
+        if (hs.takeOverFromEnded(thread)) { // its keeper ended: kept by this thread from now on
+            hs.add(ip, key, d);
+            return;
+        }
+        for (int k = 1; k <= m; k++) {
             final ProfileStripe p = s[(home + k) & m];
             if (p.tryClaim()) {
                 try {
@@ -289,7 +320,7 @@ public final class FunctionProfiler {
                 return;
             }
         }
-        s[home].countBusyLost();
+        hs.countBusyLost();
     }
 
     // ---------------------------------------------------------------- readers
@@ -299,13 +330,9 @@ public final class FunctionProfiler {
      * and a call open across the reset counts in full afterwards.
      */
     public void reset() {
+        keeping.unkeepEnded(stripes);
         for (ProfileStripe p : stripes) {
-            p.claimForReader();
-            try {
-                p.reset();
-            } finally {
-                p.release();
-            }
+            p.requestReset();
         }
     }
 
@@ -357,23 +384,27 @@ public final class FunctionProfiler {
                 + "; times in us, s^2 in us^2\n";
     }
 
-    /** Copies every stripe under its claim; keyed by (ip, tid) when {@code byThread}, else by ip. */
+    /**
+     * Copies every stripe (no claim: a writer never waits for a reader); keyed by (ip, tid) when
+     * {@code byThread}, else by ip. Frees the stripes of keepers that have ended.
+     */
     private List<FunctionStat> collect(boolean byThread) {
+        keeping.unkeepEnded(stripes);
         Map<List<Long>, FunctionStat> merged = new HashMap<>();
         for (ProfileStripe p : stripes) {
-            p.claimForReader();
-            try {
-                p.forEach(w -> {
-                    long tid = byThread ? w[ProfileStripe.TID] : 0;
-                    FunctionStat s = new FunctionStat(w[ProfileStripe.IP], tid, w[ProfileStripe.HITS],
-                            w[ProfileStripe.TIME], FunctionStat.unsigned128(w[ProfileStripe.SQ_HI], w[ProfileStripe.SQ_LO]));
-                    merged.merge(List.of(s.ip(), tid), s, (a, b) -> a.plus(b, tid));
-                });
-            } finally {
-                p.release();
-            }
+            p.forEach(w -> {
+                long tid = byThread ? w[ProfileStripe.TID] : 0;
+                FunctionStat s = new FunctionStat(w[ProfileStripe.IP], tid, w[ProfileStripe.HITS],
+                        w[ProfileStripe.TIME], FunctionStat.unsigned128(w[ProfileStripe.SQ_HI], w[ProfileStripe.SQ_LO]));
+                merged.merge(List.of(s.ip(), tid), s, (a, b) -> a.plus(b, tid));
+            });
         }
         return new ArrayList<>(merged.values());
+    }
+
+    /** {@return how many stripes are kept by their threads now} (for tests) */
+    int keptStripes() {
+        return keeping.kept();
     }
 
     private static List<FunctionStat> sorted(List<FunctionStat> l) {

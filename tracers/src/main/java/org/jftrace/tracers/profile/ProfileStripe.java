@@ -2,37 +2,54 @@ package org.jftrace.tracers.profile;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
+
+import org.jftrace.tracers.ring.WriterClaim;
 
 /**
  * One stripe of a {@link FunctionProfiler}'s counters: the kernel's per-CPU
  * {@code ftrace_profile_stat}, an open-addressing hash of functions in one {@code long[]}, written by
- * one thread at a time (the one holding {@link #owner}, claimed with one compare-and-set, as a ring
- * buffer's writer claims its buffer), read under the same claim.
+ * one thread at a time, the holder of its {@link WriterClaim} (claimed per call, or kept by a
+ * platform thread while it lives, as a ring buffer's writer buffer is), and read by anyone at any
+ * time: a reader never claims a stripe, so a keeper never waits and never stops a reader.
  *
  * <pre>
- *  word  0      1      2      3      4        5        6  7
- *       +------+------+------+------+--------+--------+------+
- *       | IP   | TID  | HITS | TIME | SQ_LO  | SQ_HI  | free |   one slot: 64 bytes, one cache line
- *       +------+------+------+------+--------+--------+------+
+ *  word  0      1      2      3      4        5        6      7
+ *       +------+------+------+------+--------+--------+------+-----+
+ *       | IP   | TID  | HITS | TIME | SQ_LO  | SQ_HI  | free | SEQ |   one slot: 64 bytes, one cache line
+ *       +------+------+------+------+--------+--------+------+-----+
  * </pre>
  * IP 0 marks a free slot (no method has ip 0: it is {@code Ftrace.UNKNOWN_IP}). TID is the thread
  * id with per-thread profiles, else 0. TIME sums the durations in ns; SQ_HI:SQ_LO sums their squares
- * as an unsigned 128-bit number (a 3 s call squared is past 2^63 ns^2), for the variance.
+ * as an unsigned 128-bit number (a 3 s call squared is past 2^63 ns^2), for the variance. SEQ is the
+ * slot's seqlock: odd while the holder updates it, so a reader copies hits, time and squares of one
+ * moment.
+ *
+ * <p>Reset ({@code echo 0 > function_profile_enabled} and back) without the claim: a reader raises
+ * {@link #resetRequested}; the holder zeroes the stripe before its next update (an odd
+ * {@link #epoch} around the zeroing), or the reader itself when it can claim the stripe. Until then
+ * every count in the stripe is from before the reset, and readers count it as empty.
  */
-final class ProfileStripe {
+final class ProfileStripe extends WriterClaim {
     static final int STRIDE = 8;
-    static final int IP = 0, TID = 1, HITS = 2, TIME = 3, SQ_LO = 4, SQ_HI = 5;
+    static final int IP = 0, TID = 1, HITS = 2, TIME = 3, SQ_LO = 4, SQ_HI = 5, SEQ = 7;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
-    private static final VarHandle OWNER;
     private static final VarHandle LOST;
+    private static final VarHandle REQUESTED;
+    private static final VarHandle DONE;
+    private static final VarHandle EPOCH;
+    private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            OWNER = l.findVarHandle(ProfileStripe.class, "owner", int.class);
             LOST = l.findVarHandle(ProfileStripe.class, "lost", long.class);
+            REQUESTED = l.findVarHandle(ProfileStripe.class, "resetRequested", long.class);
+            DONE = l.findVarHandle(ProfileStripe.class, "resetDone", long.class);
+            EPOCH = l.findVarHandle(ProfileStripe.class, "epoch", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -42,12 +59,16 @@ final class ProfileStripe {
     private final int mask;
     /** Most keys kept: 3/4 of the slots, so that a probe stays short. */
     private final int limit;
-    /** Keys in use; owner-only. */
+    /** Keys in use; holder-only. */
     private int used;
-    /** 1 while a thread holds the stripe (compare-and-set, acquire; released by a release store). */
-    private int owner;
     /** Durations not counted: the table was full, or every stripe was busy (atomic adds). */
     private long lost;
+    /** Resets asked for (readers add one); the holder compares it with {@link #resetDone}. */
+    private long resetRequested;
+    /** The resets done: written by the holder with a release store after the zeroing. */
+    private long resetDone;
+    /** Odd while the holder zeroes the stripe; a reader that sees it change drops what it copied. */
+    private long epoch;
 
     ProfileStripe(int slots) {
         this.words = new long[slots * STRIDE];
@@ -55,28 +76,15 @@ final class ProfileStripe {
         this.limit = slots - slots / 4;
     }
 
-    /** Test-and-test-and-set, as {@code WriterBuffer}: a busy stripe costs a plain read. */
-    boolean tryClaim() {
-        return (int) OWNER.getOpaque(this) == 0 && OWNER.compareAndSet(this, 0, 1);
-    }
-
-    /** Ends the claim; the release publishes the counters to the next holder (writer or reader). */
-    void release() {
-        OWNER.setRelease(this, 0);
-    }
-
-    /** Claims the stripe for a reader, waiting out the writer that holds it (one update long). */
-    void claimForReader() {
-        while (!tryClaim()) {
-            Thread.onSpinWait();
-        }
-    }
-
     /** Adds one call of {@code ip} lasting {@code nanos} (the holder only). Allocates nothing. */
     void add(long ip, long tid, long nanos) {
+        if (resetDone != (long) REQUESTED.getOpaque(this)) {
+            zero(); // a reader asked for a reset since this stripe's last update: it was not counted
+        }
         final long[] w = words;
         final int m = mask;
         int slot = (int) (((ip ^ tid * GOLDEN) * GOLDEN) >>> 40) & m;
+        boolean fresh = false;
         while (true) {
             final int base = slot * STRIDE;
             final long key = w[base + IP];
@@ -89,21 +97,41 @@ final class ProfileStripe {
                     return;
                 }
                 used++;
-                w[base + IP] = ip;
-                w[base + TID] = tid;
+                fresh = true;
                 break;
             }
             slot = (slot + 1) & m;
         }
         final int base = slot * STRIDE;
-        w[base + HITS]++;
-        w[base + TIME] += nanos;
+        // odd while updating; "| 1" keeps it odd, not even, should an update ever have stopped half way
+        final long odd = w[base + SEQ] | 1;
+        WORDS.setOpaque(w, base + SEQ, odd);
+        VarHandle.storeStoreFence(); // odd before any word changes (pairs with the reader's loadLoadFence)
+        if (fresh) {
+            WORDS.setOpaque(w, base + IP, ip);
+            WORDS.setOpaque(w, base + TID, tid);
+        }
+        WORDS.setOpaque(w, base + HITS, w[base + HITS] + 1);
+        WORDS.setOpaque(w, base + TIME, w[base + TIME] + nanos);
         final long lo = nanos * nanos;
         final long hi = Math.multiplyHigh(nanos, nanos);
         final long sum = w[base + SQ_LO] + lo;
         // carry out of the low word: the unsigned sum wrapped below an addend
-        w[base + SQ_HI] += hi + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0);
-        w[base + SQ_LO] = sum;
+        WORDS.setOpaque(w, base + SQ_HI, w[base + SQ_HI] + hi + (Long.compareUnsigned(sum, lo) < 0 ? 1 : 0));
+        WORDS.setOpaque(w, base + SQ_LO, sum);
+        WORDS.setRelease(w, base + SEQ, odd + 1);
+    }
+
+    /** Zeroes every counter, as the holder, for the resets asked for so far. */
+    private void zero() {
+        final long requested = (long) REQUESTED.getAcquire(this);
+        final long odd = epoch + 1 | 1; // a new odd value, even after a zeroing that stopped half way
+        EPOCH.setOpaque(this, odd);
+        VarHandle.storeStoreFence();
+        Arrays.fill(words, 0L);
+        used = 0;
+        DONE.setRelease(this, requested);
+        EPOCH.setRelease(this, odd + 1);
     }
 
     /** Counts a duration whose writer found every stripe busy (this is its home stripe). */
@@ -115,22 +143,75 @@ final class ProfileStripe {
         return (long) LOST.getVolatile(this);
     }
 
-    /** Hands every used slot's words to {@code out} (under the reader's claim). */
-    void forEach(Consumer<long[]> out) {
-        final long[] w = words;
-        long[] slot = new long[STRIDE];
-        for (int base = 0; base < w.length; base += STRIDE) {
-            if (w[base + IP] != 0) {
-                System.arraycopy(w, base, slot, 0, STRIDE);
-                out.accept(slot);
+    // ---------------------------------------------------------------- readers (no claim)
+
+    /**
+     * Asks for a reset and does it now if the stripe is free (else its holder does before its next
+     * update); the lost count is zeroed at once.
+     */
+    void requestReset() {
+        REQUESTED.getAndAdd(this, 1L);
+        LOST.setVolatile(this, 0L);
+        if (tryClaim()) {
+            try {
+                if (resetDone != (long) REQUESTED.getAcquire(this)) {
+                    zero();
+                }
+            } finally {
+                release();
             }
         }
     }
 
-    /** Zeroes every counter (under the reader's claim). */
-    void reset() {
-        Arrays.fill(words, 0L);
-        used = 0;
-        LOST.setVolatile(this, 0L);
+    /**
+     * Hands a copy of every used slot's words to {@code out}, each slot's counts from one moment;
+     * nothing if a reset is pending or happened during the copy (then every count was from before
+     * it). Never waits for a claim; a slot being updated is read again once its update is done.
+     */
+    void forEach(Consumer<long[]> out) {
+        final long e = (long) EPOCH.getAcquire(this);
+        if ((e & 1) != 0 || (long) DONE.getAcquire(this) != (long) REQUESTED.getVolatile(this)) {
+            return;
+        }
+        final long[] w = words;
+        final List<long[]> copied = new ArrayList<>();
+        final long[] slot = new long[STRIDE];
+        for (int base = 0; base < w.length; base += STRIDE) {
+            if (copySlot(w, base, slot) != 0) {
+                copied.add(slot.clone());
+            }
+        }
+        VarHandle.loadLoadFence();
+        if ((long) EPOCH.getOpaque(this) != e) {
+            return; // zeroed under us: what was copied was from before the reset
+        }
+        copied.forEach(out);
+    }
+
+    /** Copies the slot's words from one moment (read between two equal, even SEQ reads); {@return its IP} */
+    private static long copySlot(long[] w, int base, long[] slot) {
+        for (int spins = 0; ; spins++) {
+            final long s1 = (long) WORDS.getAcquire(w, base + SEQ);
+            if ((s1 & 1) == 0) {
+                for (int i = 0; i < SEQ; i++) {
+                    slot[i] = (long) WORDS.getOpaque(w, base + i);
+                }
+                VarHandle.loadLoadFence();
+                if ((long) WORDS.getOpaque(w, base + SEQ) == s1) {
+                    return slot[IP];
+                }
+            }
+            // the holder is inside one update (a few stores): wait it out, yielding if it was descheduled
+            if (spins < 100) {
+                Thread.onSpinWait();
+            } else if (spins < 100_000) {
+                Thread.yield();
+            } else { // never done: its holder died inside the update (a StackOverflowError); as it is
+                for (int i = 0; i < SEQ; i++) {
+                    slot[i] = (long) WORDS.getOpaque(w, base + i);
+                }
+                return slot[IP];
+            }
+        }
     }
 }

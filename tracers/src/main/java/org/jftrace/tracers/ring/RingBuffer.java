@@ -59,28 +59,8 @@ public final class RingBuffer {
     private final StackTraces stacks = new StackTraces();
     /** tracing_on: when false, writes return at once and count nothing (the kernel's ring_buffer_record_off). */
     private volatile boolean recording = true;
-    /** Buffers kept now ({@link WriterBuffer#keep}), at most {@link #maxKept}. */
-    private volatile int kept;
-    private final int maxKept;
-    private static final java.lang.invoke.VarHandle KEPT;
-    /** {@code java.lang.VirtualThread} on JDK 21+, else null: virtual threads do not keep. */
-    private static final Class<?> VIRTUAL = virtualThreadClass();
-
-    private static Class<?> virtualThreadClass() {
-        try {
-            return Class.forName("java.lang.VirtualThread", false, null);
-        } catch (ClassNotFoundException | LinkageError e) {
-            return null;
-        }
-    }
-
-    static {
-        try {
-            KEPT = java.lang.invoke.MethodHandles.lookup().findVarHandle(RingBuffer.class, "kept", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Which buffers are kept ({@link WriterClaim#keptBy}): at most half, by platform threads. */
+    private final KeptClaims keeping;
 
     private RingBuffer(int bufferSizeKb, int count, BufferMode mode, TraceClock clock) {
         this.bufferSizeKb = bufferSizeKb;
@@ -94,7 +74,7 @@ public final class RingBuffer {
             buffers[i] = new WriterBuffer(i, records, mode, shared);
         }
         this.mask = count - 1;
-        this.maxKept = count / 2;
+        this.keeping = new KeptClaims(count);
     }
 
     /**
@@ -248,7 +228,7 @@ public final class RingBuffer {
             return hb.commit(thread, tid, meta, ip, parentIp, payload0, payload1); // its own: no claim
         }
         if (hb.tryClaim()) {
-            if (kept < maxKept && thread.getClass() != VIRTUAL && keep(hb, thread)) {
+            if (keeping.tryKeep(hb, thread)) {
                 return hb.commit(thread, tid, meta, ip, parentIp, payload0, payload1);
             }
             try {
@@ -272,31 +252,6 @@ public final class RingBuffer {
         }
         hb.countBusyLost();
         return NOT_WRITTEN;
-    }
-
-    /** With {@code b}'s claim held: keeps it for {@code t} if fewer than half the buffers are kept. */
-    private boolean keep(WriterBuffer b, Thread t) {
-        int k;
-        do {
-            k = kept;
-            if (k >= maxKept) {
-                return false;
-            }
-        } while (!KEPT.compareAndSet(this, k, k + 1));
-        b.keep(t);
-        return true;
-    }
-
-    /** Frees the buffers whose keepers have ended; under the read lock. */
-    private void unkeepEnded() {
-        if (kept == 0) {
-            return;
-        }
-        for (WriterBuffer b : buffers) {
-            if (b.unkeepIfEnded()) {
-                KEPT.getAndAdd(this, -1);
-            }
-        }
     }
 
     /** {@return the thread that keeps buffer {@code buffer} now, or null} (for tests and the status). */
@@ -331,7 +286,7 @@ public final class RingBuffer {
      */
     public Snapshot snapshot() {
         synchronized (readLock) {
-            unkeepEnded();
+            keeping.unkeepEnded(buffers);
             List<TraceEvent> events = new ArrayList<>();
             for (WriterBuffer b : buffers) {
                 b.copy(events, false, Integer.MAX_VALUE);
@@ -350,7 +305,7 @@ public final class RingBuffer {
             throw new FtraceException(Errno.EINVAL, "max events " + max + ": give at least 1");
         }
         synchronized (readLock) {
-            unkeepEnded();
+            keeping.unkeepEnded(buffers);
             List<TraceEvent> events = new ArrayList<>();
             for (WriterBuffer b : buffers) {
                 b.copy(events, true, max);
@@ -373,7 +328,7 @@ public final class RingBuffer {
     /** {@return the counts of each buffer, by buffer number} */
     public List<BufferStats> stats() {
         synchronized (readLock) {
-            unkeepEnded();
+            keeping.unkeepEnded(buffers);
             return statsLocked();
         }
     }
@@ -389,7 +344,7 @@ public final class RingBuffer {
     /** Empties every buffer and zeroes its counts ({@code echo > trace}); writers go on meanwhile. */
     public void clear() {
         synchronized (readLock) {
-            unkeepEnded();
+            keeping.unkeepEnded(buffers);
             for (WriterBuffer b : buffers) {
                 b.reset();
             }

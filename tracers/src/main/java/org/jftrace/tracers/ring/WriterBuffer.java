@@ -10,11 +10,11 @@ import java.util.List;
 /**
  * One buffer of a {@link RingBuffer}: the kernel's {@code ring_buffer_per_cpu}. A fixed
  * {@code long[]} of records (see {@link EventLayout}), written by one thread at a time (the one
- * holding {@link #owner}) and read by any number of readers, one at a time (they hold the ring's
+ * holding its {@link WriterClaim}) and read by any number of readers, one at a time (they hold the ring's
  * read lock).
  *
  * <p>Writer grammar: {@code tryClaim (commit)? release}, or for the thread that keeps the buffer
- * ({@link #keep}: claimed once and never released while it lives) {@code commit*}. Positions count
+ * (claimed once and never released while it lives: {@link WriterClaim#keptBy}) {@code commit*}. Positions count
  * records written since the buffer was made (events show them since the last clear); position
  * {@code p} lives in slot {@code p & mask}.
  * Writer-owned: {@code head} (the next position), {@code lost}, the thread-name table.
@@ -26,25 +26,21 @@ import java.util.List;
  * entries is {@code head - max(tail, head - capacity)}; written is {@code head - clearedAt}; so
  * {@code written == read + overrun + entries}.
  */
-final class WriterBuffer {
-    private static final VarHandle OWNER;
+final class WriterBuffer extends WriterClaim {
     private static final VarHandle HEAD;
     private static final VarHandle LOST;
     private static final VarHandle BUSY_LOST;
     private static final VarHandle TAIL;
-    private static final VarHandle KEEPER;
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
     private static final VarHandle NAMES = MethodHandles.arrayElementVarHandle(String[].class);
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            OWNER = l.findVarHandle(WriterBuffer.class, "owner", int.class);
             HEAD = l.findVarHandle(WriterBuffer.class, "head", long.class);
             LOST = l.findVarHandle(WriterBuffer.class, "lost", long.class);
             BUSY_LOST = l.findVarHandle(WriterBuffer.class, "busyLost", long.class);
             TAIL = l.findVarHandle(WriterBuffer.class, "tail", long.class);
-            KEEPER = l.findVarHandle(WriterBuffer.class, "keeper", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -62,8 +58,6 @@ final class WriterBuffer {
     private final long[] cmdlineTids = new long[SAVED_CMDLINES];
     private final String[] cmdlineNames = new String[SAVED_CMDLINES];
 
-    /** 1 while a writer holds the buffer. Claimed by compare-and-set (acquire), released by a release store. */
-    private int owner;
     /** Next position. Written by the owner (release: pairs with a reader's acquire of head, after the record's SEQ). */
     private long head;
     /** Dropped events (drop mode), written by the owner with opaque stores. */
@@ -78,12 +72,6 @@ final class WriterBuffer {
     private long clearedAt;
     private long lostBase;
     private long busyLostBase;
-    /**
-     * The thread that keeps this buffer (holds its claim for as long as it lives), or null. Set by
-     * that thread alone, with the claim held; cleared by a reader once it has ended.
-     */
-    private Thread keeper;
-
     /** trace_clock other than mono (the counter, the coarse uptime), or null for mono. */
     private final CoarseClock clock;
 
@@ -101,62 +89,6 @@ final class WriterBuffer {
     }
 
     // ---------------------------------------------------------------- writer side
-
-    /** Test-and-test-and-set: a busy buffer costs a plain read, not a failed atomic. */
-    boolean tryClaim() {
-        return (int) OWNER.getOpaque(this) == 0 && OWNER.compareAndSet(this, 0, 1);
-    }
-
-    /** Ends the claim; the release publishes head, lost and the name table to the next owner. */
-    void release() {
-        OWNER.setRelease(this, 0);
-    }
-
-    /** {@return whether {@code t} keeps this buffer} A plain read: only {@code t} itself set it so. */
-    boolean keptBy(Thread t) {
-        return keeper == t;
-    }
-
-    /** Keeps the claim the caller holds for as long as {@code t}, the caller, lives: it writes here with no claim from now on. */
-    void keep(Thread t) {
-        KEEPER.setOpaque(this, t);
-    }
-
-    /** {@return the keeper, or null} */
-    Thread keeper() {
-        return (Thread) KEEPER.getOpaque(this);
-    }
-
-    /**
-     * Frees the buffer of a keeper that has ended; under the ring's read lock. {@code isAlive()}
-     * false makes everything the keeper wrote visible here (the JLS: a thread's last action
-     * synchronizes-with the detection that it has terminated), and the release of the claim
-     * passes it on to the next writer.
-     *
-     * @return whether it was kept by an ended thread and is free now
-     */
-    boolean unkeepIfEnded() {
-        final Thread k = keeper();
-        if (k == null || k.isAlive() || !KEEPER.compareAndSet(this, k, null)) {
-            return false;
-        }
-        release();
-        return true;
-    }
-
-    /**
-     * Makes {@code t}, the caller, the keeper of a buffer whose keeper has ended: the claim passes
-     * from the dead thread to {@code t} unreleased. Writers call it when their home buffer is
-     * taken, so that threads which come and go faster than readers run (a million short virtual
-     * threads) do not leave half the buffers kept by the dead. Visibility as in
-     * {@link #unkeepIfEnded}; the compare-and-set settles a race with a reader or another writer.
-     *
-     * @return whether {@code t} keeps it now
-     */
-    boolean takeOverFromEnded(Thread t) {
-        final Thread k = keeper();
-        return k != null && k != t && !k.isAlive() && KEEPER.compareAndSet(this, k, t);
-    }
 
     /**
      * Writes one record at {@code head}, or counts it lost when the buffer is full in drop mode.
