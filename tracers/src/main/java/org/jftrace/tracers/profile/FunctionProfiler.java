@@ -44,8 +44,10 @@ import org.jftrace.tracers.trigger.Triggers;
 public final class FunctionProfiler {
     /** The stat file's name under {@code trace_stat}. */
     public static final String NAME = "function";
-    /** Functions each stripe keeps by default (x threads with per-thread profiles). */
-    public static final int DEFAULT_FUNCTIONS = 4096;
+    /** The most functions each stripe keeps by default (x threads with per-thread profiles). */
+    public static final int DEFAULT_FUNCTIONS = 1 << 17;
+    /** Functions a stripe's first table holds: it doubles as it fills, up to the profiler's {@code functions}. */
+    static final int FIRST_FUNCTIONS = 1024;
     static final int THREAD_SLOTS = 4096;
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
@@ -81,10 +83,12 @@ public final class FunctionProfiler {
                     + RingBuffer.MAX_BUFFERS + " (the default is " + RingBuffer.defaultBuffers() + ")");
         }
         int n = ceilPow2(b.stripes);
-        int slots = ceilPow2(b.functions * 4 / 3); // the table keeps at most 3/4 of its slots
+        // a table keeps at most 3/4 of its slots; 16 MB a stripe at most by default, 128 KB at first
+        int maxSlots = ceilPow2(b.functions * 4 / 3);
+        int slots = Math.min(maxSlots, ceilPow2(FIRST_FUNCTIONS * 4 / 3));
         this.stripes = new ProfileStripe[n];
         for (int i = 0; i < n; i++) {
-            stripes[i] = new ProfileStripe(slots);
+            stripes[i] = new ProfileStripe(slots, maxSlots);
         }
         this.mask = n - 1;
         this.keeping = new KeptClaims(n);
@@ -402,6 +406,11 @@ public final class FunctionProfiler {
         return new ArrayList<>(merged.values());
     }
 
+    /** {@return the slots of stripe {@code i}'s current table} (for tests) */
+    int stripeSlots(int i) {
+        return stripes[i].slots();
+    }
+
     /** {@return how many stripes are kept by their threads now} (for tests) */
     int keptStripes() {
         return keeping.kept();
@@ -476,7 +485,11 @@ public final class FunctionProfiler {
             return this;
         }
 
-        /** Functions (x threads, per thread) each stripe keeps; checked by {@link #build()}. */
+        /**
+         * The most functions (x threads, per thread) each stripe keeps: its table starts small and
+         * doubles as it fills, up to this; calls of functions past it are counted lost. Checked by
+         * {@link #build()}.
+         */
         public Builder functions(int n) {
             this.functions = n;
             return this;

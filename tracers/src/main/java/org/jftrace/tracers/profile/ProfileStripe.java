@@ -28,6 +28,9 @@ import org.jftrace.tracers.ring.WriterClaim;
  * slot's seqlock: odd while the holder updates it, so a reader copies hits, time and squares of one
  * moment.
  *
+ * <p>A full table (3/4 of its slots) is replaced by one twice its size, up to the profiler's
+ * {@code functions}; only past that are calls counted lost.
+ *
  * <p>Reset ({@code echo 0 > function_profile_enabled} and back) without the claim: a reader raises
  * {@link #resetRequested}; the holder zeroes the stripe before its next update (an odd
  * {@link #epoch} around the zeroing), or the reader itself when it can claim the stripe. Until then
@@ -41,6 +44,7 @@ final class ProfileStripe extends WriterClaim {
     private static final VarHandle REQUESTED;
     private static final VarHandle DONE;
     private static final VarHandle EPOCH;
+    private static final VarHandle TABLE;
     private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
@@ -50,15 +54,24 @@ final class ProfileStripe extends WriterClaim {
             REQUESTED = l.findVarHandle(ProfileStripe.class, "resetRequested", long.class);
             DONE = l.findVarHandle(ProfileStripe.class, "resetDone", long.class);
             EPOCH = l.findVarHandle(ProfileStripe.class, "epoch", long.class);
+            TABLE = l.findVarHandle(ProfileStripe.class, "words", long[].class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    private final long[] words;
-    private final int mask;
-    /** Most keys kept: 3/4 of the slots, so that a probe stays short. */
-    private final int limit;
+    /**
+     * The slots. Replaced by a table twice the size when 3/4 full ({@link #grow}), up to
+     * {@link #maxSlots}: written by the holder with a release store once the new table is filled,
+     * read by readers with an acquire load. The old table is never written again.
+     */
+    private long[] words;
+    /** Holder-only, with {@link #words}. */
+    private int mask;
+    /** Most keys kept in this table: 3/4 of the slots, so that a probe stays short. Holder-only. */
+    private int limit;
+    /** The most slots a table may have; lowered when a bigger table could not be allocated. Holder-only. */
+    private int maxSlots;
     /** Keys in use; holder-only. */
     private int used;
     /** Durations not counted: the table was full, or every stripe was busy (atomic adds). */
@@ -70,10 +83,20 @@ final class ProfileStripe extends WriterClaim {
     /** Odd while the holder zeroes the stripe; a reader that sees it change drops what it copied. */
     private long epoch;
 
-    ProfileStripe(int slots) {
+    /**
+     * @param slots    the first table's slots (a power of two)
+     * @param maxSlots the most slots it may grow to (a power of two, at least {@code slots})
+     */
+    ProfileStripe(int slots, int maxSlots) {
         this.words = new long[slots * STRIDE];
         this.mask = slots - 1;
         this.limit = slots - slots / 4;
+        this.maxSlots = maxSlots;
+    }
+
+    /** {@return the current table's slots} (for tests) */
+    int slots() {
+        return ((long[]) TABLE.getAcquire(this)).length / STRIDE;
     }
 
     /** Adds one call of {@code ip} lasting {@code nanos} (the holder only). Allocates nothing. */
@@ -81,9 +104,8 @@ final class ProfileStripe extends WriterClaim {
         if (resetDone != (long) REQUESTED.getOpaque(this)) {
             zero(); // a reader asked for a reset since this stripe's last update: it was not counted
         }
-        final long[] w = words;
-        final int m = mask;
-        int slot = (int) (((ip ^ tid * GOLDEN) * GOLDEN) >>> 40) & m;
+        long[] w = words;
+        int slot = home(ip, tid, mask);
         boolean fresh = false;
         while (true) {
             final int base = slot * STRIDE;
@@ -93,14 +115,19 @@ final class ProfileStripe extends WriterClaim {
             }
             if (key == 0) {
                 if (used >= limit) {
-                    LOST.getAndAdd(this, 1L); // atomic: busy writers add here too
-                    return;
+                    if (!grow()) {
+                        LOST.getAndAdd(this, 1L); // atomic: busy writers add here too
+                        return;
+                    }
+                    w = words;
+                    slot = home(ip, tid, mask); // a new key: probe the new table from its home
+                    continue;
                 }
                 used++;
                 fresh = true;
                 break;
             }
-            slot = (slot + 1) & m;
+            slot = (slot + 1) & mask;
         }
         final int base = slot * STRIDE;
         // odd while updating; "| 1" keeps it odd, not even, should an update ever have stopped half way
@@ -122,13 +149,55 @@ final class ProfileStripe extends WriterClaim {
         WORDS.setRelease(w, base + SEQ, odd + 1);
     }
 
+    private static int home(long ip, long tid, int mask) {
+        return (int) (((ip ^ tid * GOLDEN) * GOLDEN) >>> 40) & mask;
+    }
+
+    /**
+     * Moves the keys to a table twice the size, as the holder: the kernel's profiler has a record
+     * for every function, and a fixed table lost every function past its size. Rare (each table
+     * at least doubles), so the allocation is not on the steady path. Readers holding the old
+     * table read it as it was when it was replaced: it is never written again.
+     *
+     * @return false when the table is as big as allowed, or a bigger one could not be allocated
+     */
+    private boolean grow() {
+        final long[] old = words;
+        final int slots = (mask + 1) << 1;
+        if (slots > maxSlots) {
+            return false;
+        }
+        final long[] w;
+        try {
+            w = new long[slots * STRIDE];
+        } catch (OutOfMemoryError e) {
+            maxSlots = mask + 1; // count the rest lost rather than fail the traced program's call
+            return false;
+        }
+        final int m = slots - 1;
+        for (int base = 0; base < old.length; base += STRIDE) {
+            final long ip = old[base + IP];
+            if (ip != 0) {
+                int slot = home(ip, old[base + TID], m);
+                while (w[slot * STRIDE + IP] != 0) {
+                    slot = (slot + 1) & m;
+                }
+                System.arraycopy(old, base, w, slot * STRIDE, SEQ); // SEQ starts at 0 (even) in the new table
+            }
+        }
+        mask = m;
+        limit = slots - slots / 4;
+        TABLE.setRelease(this, w); // filled before a reader can see it
+        return true;
+    }
+
     /** Zeroes every counter, as the holder, for the resets asked for so far. */
     private void zero() {
         final long requested = (long) REQUESTED.getAcquire(this);
         final long odd = epoch + 1 | 1; // a new odd value, even after a zeroing that stopped half way
         EPOCH.setOpaque(this, odd);
         VarHandle.storeStoreFence();
-        Arrays.fill(words, 0L);
+        Arrays.fill(words, 0L); // the table keeps its size
         used = 0;
         DONE.setRelease(this, requested);
         EPOCH.setRelease(this, odd + 1);
@@ -165,27 +234,37 @@ final class ProfileStripe extends WriterClaim {
 
     /**
      * Hands a copy of every used slot's words to {@code out}, each slot's counts from one moment;
-     * nothing if a reset is pending or happened during the copy (then every count was from before
-     * it). Never waits for a claim; a slot being updated is read again once its update is done.
+     * nothing if a reset is pending (every count is from before it); read again if the stripe was
+     * zeroed during the copy. Never waits for a claim; a slot being updated is read again once its
+     * update is done.
      */
     void forEach(Consumer<long[]> out) {
-        final long e = (long) EPOCH.getAcquire(this);
-        if ((e & 1) != 0 || (long) DONE.getAcquire(this) != (long) REQUESTED.getVolatile(this)) {
-            return;
-        }
-        final long[] w = words;
-        final List<long[]> copied = new ArrayList<>();
         final long[] slot = new long[STRIDE];
-        for (int base = 0; base < w.length; base += STRIDE) {
-            if (copySlot(w, base, slot) != 0) {
-                copied.add(slot.clone());
+        for (int tries = 0; ; tries++) {
+            final long e = (long) EPOCH.getAcquire(this);
+            if ((long) DONE.getAcquire(this) != (long) REQUESTED.getVolatile(this)) {
+                return; // a reset is pending: every count here is from before it
             }
+            if ((e & 1) == 0) {
+                final long[] w = (long[]) TABLE.getAcquire(this);
+                final List<long[]> copied = new ArrayList<>();
+                for (int base = 0; base < w.length; base += STRIDE) {
+                    if (copySlot(w, base, slot) != 0) {
+                        copied.add(slot.clone());
+                    }
+                }
+                VarHandle.loadLoadFence();
+                if ((long) EPOCH.getOpaque(this) == e) {
+                    copied.forEach(out);
+                    return;
+                }
+                // zeroed under us: read it again (the counts since the reset)
+            }
+            if (tries >= 1000) {
+                return; // zeroed again and again, or a zeroing that never finished: nothing of one moment
+            }
+            Thread.yield();
         }
-        VarHandle.loadLoadFence();
-        if ((long) EPOCH.getOpaque(this) != e) {
-            return; // zeroed under us: what was copied was from before the reset
-        }
-        copied.forEach(out);
     }
 
     /** Copies the slot's words from one moment (read between two equal, even SEQ reads); {@return its IP} */
