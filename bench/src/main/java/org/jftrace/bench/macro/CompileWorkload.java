@@ -41,7 +41,7 @@ public final class CompileWorkload {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 3) {
-            System.err.println("usage: CompileWorkload untraced|limit|limitExits|limitExitsBig|safe|guarded|all|exits|function|functionCoarse|graph SRC_DIR OUT_DIR");
+            System.err.println("usage: CompileWorkload untraced|limit|limitExits|limitExitsBig|safe|guarded|all|exits|function|functionCoarse|graph|profiler SRC_DIR OUT_DIR");
             System.exit(2);
         }
         String row = args[0];
@@ -54,6 +54,7 @@ public final class CompileWorkload {
             case "function" -> TracerRows.function(org.jftrace.tracers.ring.TraceClock.MONO);
             case "functionCoarse" -> TracerRows.function(org.jftrace.tracers.ring.TraceClock.UPTIME);
             case "graph" -> TracerRows.graph();
+            case "profiler" -> TracerRows.profiler();
             default -> null;
         };
         CountingOps ops = tracer != null ? null : switch (row) {
@@ -63,7 +64,7 @@ public final class CompileWorkload {
             case "all" -> CountingOps.register(null, false);
             case "exits" -> CountingOps.registerExits("*:mod:jdk.compiler");
             default -> throw new IllegalArgumentException("unknown row " + row
-                    + ": use untraced, limit, safe, guarded, all, exits, function, functionCoarse or graph");
+                    + ": use untraced, limit, safe, guarded, all, exits, function, functionCoarse, graph or profiler");
         };
         long registered = System.nanoTime();
         long cpu0 = THREADS.getCurrentThreadCpuTime();
@@ -76,6 +77,7 @@ public final class CompileWorkload {
 
         long calls = tracer != null ? tracer.events() : ops != null ? CountingOps.n : row.startsWith("limit") ? limitCalls(row) : 0;
         int hooked = tracer != null ? tracer.hooked() : ops != null ? ops.hooked() : -1;
+        String profile = tracer != null ? tracer.profile() : null;
         long t1 = System.nanoTime();
         if (ops != null) {
             ops.unregister();
@@ -89,6 +91,9 @@ public final class CompileWorkload {
                 + " unregister_ms=%.1f calls=%d hooked=%d digest=%s%n",
                 row, ok, sources.size(), (registered - t0) / 1e6, (compiled - registered) / 1e6, cpu / 1e6, proc / 1e6,
                 (unregistered - t1) / 1e6, calls, hooked, digest(out));
+        if (profile != null) {
+            System.out.println("PROFILE " + profile);
+        }
     }
 
     static List<Path> sources(Path src) throws IOException {

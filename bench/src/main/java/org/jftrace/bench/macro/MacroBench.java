@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  */
 public final class MacroBench {
     static final List<String> ROWS = List.of("untraced", "limit", "safe", "guarded", "all", "limitExits", "limitExitsBig",
-            "exits", "function", "functionCoarse", "graph");
+            "exits", "function", "functionCoarse", "graph", "profiler");
 
     private MacroBench() {
     }
@@ -92,6 +92,8 @@ public final class MacroBench {
                     all.append(l).append('\n');
                     if (l.startsWith("MACRO ")) {
                         line = l;
+                    } else if (l.startsWith("PROFILE ")) {
+                        System.err.println("[macro] " + row + " " + l); // the profiler row: functions, counted, lost
                     }
                 }
             }
@@ -164,7 +166,7 @@ public final class MacroBench {
                     double w = cost(rs, untraced, Run::compileMs);
                     costs = String.format(Locale.ROOT, "%.1f | %.2f | %.1f | %.2f", c, c / limitCpu, w, w / limitWall);
                     List<Run> limitExits = runs.get("limitExits");
-                    if (limitExits != null && (row.equals("exits") || row.equals("graph"))) {
+                    if (limitExits != null && (row.equals("exits") || row.equals("graph") || row.equals("profiler"))) {
                         exitRatios.append(String.format(Locale.ROOT, "%s: %.2f x limitExits (cpu), %.2f x (wall)%n", row,
                                 c / cost(limitExits, untraced, Run::cpuMs), w / cost(limitExits, untraced, Run::compileMs)));
                     }
