@@ -7,7 +7,8 @@
 #   RECURSION_SAFE), all (jftrace counting ops on every method of the JVM), exits (an exit-hook ops
 #   counting on jdk.compiler), function and graph (the function and function_graph tracers on every
 #   method of the JVM into their bounded ring; calls = events written), functionCoarse (the function
-#   tracer with the coarse clock, trace_clock uptime).
+#   tracer with the coarse clock, trace_clock uptime), profiler (the function profiler on every method
+#   of the JVM; calls = calls counted or lost; it also prints the functions profiled and the calls lost).
 #   quick (default): 3 rounds; full: 7 rounds. Rows interleaved round by round; medians reported.
 #   Runs on JDK 17 ($JDK17) then JDK 25 ($JDK25), like run.sh compare; JDKS="path ..." picks others.
 #   JFTRACE_AGENT=/path/to/jftrace-agent.jar measures another agent build.
