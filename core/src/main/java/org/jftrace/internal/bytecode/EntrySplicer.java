@@ -23,6 +23,11 @@ import org.objectweb.asm.ClassReader;
  * hook is 6 bytes, or 8 (two {@code nop}s) in a method that holds a {@code tableswitch} or
  * {@code lookupswitch}, whose padding depends on its offset modulo 4. New constants (the ips, the
  * entries' method references) are appended to the constant pool, as ASM's copying writer does.
+ *
+ * <p>Over 500 lines on purpose: it is one pass over one class file's layout (pool, methods, each
+ * method's code attribute and the attributes inside it), and every part shares the same running
+ * offsets and the pool indices it appended; split, those would be passed between classes or shared
+ * mutable state, for no part any other class uses.
  */
 public final class EntrySplicer {
     private static final int HOOK = 6;

@@ -2,9 +2,7 @@ package org.jftrace.tracers.profile;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 
@@ -16,7 +14,6 @@ import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.tracers.graph.PerThreadSlots;
-import org.jftrace.tracers.ring.KeptClaims;
 import org.jftrace.tracers.ring.RingBuffer;
 import org.jftrace.tracers.trigger.TriggerTarget;
 import org.jftrace.tracers.trigger.Triggers;
@@ -27,7 +24,7 @@ import org.jftrace.tracers.trigger.Triggers;
  * variance, on an {@link FgraphOps}.
  *
  * <p>Hot path: the entry handler returns the clock as the call's data; the return handler reads the
- * clock again and adds the duration to the counters of the caller's stripe ({@link ProfileStripe}:
+ * clock again and adds the duration to the counters ({@link ProfileCounters}) of the caller's stripe ({@link ProfileStripe}:
  * open addressing on {@code long[]}, no boxing, no lock; kept by a platform thread while it lives,
  * which then updates it with no atomic operation, else claimed with one compare-and-set per call;
  * a busy stripe sends the writer to the next). Readers never claim: each slot is a seqlock, and
@@ -49,16 +46,13 @@ public final class FunctionProfiler {
     /** Functions a stripe's first table holds: it doubles as it fills, up to the profiler's {@code functions}. */
     static final int FIRST_FUNCTIONS = 1024;
     static final int THREAD_SLOTS = 4096;
-    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private final List<String> filter;
     private final List<String> notrace;
     private final boolean perThread;
     private final boolean pending;
-    private final ProfileStripe[] stripes;
-    /** Which stripes are kept by their threads: at most half, by platform threads. */
-    private final KeptClaims keeping;
-    private final int mask;
+    /** The counters: stripes of per-function hits, times and squares. */
+    private final ProfileCounters counters;
     private volatile boolean graphTime;
     /** tracing_on: off, entries return NO_EXIT (hooks stay, nothing is counted). */
     private volatile boolean tracingOn = true;
@@ -85,13 +79,8 @@ public final class FunctionProfiler {
         int n = ceilPow2(b.stripes);
         // a table keeps at most 3/4 of its slots; 16 MB a stripe at most by default, 128 KB at first
         int maxSlots = ceilPow2(b.functions * 4 / 3);
-        int slots = Math.min(maxSlots, ceilPow2(FIRST_FUNCTIONS * 4 / 3));
-        this.stripes = new ProfileStripe[n];
-        for (int i = 0; i < n; i++) {
-            stripes[i] = new ProfileStripe(slots, maxSlots);
-        }
-        this.mask = n - 1;
-        this.keeping = new KeptClaims(n);
+        this.counters = new ProfileCounters(n, Math.min(maxSlots, ceilPow2(FIRST_FUNCTIONS * 4 / 3)), maxSlots,
+                b.perThread);
         this.triggers = new Triggers(TriggerTarget.tracingOnOnly("function profiler", this::isTracingOn,
                 this::setTracingOn), b.pending);
         this.threadFilter = b.threadFilter;
@@ -245,7 +234,7 @@ public final class FunctionProfiler {
         // X starts at 0 in a new slot, and only differences of X are used
         final int slot = t.keep(Thread.currentThread(), tid);
         if (slot < 0) {
-            stripes[home(tid)].countBusyLost();
+            counters.countBusyLost(tid);
             return FgraphOps.NO_EXIT;
         }
         return selfData(System.nanoTime(), t.get(slot, 0));
@@ -277,54 +266,9 @@ public final class FunctionProfiler {
         add(ip, tid, self);
     }
 
-    private int home(long tid) {
-        return (int) ((tid * GOLDEN) >>> 40) & mask;
-    }
-
-    /**
-     * Adds one call to the thread's stripe (its home, kept while the thread lives when it can be,
-     * as a ring buffer's writer keeps its buffer), or the next free one. Allocates nothing.
-     */
+    /** Adds one call of {@code ip} by thread {@code tid}, lasting {@code nanos}. Allocates nothing. */
     void add(long ip, long tid, long nanos) {
-        final Thread thread = Thread.currentThread();
-        final ProfileStripe[] s = stripes;
-        final int m = mask;
-        final int home = home(tid);
-        final long key = perThread ? tid : 0;
-        final long d = Math.max(0, nanos);
-        final ProfileStripe hs = s[home];
-        if (hs.keptBy(thread)) {
-            hs.add(ip, key, d); // its own: no claim
-            return;
-        }
-        if (hs.tryClaim()) {
-            if (keeping.tryKeep(hs, thread)) {
-                hs.add(ip, key, d);
-                return;
-            }
-            try {
-                hs.add(ip, key, d);
-            } finally {
-                hs.release();
-            }
-            return;
-        }
-        if (hs.takeOverFromEnded(thread)) { // its keeper ended: kept by this thread from now on
-            hs.add(ip, key, d);
-            return;
-        }
-        for (int k = 1; k <= m; k++) {
-            final ProfileStripe p = s[(home + k) & m];
-            if (p.tryClaim()) {
-                try {
-                    p.add(ip, key, d);
-                } finally {
-                    p.release();
-                }
-                return;
-            }
-        }
-        hs.countBusyLost();
+        counters.add(ip, tid, nanos);
     }
 
     // ---------------------------------------------------------------- readers
@@ -334,29 +278,22 @@ public final class FunctionProfiler {
      * and a call open across the reset counts in full afterwards.
      */
     public void reset() {
-        keeping.unkeepEnded(stripes);
-        for (ProfileStripe p : stripes) {
-            p.requestReset();
-        }
+        counters.reset();
     }
 
     /** {@return calls not counted: a stripe's table was full, every stripe was busy, or no thread slot was free} */
     public long lost() {
-        long l = 0;
-        for (ProfileStripe p : stripes) {
-            l += p.lost();
-        }
-        return l;
+        return counters.lost();
     }
 
     /** {@return every function's counts over all threads, by total time, longest first} */
     public List<FunctionStat> stat() {
-        return sorted(collect(false));
+        return sorted(counters.collect(false));
     }
 
     /** {@return the counts of thread {@code tid} (empty unless per-thread), by total time} */
     public List<FunctionStat> stat(long tid) {
-        List<FunctionStat> all = collect(true);
+        List<FunctionStat> all = counters.collect(true);
         all.removeIf(s -> s.tid() != tid);
         return sorted(all);
     }
@@ -364,7 +301,7 @@ public final class FunctionProfiler {
     /** {@return the ids of the threads with counts (empty unless per-thread), in order} */
     public List<Long> threads() {
         TreeSet<Long> t = new TreeSet<>();
-        for (FunctionStat s : collect(true)) {
+        for (FunctionStat s : counters.collect(true)) {
             if (perThread) {
                 t.add(s.tid());
             }
@@ -388,32 +325,14 @@ public final class FunctionProfiler {
                 + "; times in us, s^2 in us^2\n";
     }
 
-    /**
-     * Copies every stripe (no claim: a writer never waits for a reader); keyed by (ip, tid) when
-     * {@code byThread}, else by ip. Frees the stripes of keepers that have ended.
-     */
-    private List<FunctionStat> collect(boolean byThread) {
-        keeping.unkeepEnded(stripes);
-        Map<List<Long>, FunctionStat> merged = new HashMap<>();
-        for (ProfileStripe p : stripes) {
-            p.forEach(w -> {
-                long tid = byThread ? w[ProfileStripe.TID] : 0;
-                FunctionStat s = new FunctionStat(w[ProfileStripe.IP], tid, w[ProfileStripe.HITS],
-                        w[ProfileStripe.TIME], FunctionStat.unsigned128(w[ProfileStripe.SQ_HI], w[ProfileStripe.SQ_LO]));
-                merged.merge(List.of(s.ip(), tid), s, (a, b) -> a.plus(b, tid));
-            });
-        }
-        return new ArrayList<>(merged.values());
-    }
-
     /** {@return the slots of stripe {@code i}'s current table} (for tests) */
     int stripeSlots(int i) {
-        return stripes[i].slots();
+        return counters.slots(i);
     }
 
     /** {@return how many stripes are kept by their threads now} (for tests) */
     int keptStripes() {
-        return keeping.kept();
+        return counters.kept();
     }
 
     private static List<FunctionStat> sorted(List<FunctionStat> l) {
