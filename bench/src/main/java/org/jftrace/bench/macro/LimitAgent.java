@@ -34,6 +34,10 @@ import org.objectweb.asm.Opcodes;
  * {@code super()} call on: the handler's frame declares no locals, which code where {@code this} is
  * still uninitialised cannot jump to). {@code ...,exits,pad=N} adds N bytes of {@code nop} at entry:
  * the same hook made as big as another, to see what the size alone costs (the JIT's inlining limits).
+ *
+ * <p>{@code -javaagent:benchmarks.jar=floor} adds no hook: it keeps the {@link Instrumentation} for
+ * {@link RegisterTime}, whose floor row retransforms the classes a register changed, unchanged: the
+ * least any retransforming tracer pays the JVM to start or stop tracing them.
  */
 public final class LimitAgent {
     private static final String COUNTER = "org/jftrace/bench/macro/boot/LimitCounter";
@@ -41,7 +45,14 @@ public final class LimitAgent {
     private LimitAgent() {
     }
 
+    /** The instrumentation of {@code =floor}, else null. */
+    static volatile Instrumentation floor;
+
     public static void premain(String args, Instrumentation inst) throws IOException, ClassNotFoundException {
+        if (args.equals("floor")) {
+            floor = inst;
+            return;
+        }
         String[] words = args.split(",");
         String module = words[0];
         boolean exits = words.length > 1 && words[1].equals("exits");

@@ -24,6 +24,12 @@ import org.jftrace.FtraceOps;
  * collections, this one's not: {@code -XX:+AlwaysPreTouch} measures without the page faults of a
  * first touch.
  *
+ * <p>With {@code -javaagent:bench/target/benchmarks.jar=floor} as well, each round also times the
+ * floor: the classes the register changed, retransformed with no ops registered (so to their own
+ * bytes), in one call, as jftrace's register does. That is what the JVM alone charges any tracer
+ * that hooks by retransformation (parsing, verifying, merging the constant pools, swapping the
+ * classes at a safepoint), the limit against which the register's own work is read.
+ *
  * <pre>{@code java -javaagent:agent/target/jftrace-agent.jar -cp bench/target/benchmarks.jar \
  *     org.jftrace.bench.macro.RegisterTime bench/target/macro-src 5}</pre>
  */
@@ -77,6 +83,25 @@ public final class RegisterTime {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
+    /**
+     * {@return the loaded classes that hold a method of {@code enabled}: the classes a register
+     * retransformed} A name defined by several loaders counts each: a register changes every one.
+     */
+    private static Class<?>[] hookedClasses(java.lang.instrument.Instrumentation inst,
+                                            List<org.jftrace.EnabledFunction> enabled) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (org.jftrace.EnabledFunction f : enabled) {
+            names.add(f.function().className());
+        }
+        List<Class<?>> ks = new ArrayList<>();
+        for (Class<?> k : inst.getAllLoadedClasses()) {
+            if (names.contains(k.getName()) && inst.isModifiableClass(k)) {
+                ks.add(k);
+            }
+        }
+        return ks.toArray(new Class<?>[0]);
+    }
+
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
             System.err.println("usage: RegisterTime SRC_DIR ROUNDS (run with -javaagent:jftrace-agent.jar)");
@@ -96,35 +121,59 @@ public final class RegisterTime {
         int rounds = Integer.parseInt(args[1]);
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         int loaded = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
-        double[][] m = new double[8][rounds];
+        double[][] m = new double[10][rounds];
+        java.lang.instrument.Instrumentation inst = LimitAgent.floor;
+        Class<?>[] changed = null;
         for (int r = 0; r < rounds; r++) {
             FtraceOps ops = FtraceOps.builder((ip, parentIp, op, regs) -> n++).name("register-time-" + r).build();
             double[] reg = timed(threads, () -> Ftrace.registerFtraceFunction(ops));
-            int hooked = Ftrace.enabledFunctions().size();
+            java.util.List<org.jftrace.EnabledFunction> enabled = Ftrace.enabledFunctions();
+            int hooked = enabled.size();
+            if (inst != null && changed == null) {
+                changed = hookedClasses(inst, enabled);
+                if (changed.length < 1000) {
+                    throw new IllegalStateException("the floor found only " + changed.length + " loaded classes of "
+                            + hooked + " hooked methods");
+                }
+            }
             double[] unreg = timed(threads, () -> Ftrace.unregisterFtraceFunction(ops));
             if (hooked < 1000 || !Ftrace.enabledFunctions().isEmpty()) {
                 throw new IllegalStateException("round " + r + ": " + hooked + " methods hooked, "
                         + Ftrace.enabledFunctions().size() + " left after unregister");
             }
-            double[] row = {reg[0], reg[1], reg[2], unreg[0], unreg[1], unreg[2], reg[3], unreg[3]};
+            double[] floor = {0, 0, 0, 0};
+            if (changed != null) {
+                Class<?>[] ks = changed;
+                floor = timed(threads, () -> {
+                    try {
+                        inst.retransformClasses(ks);
+                    } catch (java.lang.instrument.UnmodifiableClassException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+            }
+            double[] row = {reg[0], reg[1], reg[2], unreg[0], unreg[1], unreg[2], reg[3], unreg[3], floor[0], floor[1]};
             for (int k = 0; k < row.length; k++) {
                 m[k][r] = row[k];
             }
             System.out.printf(Locale.ROOT, "REGISTER round=%d loaded=%d hooked=%d register_ms=%.0f register_thread_cpu_ms=%.0f"
                     + " register_process_cpu_ms=%.0f unregister_ms=%.0f unregister_thread_cpu_ms=%.0f"
-                    + " unregister_process_cpu_ms=%.0f register_alloc_mb=%.0f unregister_alloc_mb=%.0f%n", r, loaded, hooked,
-                    row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7]);
+                    + " unregister_process_cpu_ms=%.0f register_alloc_mb=%.0f unregister_alloc_mb=%.0f"
+                    + (changed == null ? "%n" : " floor_classes=" + changed.length + " floor_ms=%.0f floor_thread_cpu_ms=%.0f%n"),
+                    r, loaded, hooked, row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9]);
         }
         List<String> names = List.of("register_ms", "register_thread_cpu_ms", "register_process_cpu_ms", "unregister_ms",
-                "unregister_thread_cpu_ms", "unregister_process_cpu_ms", "register_alloc_mb", "unregister_alloc_mb");
+                "unregister_thread_cpu_ms", "unregister_process_cpu_ms", "register_alloc_mb", "unregister_alloc_mb",
+                "floor_ms", "floor_thread_cpu_ms");
         List<String> medians = new ArrayList<>();
-        for (int k = 0; k < names.size(); k++) {
+        for (int k = 0; k < (changed == null ? 8 : names.size()); k++) {
             double[] v = m[k].clone();
             Arrays.sort(v);
             medians.add(String.format(Locale.ROOT, "%s=%.0f", names.get(k), v.length % 2 == 1 ? v[v.length / 2]
                     : (v[v.length / 2 - 1] + v[v.length / 2]) / 2));
         }
-        System.out.println("REGISTER median rounds=" + rounds + " loaded=" + loaded + " " + String.join(" ", medians)
+        System.out.println("REGISTER median rounds=" + rounds + " loaded=" + loaded
+                + (changed == null ? "" : " floor_classes=" + changed.length) + " " + String.join(" ", medians)
                 + " jdk=" + Runtime.version().feature() + " jit_settled_ms=" + settled);
     }
 }
