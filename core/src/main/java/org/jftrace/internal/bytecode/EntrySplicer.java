@@ -5,7 +5,7 @@ import java.util.Map;
 import org.objectweb.asm.ClassReader;
 
 /**
- * Writes the plain entry hook ({@code ldc2_w ip; invokestatic ENTRY.enter(J)V}) into a class file
+ * Writes the plain entry hook ({@code sipush hi; sipush lo; invokestatic ENTRY.enter(II)V}) into a class file
  * by splicing bytes, without decoding and re-encoding the methods: what {@link HookInstrumenter}
  * does for a class whose hooks are all entries, with the same result (EntrySplicerTest compares the
  * two on real JDK classes), about ten times faster.
@@ -20,9 +20,10 @@ import org.objectweb.asm.ClassReader;
  * <p>What moves: the hook goes at offset 0 of each chosen method, so every offset into its code
  * moves by the hook's length, and branch offsets (relative) do not. The exception table, the first
  * stack map frame (frames are delta-encoded), line numbers and local variable ranges move; the
- * hook is 6 bytes, or 8 (two {@code nop}s) in a method that holds a {@code tableswitch} or
- * {@code lookupswitch}, whose padding depends on its offset modulo 4. New constants (the ips, the
- * entries' method references) are appended to the constant pool, as ASM's copying writer does.
+ * hook is 9 bytes, or 12 (three {@code nop}s) in a method that holds a {@code tableswitch} or
+ * {@code lookupswitch}, whose padding depends on its offset modulo 4. New constants (the entries'
+ * method references; the ips are operands) are appended to the constant pool, as ASM's copying
+ * writer does.
  *
  * <p>Over 500 lines on purpose: it is one pass over one class file's layout (pool, methods, each
  * method's code attribute and the attributes inside it), and every part shares the same running
@@ -30,9 +31,9 @@ import org.objectweb.asm.ClassReader;
  * mutable state, for no part any other class uses.
  */
 public final class EntrySplicer {
-    private static final int HOOK = 6;
-    private static final int HOOK_SWITCH = 8;
-    private static final int LDC2_W = 0x14;
+    private static final int HOOK = 9;
+    private static final int HOOK_SWITCH = 12;
+    private static final int SIPUSH = 0x11;
     private static final int INVOKESTATIC = 0xb8;
     private static final int NOP = 0x00;
     /** Each opcode's length in bytes, up to jsr_w (0xc9); the switches and wide are read apart. */
@@ -295,15 +296,16 @@ public final class EntrySplicer {
                 }
                 r += 6 + length;
             }
-            int ipIndex = longConstant(ip);
             int length = 2 + 2 + 4 + codeLength + shift + 2 + 8 * handlers + 2 + a.size;
             out.put(in, p, 2);
             out.u4(length);
             out.u2(Math.max(maxStack, 2));
             out.u2(maxLocals);
             out.u4(codeLength + shift);
-            out.u1(LDC2_W);
-            out.u2(ipIndex);
+            out.u1(SIPUSH);
+            out.u2(HookInstrumenter.ipHigh(ip));
+            out.u1(SIPUSH);
+            out.u2(HookInstrumenter.ipLow(ip) & 0xFFFF);
             out.u1(INVOKESTATIC);
             out.u2(methodRef);
             for (int k = HOOK; k < shift; k++) {
@@ -468,17 +470,7 @@ public final class EntrySplicer {
             return index;
         }
 
-        /** {@return the index of a new {@code CONSTANT_Long} holding {@code value}} */
-        private int longConstant(long value) {
-            int index = nextIndex;
-            added.u1(5);
-            added.u4((int) (value >>> 32));
-            added.u4((int) value);
-            nextIndex += 2;
-            return index;
-        }
-
-        /** {@return the index of {@code entry.enter(J)V}, added once per entry class} */
+        /** {@return the index of {@code entry.enter(II)V}, added once per entry class} */
         private int methodRef(String entry) {
             Integer known = refs.get(entry);
             if (known != null) {
@@ -490,7 +482,7 @@ public final class EntrySplicer {
             added.u2(owner);
             if (enterNameAndType < 0) {
                 int name = utf8Constant(HookInstrumenter.METHOD_ENTER);
-                int desc = utf8Constant(HookInstrumenter.METHOD_ENTER_DESC);
+                int desc = utf8Constant(HookInstrumenter.ENTRY_ENTER_DESC);
                 enterNameAndType = nextIndex++;
                 added.u1(12);
                 added.u2(name);

@@ -2,6 +2,7 @@ package org.jftrace.internal.bytecode;
 
 import java.util.Map;
 
+import org.jftrace.internal.boot.Hooks;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -20,15 +21,22 @@ import org.objectweb.asm.Type;
  * <li>{@link Kind#INDY}: {@code invokedynamic hook()V} bootstrapped by
  *     {@code Hooks.link(Lookup, String, MethodType, long ip)};</li>
  * <li>{@link Kind#STATIC}: {@code ldc2_w ip; invokestatic Hooks.enter(J)V};</li>
- * <li>an entry, for any kind: {@code ldc2_w ip; invokestatic ENTRY.enter(J)V}, ENTRY a class the core
- *     generated for the method's set of ops.</li>
+ * <li>an entry, for any kind: {@code sipush hi; sipush lo; invokestatic ENTRY.enter(II)V}, ENTRY a
+ *     class the core generated for the method's set of ops, {@code hi} and {@code lo} the two halves of
+ *     the method's index ({@link #ipHigh}, {@link #ipLow}).</li>
  * </ul>
+ * The entry hook carries its ip in its operands, not in a {@code CONSTANT_Long}: a constant per
+ * method is a constant the JVM must look for in the class's whole old pool when it first
+ * retransforms the class (its constant-pool merge was a quarter of the first register on every
+ * method of a JVM; BENCHMARKS.md, "The first register: no constant per method").
  * A constructor's hook also runs first, before {@code super()}: it touches no {@code this}.
  */
 public final class HookInstrumenter {
     static final String TYPE_HOOKS = "org/jftrace/internal/boot/Hooks";
     static final String METHOD_ENTER = "enter";
     static final String METHOD_ENTER_DESC = "(J)V";
+    /** An entry's {@code enter}: the function index in two halves, each a {@code sipush}. */
+    public static final String ENTRY_ENTER_DESC = "(II)V";
     static final String METHOD_LINK = "link";
     static final String METHOD_LINK_DESC = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;J)Ljava/lang/invoke/CallSite;";
@@ -46,6 +54,27 @@ public final class HookInstrumenter {
     }
 
     private HookInstrumenter() {
+    }
+
+    /**
+     * {@return the high half of the function index of entry ip {@code ip}: an entry hook's first
+     * {@code sipush}} An entry ip has no bci bits and an index under 2^31, so the half fits.
+     */
+    public static int ipHigh(long ip) {
+        if ((ip & ((1L << Hooks.IP_SHIFT) - 1)) != 0 || ip >>> Hooks.IP_SHIFT > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("not a function's entry ip: " + Long.toHexString(ip));
+        }
+        return (int) (ip >>> (Hooks.IP_SHIFT + 16));
+    }
+
+    /** {@return the low half of the function index of entry ip {@code ip}, signed: the second {@code sipush}} */
+    public static int ipLow(long ip) {
+        return (short) (ip >>> Hooks.IP_SHIFT);
+    }
+
+    /** {@return the ip an entry's {@code enter(hi, lo)} stands for: what its generated code computes} */
+    public static long ipOf(int high, int low) {
+        return ((long) (high << 16 | (low & 0xFFFF))) << Hooks.IP_SHIFT;
     }
 
     /**
@@ -74,7 +103,7 @@ public final class HookInstrumenter {
 
     /**
      * Like {@link #instrument(byte[], Map, java.util.Set, Kind)}; the plain hook of a method in
-     * {@code entries} (keys as in {@code ips}) is {@code ldc2_w ip; invokestatic ENTRY.enter(J)V},
+     * {@code entries} (keys as in {@code ips}) is {@code sipush hi; sipush lo; invokestatic ENTRY.enter(II)V},
      * ENTRY the internal name it maps to (one of the core's entry classes), whatever the kind.
      */
     public static byte[] instrument(byte[] bytes, Map<String, Long> ips, java.util.Set<String> withRegs,
@@ -210,8 +239,9 @@ public final class HookInstrumenter {
         public void visitCode() {
             super.visitCode();
             if (entry != null) {
-                super.visitLdcInsn(Long.valueOf(ip));
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, entry, METHOD_ENTER, METHOD_ENTER_DESC, false);
+                super.visitIntInsn(Opcodes.SIPUSH, ipHigh(ip));
+                super.visitIntInsn(Opcodes.SIPUSH, ipLow(ip));
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, entry, METHOD_ENTER, ENTRY_ENTER_DESC, false);
             } else if (kind == Kind.INDY) {
                 super.visitInvokeDynamicInsn(INDY_NAME, INDY_DESC, LINK, Long.valueOf(ip));
             } else {

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.jftrace.internal.boot.Hooks;
+import org.jftrace.internal.bytecode.HookInstrumenter;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -41,8 +42,10 @@ import org.objectweb.asm.Type;
  * lock.
  */
 public final class Entries {
-    /** The type of {@code enter} and of an entry's call site. */
+    /** The type of an entry's call site: the chain takes the ip. */
     public static final MethodType ENTER_TYPE = MethodType.methodType(void.class, long.class);
+    /** The type of {@code enter}, what hooked bytecode calls: the function index in two halves. */
+    public static final MethodType HOOK_TYPE = MethodType.methodType(void.class, int.class, int.class);
     static final String ENTER = "enter";
     static final String ENTER_DESC = "(J)V";
     private static final String PACKAGE = Type.getInternalName(Hooks.class).substring(0,
@@ -51,7 +54,7 @@ public final class Entries {
     /** Entry classes ever defined in this JVM: names stay unique across cores (tests make several). */
     private static final AtomicInteger DEFINED = new AtomicInteger();
     /** Bytes of {@code nop} that make {@code enter} 40 bytes long; see {@link #generate}. */
-    static final int PADDING = 33;
+    static final int PADDING = 23;
     private static final org.objectweb.asm.Handle LINK_ENTRY = new org.objectweb.asm.Handle(Opcodes.H_INVOKESTATIC,
             Type.getInternalName(Hooks.class), "linkEntry", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;", false);
@@ -208,7 +211,7 @@ public final class Entries {
                 type = bridge.defineClass(generate(name));
                 // The first call links enter's invokedynamic to the site handed over: on jftrace's
                 // thread, never in a traced program's first call (the JDK's linking code may be traced).
-                bridge.findStatic(type, ENTER, ENTER_TYPE).invokeExact(0L);
+                bridge.findStatic(type, ENTER, HOOK_TYPE).invokeExact(0, 0);
             } catch (Throwable t) {
                 throw new IllegalStateException("cannot define entry " + name, t);
             } finally {
@@ -219,8 +222,9 @@ public final class Entries {
     }
 
     /**
-     * {@code public final class NAME { public static void enter(long ip) { nop...; invokedynamic (J)V } }},
-     * the invokedynamic bootstrapped by {@code Hooks.linkEntry}. An invokedynamic, not a
+     * {@code public final class NAME { public static void enter(int hi, int lo) { nop...; invokedynamic (J)V } }},
+     * the invokedynamic bootstrapped by {@code Hooks.linkEntry} and passed the ip the two halves make
+     * ({@code HookInstrumenter.ipOf}: constants folded wherever the JIT inlines enter into a hooked method). An invokedynamic, not a
      * {@code static final} dynamic invoker: an invoker's {@code invokeExact} counts its calls and, at
      * 127, customises the handle (spins a class) on whatever thread calls it: a traced program's.
      */
@@ -229,7 +233,8 @@ public final class Entries {
         cw.visit(Opcodes.V11, Opcodes.ACC_PUBLIC | Opcodes.ACC_FINAL | Opcodes.ACC_SUPER | Opcodes.ACC_SYNTHETIC,
                 name, null, "java/lang/Object", null);
         cw.visitSource("Entries.java", null);
-        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, ENTER, ENTER_DESC, null, null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, ENTER,
+                HookInstrumenter.ENTRY_ENTER_DESC, null, null);
         mv.visitCode();
         // Padding past C1's inlining limit (MaxInlineSize, 35 bytes): C1 cannot see through the call
         // site to its target, so code it compiled with enter inlined called each LambdaForm of the
@@ -239,7 +244,16 @@ public final class Entries {
         for (int i = 0; i < PADDING; i++) {
             mv.visitInsn(Opcodes.NOP);
         }
-        mv.visitVarInsn(Opcodes.LLOAD, 0);
+        // ip = (long) (hi << 16 | lo & 0xFFFF) << IP_SHIFT; i2c is the & 0xFFFF
+        mv.visitVarInsn(Opcodes.ILOAD, 0);
+        mv.visitIntInsn(Opcodes.BIPUSH, 16);
+        mv.visitInsn(Opcodes.ISHL);
+        mv.visitVarInsn(Opcodes.ILOAD, 1);
+        mv.visitInsn(Opcodes.I2C);
+        mv.visitInsn(Opcodes.IOR);
+        mv.visitInsn(Opcodes.I2L);
+        mv.visitIntInsn(Opcodes.BIPUSH, Hooks.IP_SHIFT);
+        mv.visitInsn(Opcodes.LSHL);
         mv.visitInvokeDynamicInsn(ENTER, ENTER_DESC, LINK_ENTRY);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);

@@ -81,6 +81,9 @@ class EntrySplicerTest {
             String fromAsm = text(asm);
             String fromSplice = text(splice);
             assertEquals(withoutNops(fromAsm), withoutNops(fromSplice), p.toString());
+            // no constant per method (the ips are operands): two entries' references, whatever the count
+            assertTrue(poolCount(splice) - poolCount(original) <= 9, p + ": " + poolCount(original) + " -> "
+                    + poolCount(splice) + " constants for " + ips.size() + " hooks");
             switches += fromSplice.equals(fromAsm) ? 0 : 1;
             spliced++;
         }
@@ -222,7 +225,7 @@ class EntrySplicerTest {
         assertNull(EntrySplicer.splice(original, ips, Map.of()), "no entry named: another kind of hook");
         // and HookInstrumenter falls back to ASM, which hooks it
         byte[] out = HookInstrumenter.instrument(original, ips, Set.of(), entries, HookInstrumenter.Kind.STATIC);
-        assertTrue(text(out).contains("INVOKESTATIC " + ENTRY_A + ".enter (J)V"), text(out));
+        assertTrue(text(out).contains("INVOKESTATIC " + ENTRY_A + ".enter (II)V"), text(out));
         assertNull(EntrySplicer.splice(new byte[] {1, 2, 3}, ips, entries), "not a class file");
     }
 
@@ -238,9 +241,17 @@ class EntrySplicerTest {
         assertEquals(Set.of(7L << 16), HookInstrumenterTest.CountingEntry.IPS);
     }
 
-    /** Every method with code, alternately calling two entries (two method references in one pool). */
+    private static int poolCount(byte[] classFile) {
+        return (classFile[8] & 0xFF) << 8 | classFile[9] & 0xFF;
+    }
+
+    /**
+     * Every method with code, alternately calling two entries (two method references in one pool);
+     * the indices start just under 98,304, where the low half of an index turns negative as a
+     * {@code sipush} operand, past the high half's first step.
+     */
     private static void hookEveryMethod(byte[] original, Map<String, Long> ips, Map<String, String> entries) {
-        long ip = 1L << 16;
+        long ip = 98_300L << 16;
         for (ClassScanner.ScannedMethod m : ClassScanner.scan(original).methods) {
             if (m.hasCode) {
                 ips.put(m.name + m.descriptor, ip);

@@ -3,6 +3,7 @@ package org.jftrace.internal.bytecode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.objectweb.asm.ClassReader;
@@ -76,13 +78,28 @@ class HookInstrumenterTest {
     }
 
     /** What an entry class is to a hook: a public static enter(long). Counts its calls and the ips seen. */
+    /** An entry hook's two {@code sipush} operands give back its ip, for every index up to 2^31 - 1. */
+    @Test
+    void anEntryIpSplitsIntoTwoShortsAndBack() {
+        for (long index : new long[] {0, 1, 32_767, 32_768, 65_535, 65_536, 98_303, 98_304, 1L << 24, Integer.MAX_VALUE}) {
+            long ip = index << 16;
+            int high = HookInstrumenter.ipHigh(ip);
+            int low = HookInstrumenter.ipLow(ip);
+            assertTrue(high >= Short.MIN_VALUE && high <= Short.MAX_VALUE && low >= Short.MIN_VALUE && low <= Short.MAX_VALUE,
+                    index + ": " + high + ", " + low);
+            assertEquals(ip, HookInstrumenter.ipOf(high, low), "index " + index);
+        }
+        assertThrows(IllegalArgumentException.class, () -> HookInstrumenter.ipHigh((5L << 16) | 3), "a call site's ip, not an entry's");
+        assertThrows(IllegalArgumentException.class, () -> HookInstrumenter.ipHigh(1L << 47), "an index past 2^31 - 1");
+    }
+
     public static final class CountingEntry {
         static final java.util.Set<Long> IPS = java.util.concurrent.ConcurrentHashMap.newKeySet();
         static long calls;
 
-        public static void enter(long ip) {
+        public static void enter(int high, int low) {
             calls++;
-            IPS.add(ip);
+            IPS.add(HookInstrumenter.ipOf(high, low));
         }
     }
 

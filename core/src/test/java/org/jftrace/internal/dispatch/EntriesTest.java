@@ -35,8 +35,11 @@ class EntriesTest {
         return s;
     }
 
-    private static MethodHandle enter(Entries.Entry e) throws ReflectiveOperationException {
-        return MethodHandles.publicLookup().findStatic(e.type, Entries.ENTER, Entries.ENTER_TYPE);
+    /** Calls {@code e}'s enter as a hook with {@code ip} does: the index's two halves. */
+    private static void enter(Entries.Entry e, long ip) throws Throwable {
+        MethodHandle h = MethodHandles.publicLookup().findStatic(e.type, Entries.ENTER, Entries.HOOK_TYPE);
+        h.invokeExact(org.jftrace.internal.bytecode.HookInstrumenter.ipHigh(ip),
+                org.jftrace.internal.bytecode.HookInstrumenter.ipLow(ip));
     }
 
     @Test
@@ -51,13 +54,13 @@ class EntriesTest {
         assertNotSame(eba, entries.of(new LiveOps[] {a, b}), "order is part of the set: newest first");
         assertTrue(ea.owner.startsWith("org/jftrace/internal/boot/Entry$"), ea.owner);
 
-        enter(ea).invokeExact(7L << 16);
+        enter(ea, 7L << 16);
         assertEquals(List.of(), seen, "not retargeted yet: the entry does nothing");
         assertNotNull(Entries.retarget(ea));
         assertNotNull(Entries.retarget(eba));
         assertNull(Entries.retarget(ea), "nothing changed: no retarget (it would deoptimise the entry's inliners)");
-        enter(ea).invokeExact(7L << 16);
-        enter(eba).invokeExact(9L << 16);
+        enter(ea, 7L << 16);
+        enter(eba, 9L << 16);
         assertEquals(List.of(7L << 16, 9L << 16, 9L << 16), seen, "a once; then b and a, with each caller's ip");
 
         a.perCpuMany = true; // a link-mode change
@@ -76,14 +79,14 @@ class EntriesTest {
         assertEquals(List.of(ea), retired);
         assertEquals(1, entries.inUse());
         entries.recycle(retired);
-        enter(ea).invokeExact(1L << 16);
+        enter(ea, 1L << 16);
         assertEquals(List.of(), seen, "a recycled entry does nothing until it is given a set");
         LiveOps c = live("c", Flag.RECURSION_SAFE);
         Entries.Entry ec = entries.of(new LiveOps[] {c});
         assertSame(ea.type, ec.type, "the retired class is reused");
         assertNotSame(eb.type, ec.type);
         Entries.retarget(ec);
-        enter(ec).invokeExact(3L << 16);
+        enter(ec, 3L << 16);
         assertEquals(List.of(3L << 16), seen);
     }
 
