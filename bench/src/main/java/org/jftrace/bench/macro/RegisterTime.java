@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
+import org.jftrace.FgraphOps;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceOps;
 
@@ -22,7 +23,9 @@ import org.jftrace.FtraceOps;
  * lines are the medians. Timing starts once the JIT has worked off the untraced compile's backlog,
  * as on a program that has been running. The heap of such a program has been touched by its
  * collections, this one's not: {@code -XX:+AlwaysPreTouch} measures without the page faults of a
- * first touch.
+ * first touch. With a third argument {@code exits}, the ops is an exit-hook ops ({@code FgraphOps}:
+ * an entry that asks for every exit, a counting return handler), as function_graph and the profiler
+ * register.
  *
  * <p>With {@code -javaagent:bench/target/benchmarks.jar=floor} as well, each round also times the
  * floor: the classes the register changed, retransformed with no ops registered (so to their own
@@ -103,10 +106,11 @@ public final class RegisterTime {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: RegisterTime SRC_DIR ROUNDS (run with -javaagent:jftrace-agent.jar)");
+        if (args.length != 2 && !(args.length == 3 && args[2].equals("exits"))) {
+            System.err.println("usage: RegisterTime SRC_DIR ROUNDS [exits] (run with -javaagent:jftrace-agent.jar)");
             System.exit(2);
         }
+        boolean exits = args.length == 3;
         Path out = Files.createTempDirectory("jftrace-register-");
         try {
             if (!CompileWorkload.compile(CompileWorkload.sources(Path.of(args[0])), out)) {
@@ -125,8 +129,16 @@ public final class RegisterTime {
         java.lang.instrument.Instrumentation inst = LimitAgent.floor;
         Class<?>[] changed = null;
         for (int r = 0; r < rounds; r++) {
-            FtraceOps ops = FtraceOps.builder((ip, parentIp, op, regs) -> n++).name("register-time-" + r).build();
-            double[] reg = timed(threads, () -> Ftrace.registerFtraceFunction(ops));
+            FtraceOps entryOps = FtraceOps.builder((ip, parentIp, op, regs) -> n++).name("register-time-" + r).build();
+            FgraphOps exitOps = FgraphOps.builder((ip, parentIp, depth, g) -> 0L,
+                    (ip, data, depth, exit, value, bits, g) -> n++).name("register-time-exits-" + r).build();
+            double[] reg = timed(threads, () -> {
+                if (exits) {
+                    Ftrace.registerFgraph(exitOps);
+                } else {
+                    Ftrace.registerFtraceFunction(entryOps);
+                }
+            });
             java.util.List<org.jftrace.EnabledFunction> enabled = Ftrace.enabledFunctions();
             int hooked = enabled.size();
             if (inst != null && changed == null) {
@@ -136,7 +148,13 @@ public final class RegisterTime {
                             + hooked + " hooked methods");
                 }
             }
-            double[] unreg = timed(threads, () -> Ftrace.unregisterFtraceFunction(ops));
+            double[] unreg = timed(threads, () -> {
+                if (exits) {
+                    Ftrace.unregisterFgraph(exitOps);
+                } else {
+                    Ftrace.unregisterFtraceFunction(entryOps);
+                }
+            });
             if (hooked < 1000 || !Ftrace.enabledFunctions().isEmpty()) {
                 throw new IllegalStateException("round " + r + ": " + hooked + " methods hooked, "
                         + Ftrace.enabledFunctions().size() + " left after unregister");
@@ -172,7 +190,7 @@ public final class RegisterTime {
             medians.add(String.format(Locale.ROOT, "%s=%.0f", names.get(k), v.length % 2 == 1 ? v[v.length / 2]
                     : (v[v.length / 2 - 1] + v[v.length / 2]) / 2));
         }
-        System.out.println("REGISTER median rounds=" + rounds + " loaded=" + loaded
+        System.out.println("REGISTER median rounds=" + rounds + (exits ? " ops=exits" : " ops=entry") + " loaded=" + loaded
                 + (changed == null ? "" : " floor_classes=" + changed.length) + " " + String.join(" ", medians)
                 + " jdk=" + Runtime.version().feature() + " jit_settled_ms=" + settled);
     }

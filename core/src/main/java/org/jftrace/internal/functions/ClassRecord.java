@@ -34,6 +34,14 @@ public final class ClassRecord {
     public int[] instrumentedGraph = new int[0];
 
     /** {@return the exit-hook slots the bytecode in force has in method number {@code i}} */
+    /**
+     * The hooks the last retransformation asked of this class ({@code HookPlanner.shape}), and the
+     * hooks the JVM refused for it, or null: a shape refused once is not tried again (each try fails
+     * the whole call it is in, which then splits and redoes every other class's transform).
+     */
+    public byte[] attemptedShape;
+    public byte[] refusedShape;
+
     public int graphSlots(int i) {
         int[] g = instrumentedGraph;
         return i < g.length ? g[i] : 0;

@@ -61,7 +61,11 @@ public final class HookApplier {
             Set<ClassRecord> toRetransform = new LinkedHashSet<>();
             for (ClassRecord c : plan.candidates()) {
                 if (HookPlanner.shapeChanged(c, hooks)) {
-                    toRetransform.add(c);
+                    byte[] shape = HookPlanner.shape(c, hooks);
+                    if (c.refusedShape == null || !java.util.Arrays.equals(shape, c.refusedShape)) {
+                        c.attemptedShape = shape;
+                        toRetransform.add(c);
+                    } // else refused with these very hooks before: it keeps the ones it has
                 }
                 if (HookPlanner.hooks(c, hooks, changed)) {
                     changed.hookedClasses.add(c);

@@ -121,6 +121,24 @@ public final class HookPlanner {
         return false;
     }
 
+    /**
+     * {@return the hooks {@code c} should carry, one byte per method: hooked (bit 0), with registers
+     * (bit 1), and the number of exit-hook ops (bits 2 to 7, at most 63)} What a refusal is remembered by.
+     */
+    public static byte[] shape(ClassRecord c, HookSites hooks) {
+        MethodRecord[] methods = c.methods();
+        byte[] shape = new byte[methods.length];
+        for (int i = 0; i < methods.length; i++) {
+            HookSite h = methods[i].traceable() ? hooks.get(methods[i].index) : null;
+            if (h != null) {
+                boolean hook = h.enabled.length > 0;
+                shape[i] = (byte) ((hook ? 1 : 0) | (hook && HookSite.wantsRegs(h.enabled) ? 2 : 0)
+                        | Math.min(h.graph.length, 63) << 2);
+            }
+        }
+        return shape;
+    }
+
     /** {@return whether {@code s} is enabled on a method of {@code c}} */
     public static boolean hooks(ClassRecord c, HookSites hooks, OpsState s) {
         for (MethodRecord m : c.methods()) {

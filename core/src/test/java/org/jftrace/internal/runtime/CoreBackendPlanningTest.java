@@ -64,6 +64,37 @@ class CoreBackendPlanningTest {
         return assertThrows(FtraceException.class, r::run).errno();
     }
 
+    /**
+     * A class the JVM refuses fails its whole call, which is split until the class stands alone; the
+     * refusal is remembered, so the next register with the same hooks does not ask again (each try
+     * would fail a whole call and redo every other class's transform); other hooks are tried.
+     */
+    @Test
+    void aClassRefusedWithSomeHooksIsNotAskedForThemAgain() {
+        classes.refusing.add("Beta");
+        FtraceOps a = ops(Flag.RECURSION_SAFE);
+        core.setFilter(a, ALPHA + ".*", false, false);
+        core.setFilter(a, BETA + ".*", false, false);
+        core.register(a);
+        assertEquals(List.of("Alpha+hooks"), classes.drain(), "Alpha hooked, Beta skipped");
+        assertEquals(2, classes.failedCalls.size(), "the call of both, then Beta alone: " + classes.failedCalls);
+        core.unregister(a);
+        assertEquals(List.of("Alpha"), classes.drain(), "Beta was never changed: nothing to restore");
+        classes.failedCalls.clear();
+        core.register(a);
+        assertEquals(List.of("Alpha+hooks"), classes.drain());
+        assertEquals(List.of(), classes.failedCalls, "the same hooks are not asked of Beta again");
+        core.unregister(a);
+        classes.drain();
+
+        FtraceOps regs = ops(Flag.RECURSION_SAFE, Flag.SAVE_REGS);
+        core.setFilter(regs, BETA + ".*", false, false);
+        classes.refusing.clear();
+        core.register(regs);
+        assertEquals(List.of("Beta+hooks"), classes.drain(), "other hooks (registers saved) are tried, and taken");
+        core.unregister(regs);
+    }
+
     @Test
     void registerHooksTheFilteredMethodsAndUnregisterTakesThemOff() {
         FtraceOps a = ops(Flag.RECURSION_SAFE);

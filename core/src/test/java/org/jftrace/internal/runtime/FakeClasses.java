@@ -21,6 +21,10 @@ final class FakeClasses implements LoadedClasses {
     final java.util.Map<String, byte[]> lastOut = new java.util.concurrent.ConcurrentHashMap<>();
     /** Classes defined from bytes (no class file to read), with the bytes the JVM would hand over. */
     final java.util.Map<Class<?>, byte[]> definedFromBytes = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Simple names of classes the "JVM" refuses when their transform hooked them: the whole call fails, as RetransformClasses does. */
+    final java.util.Set<String> refusing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Calls that failed, each as the simple names it held. */
+    final List<String> failedCalls = Collections.synchronizedList(new ArrayList<>());
     /** When set, a retransformation waits for it: a change then holds the lock as long as a test wants. */
     volatile CountDownLatch hold;
     /** Counted down when a retransformation starts waiting on {@link #hold}. */
@@ -47,10 +51,22 @@ final class FakeClasses implements LoadedClasses {
             holding.countDown();
             h.await();
         }
+        List<String> names = new ArrayList<>();
+        List<byte[]> outs = new ArrayList<>();
+        boolean refused = false;
         for (Class<?> k : classes) {
-            byte[] out = load(k, true);
-            retransformed.add(k.getSimpleName() + (out == null ? "" : "+hooks"));
-            lastOut.put(k.getSimpleName(), out == null ? new byte[0] : out);
+            byte[] out = load(k, true); // every transform runs first, as in the JVM's prologue
+            names.add(k.getSimpleName());
+            outs.add(out);
+            refused |= out != null && refusing.contains(k.getSimpleName());
+        }
+        if (refused) {
+            failedCalls.add(String.join(",", names));
+            throw new VerifyError("refused: " + names);
+        }
+        for (int i = 0; i < names.size(); i++) {
+            retransformed.add(names.get(i) + (outs.get(i) == null ? "" : "+hooks"));
+            lastOut.put(names.get(i), outs.get(i) == null ? new byte[0] : outs.get(i));
         }
     }
 
