@@ -46,6 +46,14 @@ public final class Hooks {
         }
     }
 
+    /**
+     * {@return the ip whose function index is {@code high << 16 | low & 0xFFFF}}: an exit hook's
+     * first call, passed the index as two {@code sipush} operands (no constant per method).
+     */
+    public static long ip(int high, int low) {
+        return ((long) (high << 16 | (low & 0xFFFF))) << IP_SHIFT;
+    }
+
     /** Exit-hook targets, indexed by method index; replaced whole by the core, like {@link #targets}. */
     private static volatile GraphTarget[] graphTargets = new GraphTarget[0];
 

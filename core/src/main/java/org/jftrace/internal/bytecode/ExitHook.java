@@ -11,11 +11,14 @@ import org.objectweb.asm.Type;
 /**
  * Adds exit hooks to one method (the kernel's fgraph return hook, done on the method's own frame):
  * <pre>
- * entry:   R = Hooks.graph(ip); D = R.push(); V[i] = R.enter(ip, D, i)     for each of the K ops
- * return:  T = value; R.exit(ip, D, i, V[i], RETURN, ref, bits) ...; R.pop(D); return T
+ * entry:   P = Hooks.ip(hi, lo); R = Hooks.graph(P); D = R.push(); V[i] = R.enter(P, D, i)     for each of the K ops
+ * return:  T = value; R.exit(P, D, i, V[i], RETURN, ref, bits) ...; R.pop(D); return T
  * throw:   a catch-all handler over the whole body: the same with THROW and the exception, then rethrow
  * </pre>
- * R, D, V[i] and T are locals after the method's own (and after a register-saving hook's), so the
+ * The ip comes from two {@code sipush} operands into a local, not from a {@code CONSTANT_Long}: a
+ * constant per method is one the JVM's constant-pool merge searches the class's whole old pool for
+ * on its first retransformation (a fifth of the first exit-hook register on every method; BENCHMARKS.md).
+ * R, D, P, V[i] and T are locals after the method's own (and after a register-saving hook's), so the
  * body never sees them; every stack map frame of the method gets them appended (which needs expanded
  * frames), and the handler's frame declares only them, everything else TOP. The frame keeps R, so an
  * exit goes to the ops its entry went to, whatever was relinked meanwhile.
@@ -41,6 +44,7 @@ final class ExitHook extends MethodVisitor {
     private final Type ret;
     private final int r;
     private final int d;
+    private final int p;
     private final int v;
     private final int t;
 
@@ -68,19 +72,19 @@ final class ExitHook extends MethodVisitor {
         this.preSuper = "<init>".equals(name);
         this.r = base;
         this.d = base + 1;
-        this.v = base + 2;
-        this.t = base + 2 + 2 * slots;
-    }
-
-    /** {@return the locals this hook needs past {@code base}} */
-    static int localsNeeded(int slots) {
-        return 2 + 2 * slots + 2;
+        this.p = base + 2;
+        this.v = base + 4;
+        this.t = base + 4 + 2 * slots;
     }
 
     @Override
     public void visitCode() {
         super.visitCode();
-        super.visitLdcInsn(Long.valueOf(ip));
+        super.visitIntInsn(Opcodes.SIPUSH, HookInstrumenter.ipHigh(ip));
+        super.visitIntInsn(Opcodes.SIPUSH, HookInstrumenter.ipLow(ip));
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "ip", "(II)J", false);
+        super.visitVarInsn(Opcodes.LSTORE, p);
+        super.visitVarInsn(Opcodes.LLOAD, p);
         super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, "graph", "(J)L" + GRAPH + ";", false);
         super.visitVarInsn(Opcodes.ASTORE, r);
         super.visitVarInsn(Opcodes.ALOAD, r);
@@ -88,7 +92,7 @@ final class ExitHook extends MethodVisitor {
         super.visitVarInsn(Opcodes.ISTORE, d);
         for (int i = 0; i < slots; i++) {
             super.visitVarInsn(Opcodes.ALOAD, r);
-            super.visitLdcInsn(Long.valueOf(ip));
+            super.visitVarInsn(Opcodes.LLOAD, p);
             super.visitVarInsn(Opcodes.ILOAD, d);
             pushInt(i);
             super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, GRAPH, "enter", "(JII)J", false);
@@ -125,7 +129,7 @@ final class ExitHook extends MethodVisitor {
     private void exits(int how, boolean valueInT) {
         for (int i = slots - 1; i >= 0; i--) {
             super.visitVarInsn(Opcodes.ALOAD, r);
-            super.visitLdcInsn(Long.valueOf(ip));
+            super.visitVarInsn(Opcodes.LLOAD, p);
             super.visitVarInsn(Opcodes.ILOAD, d);
             pushInt(i);
             super.visitVarInsn(Opcodes.LLOAD, v + 2 * i);
@@ -206,7 +210,7 @@ final class ExitHook extends MethodVisitor {
         super.visitFrame(Opcodes.F_NEW, padded(l, size), l.toArray(), numStack, stack);
     }
 
-    /** Appends TOP up to R, then R, D and the data locals; {@return the number of entries} */
+    /** Appends TOP up to R, then R, D, P and the data locals; {@return the number of entries} */
     private int padded(List<Object> l, int size) {
         if (size > r) {
             throw new IllegalStateException("a frame declares " + size + " local slots, past the exit hook's " + r);
@@ -216,6 +220,7 @@ final class ExitHook extends MethodVisitor {
         }
         l.add(GRAPH);
         l.add(Opcodes.INTEGER);
+        l.add(Opcodes.LONG);
         for (int i = 0; i < slots; i++) {
             l.add(Opcodes.LONG);
         }

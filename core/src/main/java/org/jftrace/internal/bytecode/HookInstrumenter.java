@@ -74,7 +74,7 @@ public final class HookInstrumenter {
 
     /** {@return the ip an entry's {@code enter(hi, lo)} stands for: what its generated code computes} */
     public static long ipOf(int high, int low) {
-        return ((long) (high << 16 | (low & 0xFFFF))) << Hooks.IP_SHIFT;
+        return Hooks.ip(high, low);
     }
 
     /**

@@ -234,6 +234,17 @@ class ExitHookTest {
                 "> check d0 s0 #101", "< check d0 s0 #101 throw IllegalArgumentException"), r.events);
     }
 
+    /** {@return the number of {@code CONSTANT_Long} entries in a class file's pool} */
+    private static int longConstants(byte[] classFile) {
+        ClassReader reader = new ClassReader(classFile);
+        int n = 0;
+        for (int i = 1; i < reader.getItemCount(); i++) {
+            int offset = reader.getItem(i);
+            n += offset > 0 && classFile[offset - 1] == 5 ? 1 : 0;
+        }
+        return n;
+    }
+
     @Test
     void theCorpusWithExitHooksOnEveryMethodBehavesTheSame() throws Exception {
         Map<String, byte[]> rewritten = new HashMap<>();
@@ -251,6 +262,7 @@ class ExitHookTest {
             }
             byte[] out = HookInstrumenter.instrument(original, Map.of(), Set.of(), Map.of(), graphs,
                     HookInstrumenter.Kind.STATIC);
+            assertEquals(longConstants(original), longConstants(out), name + ": the ips are operands, no constant per method");
             StringWriter sw = new StringWriter();
             CheckClassAdapter.verify(new ClassReader(out), getClass().getClassLoader(), false, new PrintWriter(sw));
             assertEquals("", sw.toString(), "ASM verifier on " + name);
