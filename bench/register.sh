@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# The time to start and stop tracing a whole JVM: bench/register.sh [ROUNDS]
+# The time to start and stop tracing a whole JVM: bench/register.sh [ROUNDS] [exits] [xml]
 #   In a fresh JVM with the agent, the JDK's compiler compiles the macro workload once untraced (3,200 to
 #   3,600 loaded classes), then a counting ops on every method of the JVM is registered and unregistered
 #   ROUNDS times (default 5): wall time, registering thread's CPU and process CPU of each, and medians;
 #   and the floor: the same classes retransformed unchanged (what the JVM alone charges for them).
+#   exits: an exit-hook ops (FgraphOps) instead; xml: the JDK's XML stack runs first instead of the
+#   compiler, a JVM of about 2,000 loaded classes.
 #   Runs on JDK 17 ($JDK17) then JDK 25 ($JDK25); JDKS="path ..." picks others.
 #   JFTRACE_AGENT=/path/to/jftrace-agent.jar measures another agent build.
 set -euo pipefail
 ROUNDS="${1:-5}"
+shift || true
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 AGENT="${JFTRACE_AGENT:-$ROOT/agent/target/jftrace-agent.jar}"
 BENCH="$ROOT/bench/target/benchmarks.jar"
@@ -24,6 +27,6 @@ for jdk in $JDKS; do
     echo "[register.sh] no JDK at $jdk: skipped" >&2
     continue
   fi
-  "$jdk/bin/java" -Xms1g -Xmx1g -javaagent:"$AGENT" -javaagent:"$BENCH"=floor -cp "$BENCH" org.jftrace.bench.macro.RegisterTime "$SRC" "$ROUNDS" \
+  "$jdk/bin/java" -Xms1g -Xmx1g -javaagent:"$AGENT" -javaagent:"$BENCH"=floor -cp "$BENCH" org.jftrace.bench.macro.RegisterTime "$SRC" "$ROUNDS" "$@" \
     | grep '^REGISTER'
 done

@@ -25,7 +25,8 @@ import org.jftrace.FtraceOps;
  * collections, this one's not: {@code -XX:+AlwaysPreTouch} measures without the page faults of a
  * first touch. With a third argument {@code exits}, the ops is an exit-hook ops ({@code FgraphOps}:
  * an entry that asks for every exit, a counting return handler), as function_graph and the profiler
- * register.
+ * register. With {@code xml}, the program that runs first is {@link XmlWorkload} instead of the
+ * compiler: a JVM of about 2,000 loaded classes, the size issue 13's target names.
  *
  * <p>With {@code -javaagent:bench/target/benchmarks.jar=floor} as well, each round also times the
  * floor: the classes the register changed, retransformed with no ops registered (so to their own
@@ -106,14 +107,18 @@ public final class RegisterTime {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2 && !(args.length == 3 && args[2].equals("exits"))) {
-            System.err.println("usage: RegisterTime SRC_DIR ROUNDS [exits] (run with -javaagent:jftrace-agent.jar)");
+        List<String> options = args.length < 2 ? List.of() : List.of(args).subList(2, args.length);
+        if (args.length < 2 || !List.of("exits", "xml").containsAll(options)) {
+            System.err.println("usage: RegisterTime SRC_DIR ROUNDS [exits] [xml] (run with -javaagent:jftrace-agent.jar)");
             System.exit(2);
         }
-        boolean exits = args.length == 3;
+        boolean exits = options.contains("exits");
+        boolean xml = options.contains("xml");
         Path out = Files.createTempDirectory("jftrace-register-");
         try {
-            if (!CompileWorkload.compile(CompileWorkload.sources(Path.of(args[0])), out)) {
+            if (xml) {
+                XmlWorkload.run(CompileWorkload.sources(Path.of(args[0])));
+            } else if (!CompileWorkload.compile(CompileWorkload.sources(Path.of(args[0])), out)) {
                 throw new IllegalStateException("the untraced compile failed");
             }
         } finally {
@@ -190,7 +195,7 @@ public final class RegisterTime {
             medians.add(String.format(Locale.ROOT, "%s=%.0f", names.get(k), v.length % 2 == 1 ? v[v.length / 2]
                     : (v[v.length / 2 - 1] + v[v.length / 2]) / 2));
         }
-        System.out.println("REGISTER median rounds=" + rounds + (exits ? " ops=exits" : " ops=entry") + " loaded=" + loaded
+        System.out.println("REGISTER median rounds=" + rounds + (exits ? " ops=exits" : " ops=entry") + (xml ? " workload=xml" : " workload=javac") + " loaded=" + loaded
                 + (changed == null ? "" : " floor_classes=" + changed.length) + " " + String.join(" ", medians)
                 + " jdk=" + Runtime.version().feature() + " jit_settled_ms=" + settled);
     }
