@@ -1,3 +1,7 @@
+// Over 500 lines on purpose: one pass over one class file's layout (pool, methods, each method's
+// code attribute and the attributes inside it), every part sharing the same running offsets and the
+// pool indices it appended; split, those would be passed between classes or shared mutable state,
+// for no part any other class uses.
 package org.jftrace.internal.bytecode;
 
 import java.util.Map;
@@ -24,11 +28,6 @@ import org.objectweb.asm.ClassReader;
  * {@code lookupswitch}, whose padding depends on its offset modulo 4. New constants (the entries'
  * method references; the ips are operands) are appended to the constant pool, as ASM's copying
  * writer does.
- *
- * <p>Over 500 lines on purpose: it is one pass over one class file's layout (pool, methods, each
- * method's code attribute and the attributes inside it), and every part shares the same running
- * offsets and the pool indices it appended; split, those would be passed between classes or shared
- * mutable state, for no part any other class uses.
  */
 public final class EntrySplicer {
     private static final int HOOK = 9;

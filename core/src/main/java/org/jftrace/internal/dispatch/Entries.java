@@ -54,7 +54,7 @@ public final class Entries {
     /** Entry classes ever defined in this JVM: names stay unique across cores (tests make several). */
     private static final AtomicInteger DEFINED = new AtomicInteger();
     /** Bytes of {@code nop} that make {@code enter} 40 bytes long; see {@link #generate}. */
-    static final int PADDING = 23;
+    static final int PADDING = 29;
     private static final org.objectweb.asm.Handle LINK_ENTRY = new org.objectweb.asm.Handle(Opcodes.H_INVOKESTATIC,
             Type.getInternalName(Hooks.class), "linkEntry", "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;", false);
@@ -224,7 +224,8 @@ public final class Entries {
     /**
      * {@code public final class NAME { public static void enter(int hi, int lo) { nop...; invokedynamic (J)V } }},
      * the invokedynamic bootstrapped by {@code Hooks.linkEntry} and passed the ip the two halves make
-     * ({@code HookInstrumenter.ipOf}: constants folded wherever the JIT inlines enter into a hooked method). An invokedynamic, not a
+     * ({@code Hooks.ip}, which the exit hooks call too: folded to a constant wherever the JIT inlines
+     * enter into a hooked method). An invokedynamic, not a
      * {@code static final} dynamic invoker: an invoker's {@code invokeExact} counts its calls and, at
      * 127, customises the handle (spins a class) on whatever thread calls it: a traced program's.
      */
@@ -244,16 +245,9 @@ public final class Entries {
         for (int i = 0; i < PADDING; i++) {
             mv.visitInsn(Opcodes.NOP);
         }
-        // ip = (long) (hi << 16 | lo & 0xFFFF) << IP_SHIFT; i2c is the & 0xFFFF
         mv.visitVarInsn(Opcodes.ILOAD, 0);
-        mv.visitIntInsn(Opcodes.BIPUSH, 16);
-        mv.visitInsn(Opcodes.ISHL);
         mv.visitVarInsn(Opcodes.ILOAD, 1);
-        mv.visitInsn(Opcodes.I2C);
-        mv.visitInsn(Opcodes.IOR);
-        mv.visitInsn(Opcodes.I2L);
-        mv.visitIntInsn(Opcodes.BIPUSH, Hooks.IP_SHIFT);
-        mv.visitInsn(Opcodes.LSHL);
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(Hooks.class), "ip", "(II)J", false);
         mv.visitInvokeDynamicInsn(ENTER, ENTER_DESC, LINK_ENTRY);
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);
