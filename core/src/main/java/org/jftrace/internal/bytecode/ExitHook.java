@@ -7,12 +7,14 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.AnalyzerAdapter;
 
 /**
  * Adds exit hooks to one method (the kernel's fgraph return hook, done on the method's own frame):
  * <pre>
  * entry:   P = Hooks.ip(hi, lo); R = Hooks.graph(P); D = R.push(); V[i] = R.enter(P, D, i)     for each of the K ops
- * return:  T = value; R.exit(P, D, i, V[i], RETURN, ref, bits) ...; R.pop(D); return T
+ * return:  T = value; goto X            X: R.exit(P, D, i, V[i], RETURN, ref, bits) ...; R.pop(D); return T
+ *          (a method with one return, or without frames, has the exits in place of the goto)
  * throw:   a catch-all handler over the whole body: the same with THROW and the exception, then rethrow
  * </pre>
  * The ip comes from two {@code sipush} operands into a local, not from a {@code CONSTANT_Long}: a
@@ -52,6 +54,10 @@ final class ExitHook extends MethodVisitor {
     private boolean preSuper;
     private int pendingNews;
 
+    /** The method's stack as its own code leaves it, when its returns share one exit block; else null. */
+    private AnalyzerAdapter stack;
+    /** The shared return block, made at the first return. */
+    private Label exit;
     private Label segmentStart;
     private boolean segmentPreSuper;
     private boolean segmentHasCode;
@@ -75,6 +81,14 @@ final class ExitHook extends MethodVisitor {
         this.p = base + 2;
         this.v = base + 4;
         this.t = base + 4 + 2 * slots;
+    }
+
+    /**
+     * Makes the returns jump to one copy of the exits ({@link #returns()}) rather than each carry its own.
+     * {@code stack} must see the method's code before any hook's, first in the chain.
+     */
+    void shareReturns(AnalyzerAdapter stack) {
+        this.stack = stack;
     }
 
     @Override
@@ -180,16 +194,41 @@ final class ExitHook extends MethodVisitor {
             if (value) {
                 super.visitVarInsn(ret.getOpcode(Opcodes.ISTORE), t);
             }
-            exits(0, value);
-            if (value) {
-                super.visitVarInsn(ret.getOpcode(Opcodes.ILOAD), t);
+            if (stack != null && stack.stack != null) {
+                drain(stack.stack, value ? ret.getSize() : 0);
+                if (exit == null) {
+                    exit = new Label();
+                }
+                super.visitJumpInsn(Opcodes.GOTO, exit);
+            } else {
+                exits(0, value);
+                if (value) {
+                    super.visitVarInsn(ret.getOpcode(Opcodes.ILOAD), t);
+                }
+                super.visitInsn(opcode);
             }
-            super.visitInsn(opcode);
             open();
             return;
         }
         segmentHasCode = true;
         super.visitInsn(opcode);
+    }
+
+    /**
+     * Pops what a return leaves under its value (javac leaves nothing; generated code may, such as
+     * jlink's {@code SystemModules}): a jump carries the stack, and the shared block's frame says it is empty.
+     * {@code types} is the stack before the return, a long or double as its type then TOP.
+     */
+    private void drain(List<Object> types, int valueSlots) {
+        for (int k = types.size() - valueSlots - 1; k >= 0; k--) {
+            if (types.get(k) == Opcodes.TOP && k > 0
+                    && (types.get(k - 1) == Opcodes.LONG || types.get(k - 1) == Opcodes.DOUBLE)) {
+                super.visitInsn(Opcodes.POP2);
+                k--;
+            } else {
+                super.visitInsn(Opcodes.POP);
+            }
+        }
     }
 
     @Override
@@ -318,10 +357,56 @@ final class ExitHook extends MethodVisitor {
     @Override
     public void visitMaxs(int maxStack, int maxLocals) {
         close();
+        returns();
         handler(true);
         handler(false);
         // exit's arguments (receiver, long, int, int, long, int, ref, long) over a return value
         super.visitMaxs(maxStack + 14, Math.max(maxLocals, t + 2));
+    }
+
+    /**
+     * The one block every return jumps to, the value in T: one copy of the exits per method, not one
+     * per return, so the JIT inlines the handlers' code once per method (a method with N returns
+     * otherwise compiles N copies, each taking from the inlining budget of the method's own calls).
+     * A return whose stack is unknown (code no frame reaches) keeps its own copy.
+     */
+    private void returns() {
+        if (exit == null) {
+            return;
+        }
+        super.visitLabel(exit);
+        boolean value = ret.getSort() != Type.VOID;
+        if (frames) {
+            List<Object> l = new ArrayList<>();
+            int n = padded(l, 0);
+            if (value) {
+                l.add(frameType(ret));
+                n++;
+            }
+            super.visitFrame(Opcodes.F_NEW, n, l.toArray(), 0, new Object[0]);
+        }
+        exits(0, value);
+        if (value) {
+            super.visitVarInsn(ret.getOpcode(Opcodes.ILOAD), t);
+        }
+        super.visitInsn(ret.getOpcode(Opcodes.IRETURN));
+    }
+
+    /** The stack map type of a value of type {@code type} in a local. */
+    private static Object frameType(Type type) {
+        switch (type.getSort()) {
+            case Type.LONG:
+                return Opcodes.LONG;
+            case Type.DOUBLE:
+                return Opcodes.DOUBLE;
+            case Type.FLOAT:
+                return Opcodes.FLOAT;
+            case Type.OBJECT:
+            case Type.ARRAY:
+                return type.getInternalName();
+            default:
+                return Opcodes.INTEGER;
+        }
     }
 
     /** The catch-all for the ranges where {@code this} is (or is not) uninitialised, if any. */

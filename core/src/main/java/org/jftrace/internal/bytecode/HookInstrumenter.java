@@ -10,6 +10,7 @@ import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.AnalyzerAdapter;
 
 /**
  * Adds an entry hook to chosen methods of a class file and forwards everything else untouched
@@ -139,17 +140,21 @@ public final class HookInstrumenter {
     static byte[] withAsm(ClassReader reader, Map<String, Long> ips, java.util.Set<String> withRegs,
                           Map<String, String> entries, Map<String, Graph> graphs, Kind kind) {
         ClassWriter writer = new ClassWriter(reader, 0);
-        Map<String, Integer> maxLocals = graphs.isEmpty() ? java.util.Collections.emptyMap() : maxLocals(reader, graphs);
+        Map<String, Shape> shapes = graphs.isEmpty() ? java.util.Collections.emptyMap() : shapes(reader, graphs);
         // Regs hooks branch, so they add frames, and exit hooks add locals to every frame: ASM wants a
         // method's frames all expanded then.
-        reader.accept(new Inserter(writer, ips, withRegs, entries, graphs, maxLocals, kind),
+        reader.accept(new Inserter(writer, ips, withRegs, entries, graphs, shapes, kind),
                 withRegs.isEmpty() && graphs.isEmpty() ? 0 : ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
 
-    /** The exit hooks' locals go past the method's own: a first pass reads each one's max_locals. */
-    private static Map<String, Integer> maxLocals(ClassReader reader, Map<String, Graph> graphs) {
-        Map<String, Integer> out = new java.util.HashMap<>();
+    /** What the exit hook needs to know of a method before it starts: its max_locals and how many returns it has. */
+    private record Shape(int maxLocals, int returns) {
+    }
+
+    /** The exit hooks' locals go past the method's own: a first pass reads each one's max_locals (and counts returns). */
+    private static Map<String, Shape> shapes(ClassReader reader, Map<String, Graph> graphs) {
+        Map<String, Shape> out = new java.util.HashMap<>();
         reader.accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
@@ -159,9 +164,18 @@ public final class HookInstrumenter {
                     return null;
                 }
                 return new MethodVisitor(Opcodes.ASM9) {
+                    private int returns;
+
+                    @Override
+                    public void visitInsn(int opcode) {
+                        if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+                            returns++;
+                        }
+                    }
+
                     @Override
                     public void visitMaxs(int maxStack, int locals) {
-                        out.put(key, locals);
+                        out.put(key, new Shape(locals, returns));
                     }
                 };
             }
@@ -174,19 +188,19 @@ public final class HookInstrumenter {
         private final java.util.Set<String> withRegs;
         private final Map<String, String> entries;
         private final Map<String, Graph> graphs;
-        private final Map<String, Integer> maxLocals;
+        private final Map<String, Shape> shapes;
         private final Kind kind;
         private String owner;
         private int version;
 
         Inserter(ClassVisitor cv, Map<String, Long> ips, java.util.Set<String> withRegs, Map<String, String> entries,
-                 Map<String, Graph> graphs, Map<String, Integer> maxLocals, Kind kind) {
+                 Map<String, Graph> graphs, Map<String, Shape> shapes, Kind kind) {
             super(Opcodes.ASM9, cv);
             this.ips = ips;
             this.withRegs = withRegs;
             this.entries = entries;
             this.graphs = graphs;
-            this.maxLocals = maxLocals;
+            this.shapes = shapes;
             this.kind = kind;
         }
 
@@ -204,21 +218,33 @@ public final class HookInstrumenter {
             MethodVisitor mv = super.visitMethod(access, name, descriptor, signature, exceptions);
             String key = name + descriptor;
             Graph graph = graphs.get(key);
-            if (graph != null && mv != null && maxLocals.containsKey(key)) {
+            Shape shape = shapes.get(key);
+            ExitHook exit = null;
+            if (graph != null && mv != null && shape != null) {
                 // past the method's locals and a regs hook's three (RegsEntryHook)
                 int argsSize = (Type.getArgumentsAndReturnSizes(descriptor) >> 2) - ((access & Opcodes.ACC_STATIC) != 0 ? 1 : 0);
-                int base = Math.max(maxLocals.get(key), argsSize + 3);
-                mv = new ExitHook(mv, graph.ip(), graph.slots(), name, descriptor, base, version >= Opcodes.V1_6);
+                int base = Math.max(shape.maxLocals(), argsSize + 3);
+                exit = new ExitHook(mv, graph.ip(), graph.slots(), name, descriptor, base, version >= Opcodes.V1_6);
+                mv = exit;
             }
             Long ip = ips.get(key);
-            if (ip == null || mv == null) {
-                return mv;
+            if (ip != null && mv != null) {
+                if (withRegs.contains(name + descriptor)) {
+                    mv = new RegsEntryHook(mv, ip.longValue(), kind, owner, access, name, descriptor,
+                            version >= Opcodes.V1_6);
+                } else {
+                    mv = new EntryHook(mv, ip.longValue(), kind, entries.get(name + descriptor));
+                }
             }
-            if (withRegs.contains(name + descriptor)) {
-                return new RegsEntryHook(mv, ip.longValue(), kind, owner, access, name, descriptor,
-                        version >= Opcodes.V1_6);
+            if (exit != null && shape.returns() > 1 && version >= Opcodes.V1_6) {
+                // The returns share one exit block; a jump there needs to know what lies on the stack under the
+                // value, which only the method's own code and frames tell (an old class file has no frames, so
+                // each of its returns keeps a copy of the exits). First in the chain, it sees only that code.
+                AnalyzerAdapter stack = new AnalyzerAdapter(owner, access, name, descriptor, mv);
+                exit.shareReturns(stack);
+                mv = stack;
             }
-            return new EntryHook(mv, ip.longValue(), kind, entries.get(name + descriptor));
+            return mv;
         }
     }
 

@@ -74,6 +74,8 @@ class ExitHookTest {
     }
 
     private Map<Long, String> names;
+    /** The class file {@link #hooked} made. */
+    private byte[] hookedBytes;
 
     /** {@return GraphSubject rewritten with {@code slots} exit-hook ops on every method, loaded} */
     private Class<?> hooked(int slots, Recorder[] recorder, boolean plainToo) throws Exception {
@@ -92,6 +94,7 @@ class ExitHookTest {
         }
         byte[] out = HookInstrumenter.instrument(original, plainToo ? ips : Map.of(), plainToo ? ips.keySet() : Set.of(),
                 Map.of(), graphs, HookInstrumenter.Kind.STATIC);
+        hookedBytes = out;
         StringWriter sw = new StringWriter();
         CheckClassAdapter.verify(new ClassReader(out), getClass().getClassLoader(), false, new PrintWriter(sw));
         assertEquals("", sw.toString(), "ASM verifier");
@@ -193,6 +196,88 @@ class ExitHookTest {
         }
         assertTrue(open.isEmpty(), "every entry exited: " + open);
         assertEquals("< fib d0 s0 #100 bits 5", ev.get(ev.size() - 1));
+    }
+
+    @Test
+    void everyReturnJumpsToOneCopyOfTheExits() throws Throwable {
+        Recorder[] r = new Recorder[1];
+        Class<?> c = hooked(2, r, false);
+        r[0].events.clear();
+        assertEquals(-1, call(c, "sign", int.class, -5));
+        assertEquals(0, call(c, "sign", int.class, 0));
+        assertEquals(1, call(c, "sign", int.class, 5));
+        assertEquals(List.of(
+                "> sign d0 s0 #100", "> sign d0 s1 #101", "< sign d0 s1 #101 bits -1", "< sign d0 s0 #100 bits -1",
+                "> sign d0 s0 #102", "> sign d0 s1 #103", "< sign d0 s1 #103 bits 0", "< sign d0 s0 #102 bits 0",
+                "> sign d0 s0 #104", "> sign d0 s1 #105", "< sign d0 s1 #105 bits 1", "< sign d0 s0 #104 bits 1"),
+                r[0].events);
+        // three returns, two ops: the exits appear once for the returns and once in the catch-all
+        org.objectweb.asm.tree.ClassNode node = new org.objectweb.asm.tree.ClassNode();
+        new ClassReader(hookedBytes).accept(node, 0);
+        org.objectweb.asm.tree.MethodNode sign = node.methods.stream().filter(m -> m.name.equals("sign")).findFirst()
+                .orElseThrow();
+        int exits = 0;
+        int returns = 0;
+        for (org.objectweb.asm.tree.AbstractInsnNode insn : sign.instructions) {
+            exits += insn instanceof org.objectweb.asm.tree.MethodInsnNode && ((org.objectweb.asm.tree.MethodInsnNode) insn)
+                    .name.equals("exit") ? 1 : 0;
+            returns += insn.getOpcode() == org.objectweb.asm.Opcodes.IRETURN ? 1 : 0;
+        }
+        assertEquals(4, exits, "exit calls in sign");
+        assertEquals(1, returns, "return instructions in sign");
+    }
+
+    /**
+     * Returns that leave values under their own (an int, a long, a String: generated code does, such
+     * as jlink's SystemModules) still reach the shared exit block: the values are popped first, since
+     * the block's frame has an empty stack. Without frames (version 49) each return keeps its copy.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {org.objectweb.asm.Opcodes.V1_5, org.objectweb.asm.Opcodes.V1_8})
+    void returnsOverLeftoverStackValuesStillExitOnce(int version) throws Throwable {
+        boolean frames = version >= org.objectweb.asm.Opcodes.V1_6;
+        org.objectweb.asm.ClassWriter cw = new org.objectweb.asm.ClassWriter(frames
+                ? org.objectweb.asm.ClassWriter.COMPUTE_FRAMES : org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
+        cw.visit(version, org.objectweb.asm.Opcodes.ACC_PUBLIC, "gen/Leftovers", null, "java/lang/Object", null);
+        org.objectweb.asm.MethodVisitor mv = cw.visitMethod(org.objectweb.asm.Opcodes.ACC_PUBLIC
+                | org.objectweb.asm.Opcodes.ACC_STATIC, "pick", "(I)J", null, null);
+        mv.visitCode();
+        mv.visitInsn(org.objectweb.asm.Opcodes.ICONST_3);
+        mv.visitLdcInsn(7L);
+        mv.visitLdcInsn("junk");
+        org.objectweb.asm.Label positive = new org.objectweb.asm.Label();
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ILOAD, 0);
+        mv.visitJumpInsn(org.objectweb.asm.Opcodes.IFGE, positive);
+        mv.visitLdcInsn(-1L);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LRETURN);
+        mv.visitLabel(positive);
+        mv.visitVarInsn(org.objectweb.asm.Opcodes.ILOAD, 0);
+        mv.visitInsn(org.objectweb.asm.Opcodes.I2L);
+        mv.visitInsn(org.objectweb.asm.Opcodes.LRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        long ip = 9L << Hooks.IP_SHIFT;
+        byte[] out = HookInstrumenter.instrument(cw.toByteArray(), Map.of(), Set.of(), Map.of(),
+                Map.of("pick(I)J", new HookInstrumenter.Graph(ip, 1)), HookInstrumenter.Kind.STATIC);
+        int returns = 0;
+        org.objectweb.asm.tree.ClassNode node = new org.objectweb.asm.tree.ClassNode();
+        new ClassReader(out).accept(node, 0);
+        for (org.objectweb.asm.tree.AbstractInsnNode insn : node.methods.get(0).instructions) {
+            returns += insn.getOpcode() == org.objectweb.asm.Opcodes.LRETURN ? 1 : 0;
+        }
+        assertEquals(frames ? 1 : 2, returns, "return instructions in pick");
+        Recorder r = new Recorder(Map.of(ip, "pick"));
+        GraphTarget[] table = new GraphTarget[10];
+        table[9] = r;
+        Hooks.setGraphTargets(table);
+        // loaded here, so this JVM's verifier checks the pops and the shared block's frame
+        Class<?> c = new HookInstrumenterTest.ChildFirst(Map.of("gen.Leftovers", out), getClass().getClassLoader())
+                .loadClass("gen.Leftovers");
+        assertEquals(-1L, call(c, "pick", int.class, -4));
+        assertEquals(6L, call(c, "pick", int.class, 6));
+        assertEquals(List.of("> pick d0 s0 #100", "< pick d0 s0 #100 bits -1",
+                "> pick d0 s0 #101", "< pick d0 s0 #101 bits 6"), r.events);
     }
 
     @Test

@@ -65,6 +65,16 @@ final class GraphSubject {
         return thrower(x) + 1;
     }
 
+    static int sign(int x) {
+        if (x < 0) {
+            return -1;
+        }
+        if (x == 0) {
+            return 0;
+        }
+        return 1;
+    }
+
     static int fib(int n) {
         return n < 2 ? n : fib(n - 1) + fib(n - 2);
     }
