@@ -13,7 +13,7 @@ import org.objectweb.asm.commons.AnalyzerAdapter;
  * Adds exit hooks to one method (the kernel's fgraph return hook, done on the method's own frame):
  * <pre>
  * entry:   P = Hooks.ip(hi, lo); R = Hooks.graph(P); D = R.push(); V[i] = R.enter(P, D, i)     for each of the K ops
- * return:  T = value; goto X            X: R.exit(P, D, i, V[i], RETURN, ref, bits) ...; R.pop(D); return T
+ * return:  T = value; goto X            X: R.exit(P, D, i, V[i], RETURN, ref, bits) ... R.exitLast(.., 0, ..); return T
  *          (a method with one return, or without frames, has the exits in place of the goto)
  * throw:   a catch-all handler over the whole body: the same with THROW and the exception, then rethrow
  * </pre>
@@ -139,7 +139,7 @@ final class ExitHook extends MethodVisitor {
         }
     }
 
-    /** The exits of every ops, last entered first, then the depth back; {@code value} already in T if any. */
+    /** The exits of every ops, last entered first, the last one with the depth back; {@code value} already in T if any. */
     private void exits(int how, boolean valueInT) {
         for (int i = slots - 1; i >= 0; i--) {
             super.visitVarInsn(Opcodes.ALOAD, r);
@@ -158,11 +158,9 @@ final class ExitHook extends MethodVisitor {
                 super.visitInsn(Opcodes.ACONST_NULL);
                 rawBits();
             }
-            super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, GRAPH, "exit", EXIT_DESC, false);
+            // the first entered exits last, and puts the depth back in the same call
+            super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, GRAPH, i == 0 ? "exitLast" : "exit", EXIT_DESC, false);
         }
-        super.visitVarInsn(Opcodes.ALOAD, r);
-        super.visitVarInsn(Opcodes.ILOAD, d);
-        super.visitMethodInsn(Opcodes.INVOKEVIRTUAL, GRAPH, "pop", "(I)V", false);
     }
 
     /** Pushes the primitive return value kept in T as raw bits in a long (as {@code Hooks.CHANGED} says). */

@@ -27,6 +27,7 @@ import org.objectweb.asm.Type;
  * long enter(long ip, int depth, int slot) { switch (slot) { case 0: return Trampoline$K0.gEnter(S0, E0, G0, ip, depth); ... } }
  * void exit(long ip, int depth, int slot, long data, int how, Object value, long bits) {
  *     if (data != NO_EXIT) switch (slot) { case 0: Trampoline$K0.gExit(S0, R0, G0, ip, depth, data, how, value, bits); ... } }
+ * void exitLast(...) { the same; pop(depth); }
  * </pre>
  * Static finals are constants to the JIT: the handlers' exact classes are known, their calls inlined.
  * Each class is hidden, so a retired set's class and its constants are collected once no frame or
@@ -139,37 +140,8 @@ public final class GraphSets {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
 
-        // void exit(long ip, int depth, int slot, long data, int how, Object value, long bits)
-        // this=0, ip=1-2, depth=3, slot=4, data=5-6, how=7, value=8, bits=9-10
-        mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "exit", "(JIIJILjava/lang/Object;J)V", null, null);
-        mv.visitCode();
-        Label done = new Label();
-        mv.visitVarInsn(Opcodes.LLOAD, 5);
-        mv.visitLdcInsn(Long.valueOf(NO_EXIT));
-        mv.visitInsn(Opcodes.LCMP);
-        mv.visitJumpInsn(Opcodes.IFEQ, done);
-        Label[] exits = labels(k);
-        mv.visitVarInsn(Opcodes.ILOAD, 4);
-        mv.visitTableSwitchInsn(0, k - 1, done, exits);
-        for (int i = 0; i < k; i++) {
-            mv.visitLabel(exits[i]);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "S" + i, STATE);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "R" + i, RET);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "G" + i, GOPS);
-            mv.visitVarInsn(Opcodes.LLOAD, 1);
-            mv.visitVarInsn(Opcodes.ILOAD, 3);
-            mv.visitVarInsn(Opcodes.LLOAD, 5);
-            mv.visitVarInsn(Opcodes.ILOAD, 7);
-            mv.visitVarInsn(Opcodes.ALOAD, 8);
-            mv.visitVarInsn(Opcodes.LLOAD, 9);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(graph[i].slot.type()), G_EXIT, G_EXIT_DESC,
-                    false);
-            mv.visitInsn(Opcodes.RETURN);
-        }
-        mv.visitLabel(done);
-        mv.visitInsn(Opcodes.RETURN);
-        mv.visitMaxs(0, 0);
-        mv.visitEnd();
+        exitMethod(cw, name, graph, "exit");
+        exitMethod(cw, name, graph, "exitLast");
         cw.visitEnd();
 
         List<Object> constants = new ArrayList<>();
@@ -215,7 +187,54 @@ public final class GraphSets {
         int word = h.push();
         h.exit(0L, word, 0, h.enter(0L, word, 0), org.jftrace.internal.boot.GraphTarget.RETURN, null, 0L);
         h.pop(word);
+        word = h.push();
+        h.exitLast(0L, word, 0, h.enter(0L, word, 0), org.jftrace.internal.boot.GraphTarget.RETURN, null, 0L);
         sets.retire(s);
+    }
+
+    /**
+     * {@code void exit(long ip, int depth, int slot, long data, int how, Object value, long bits)}, and
+     * {@code exitLast}: the same, then {@code pop(depth)}. this=0, ip=1-2, depth=3, slot=4, data=5-6,
+     * how=7, value=8, bits=9-10.
+     */
+    private static void exitMethod(ClassWriter cw, String name, LiveOps[] graph, String method) {
+        boolean last = method.equals("exitLast");
+        int k = graph.length;
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, method, "(JIIJILjava/lang/Object;J)V", null, null);
+        mv.visitCode();
+        Label done = new Label();
+        mv.visitVarInsn(Opcodes.LLOAD, 5);
+        mv.visitLdcInsn(Long.valueOf(NO_EXIT));
+        mv.visitInsn(Opcodes.LCMP);
+        mv.visitJumpInsn(Opcodes.IFEQ, done);
+        Label[] exits = labels(k);
+        mv.visitVarInsn(Opcodes.ILOAD, 4);
+        mv.visitTableSwitchInsn(0, k - 1, done, exits);
+        for (int i = 0; i < k; i++) {
+            mv.visitLabel(exits[i]);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "S" + i, STATE);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "R" + i, RET);
+            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "G" + i, GOPS);
+            mv.visitVarInsn(Opcodes.LLOAD, 1);
+            mv.visitVarInsn(Opcodes.ILOAD, 3);
+            mv.visitVarInsn(Opcodes.LLOAD, 5);
+            mv.visitVarInsn(Opcodes.ILOAD, 7);
+            mv.visitVarInsn(Opcodes.ALOAD, 8);
+            mv.visitVarInsn(Opcodes.LLOAD, 9);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(graph[i].slot.type()), G_EXIT, G_EXIT_DESC,
+                    false);
+            mv.visitJumpInsn(Opcodes.GOTO, done);
+        }
+        mv.visitLabel(done);
+        if (last) {
+            // pop is final in GraphHook: a direct call the JIT inlines
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitVarInsn(Opcodes.ILOAD, 3);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, BASE, "pop", "(I)V", false);
+        }
+        mv.visitInsn(Opcodes.RETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
     }
 
     private static Label[] labels(int n) {

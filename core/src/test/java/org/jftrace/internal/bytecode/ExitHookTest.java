@@ -211,19 +211,23 @@ class ExitHookTest {
                 "> sign d0 s0 #102", "> sign d0 s1 #103", "< sign d0 s1 #103 bits 0", "< sign d0 s0 #102 bits 0",
                 "> sign d0 s0 #104", "> sign d0 s1 #105", "< sign d0 s1 #105 bits 1", "< sign d0 s0 #104 bits 1"),
                 r[0].events);
-        // three returns, two ops: the exits appear once for the returns and once in the catch-all
+        // three returns, two ops: the exits (exit, then exitLast) appear once for the returns and once in the catch-all
         org.objectweb.asm.tree.ClassNode node = new org.objectweb.asm.tree.ClassNode();
         new ClassReader(hookedBytes).accept(node, 0);
         org.objectweb.asm.tree.MethodNode sign = node.methods.stream().filter(m -> m.name.equals("sign")).findFirst()
                 .orElseThrow();
         int exits = 0;
+        int pops = 0;
         int returns = 0;
         for (org.objectweb.asm.tree.AbstractInsnNode insn : sign.instructions) {
             exits += insn instanceof org.objectweb.asm.tree.MethodInsnNode && ((org.objectweb.asm.tree.MethodInsnNode) insn)
-                    .name.equals("exit") ? 1 : 0;
+                    .name.startsWith("exit") ? 1 : 0;
+            pops += insn instanceof org.objectweb.asm.tree.MethodInsnNode && ((org.objectweb.asm.tree.MethodInsnNode) insn)
+                    .name.equals("pop") ? 1 : 0;
             returns += insn.getOpcode() == org.objectweb.asm.Opcodes.IRETURN ? 1 : 0;
         }
         assertEquals(4, exits, "exit calls in sign");
+        assertEquals(0, pops, "pop calls in sign: the last exit puts the depth back");
         assertEquals(1, returns, "return instructions in sign");
     }
 

@@ -10,6 +10,7 @@ import java.util.List;
 
 import org.jftrace.FgraphEntryFunc;
 import org.jftrace.FgraphOps;
+import org.jftrace.internal.boot.GraphTarget;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,36 @@ class GraphSetsTest {
         public long entry(long ip, long parentIp, int depth, FgraphOps ops) {
             return buffer.length;
         }
+    }
+
+    @Test
+    void exitLastRunsTheReturnHandlerThenPutsTheDepthBack() {
+        TrampolinePool pool = new TrampolinePool();
+        GraphSets sets = new GraphSets();
+        long[] seen = new long[2];
+        FgraphOps g = FgraphOps.builder((ip, parentIp, depth, o) -> 40L + depth,
+                (ip, data, depth, exit, value, bits, o) -> {
+                    seen[0] = data;
+                    seen[1]++;
+                }).name("exit-last").build();
+        LiveOps s = new LiveOps(g.ops());
+        s.slot = pool.take(Dispatch.modeOf(g.ops()));
+        s.live = true;
+        GraphHook target = sets.of(new LiveOps[] {s});
+        int outer = target.push();
+        int inner = target.push();
+        assertEquals((outer & GraphHook.DEPTH_MASK) + 1, inner & GraphHook.DEPTH_MASK, "push goes one deeper");
+        long data = target.enter(0L, inner, 0);
+        target.exitLast(0L, inner, 0, data, GraphTarget.RETURN, null, 0L);
+        assertEquals(data, seen[0], "the return handler got its entry's data");
+        assertEquals(1, seen[1]);
+        assertEquals(inner, target.push(), "exitLast put the depth back, as pop does");
+        target.exitLast(0L, inner, 0, GraphTarget.NO_EXIT, GraphTarget.RETURN, null, 0L);
+        assertEquals(1, seen[1], "an exit not wanted runs no handler");
+        assertEquals(inner, target.push(), "and still puts the depth back");
+        target.pop(outer);
+        sets.retire(s);
+        pool.giveBack(s.slot);
     }
 
     @Test
