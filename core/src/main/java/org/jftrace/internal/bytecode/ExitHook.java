@@ -378,7 +378,7 @@ final class ExitHook extends MethodVisitor {
             List<Object> l = new ArrayList<>();
             int n = padded(l, 0);
             if (value) {
-                l.add(frameType(ret));
+                l.add(RegsEntryHook.frameType(ret));
                 n++;
             }
             super.visitFrame(Opcodes.F_NEW, n, l.toArray(), 0, new Object[0]);
@@ -388,23 +388,6 @@ final class ExitHook extends MethodVisitor {
             super.visitVarInsn(ret.getOpcode(Opcodes.ILOAD), t);
         }
         super.visitInsn(ret.getOpcode(Opcodes.IRETURN));
-    }
-
-    /** The stack map type of a value of type {@code type} in a local. */
-    private static Object frameType(Type type) {
-        switch (type.getSort()) {
-            case Type.LONG:
-                return Opcodes.LONG;
-            case Type.DOUBLE:
-                return Opcodes.DOUBLE;
-            case Type.FLOAT:
-                return Opcodes.FLOAT;
-            case Type.OBJECT:
-            case Type.ARRAY:
-                return type.getInternalName();
-            default:
-                return Opcodes.INTEGER;
-        }
     }
 
     /** The catch-all for the ranges where {@code this} is (or is not) uninitialised, if any. */

@@ -185,7 +185,8 @@ final class RegsEntryHook extends MethodVisitor {
         super.visitFrame(Opcodes.F_NEW, locals.size(), locals.toArray(), 0, new Object[0]);
     }
 
-    private static Object frameType(Type t) {
+    /** The stack map type of a value of type {@code t} in a local (ExitHook's T too). */
+    static Object frameType(Type t) {
         switch (t.getSort()) {
             case Type.BOOLEAN: case Type.BYTE: case Type.CHAR: case Type.SHORT: case Type.INT:
                 return Opcodes.INTEGER;

@@ -125,9 +125,7 @@ public final class GraphSets {
         mv.visitTableSwitchInsn(0, k - 1, none, cases);
         for (int i = 0; i < k; i++) {
             mv.visitLabel(cases[i]);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "S" + i, STATE);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "E" + i, ENTRY);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "G" + i, GOPS);
+            slotConstants(mv, name, i, "E", ENTRY);
             mv.visitVarInsn(Opcodes.LLOAD, 1);
             mv.visitVarInsn(Opcodes.ILOAD, 3);
             mv.visitMethodInsn(Opcodes.INVOKESTATIC, Type.getInternalName(graph[i].slot.type()), G_ENTER, G_ENTER_DESC,
@@ -212,9 +210,7 @@ public final class GraphSets {
         mv.visitTableSwitchInsn(0, k - 1, done, exits);
         for (int i = 0; i < k; i++) {
             mv.visitLabel(exits[i]);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "S" + i, STATE);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "R" + i, RET);
-            mv.visitFieldInsn(Opcodes.GETSTATIC, name, "G" + i, GOPS);
+            slotConstants(mv, name, i, "R", RET);
             mv.visitVarInsn(Opcodes.LLOAD, 1);
             mv.visitVarInsn(Opcodes.ILOAD, 3);
             mv.visitVarInsn(Opcodes.LLOAD, 5);
@@ -235,6 +231,13 @@ public final class GraphSets {
         mv.visitInsn(Opcodes.RETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+    }
+
+    /** Pushes slot {@code i}'s ops state, its handler (field {@code handler}, type {@code desc}) and its ops: the trampoline's first arguments. */
+    private static void slotConstants(MethodVisitor mv, String name, int i, String handler, String desc) {
+        mv.visitFieldInsn(Opcodes.GETSTATIC, name, "S" + i, STATE);
+        mv.visitFieldInsn(Opcodes.GETSTATIC, name, handler + i, desc);
+        mv.visitFieldInsn(Opcodes.GETSTATIC, name, "G" + i, GOPS);
     }
 
     private static Label[] labels(int n) {

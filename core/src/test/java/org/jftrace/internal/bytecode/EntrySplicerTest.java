@@ -43,12 +43,12 @@ class EntrySplicerTest {
     @Test
     void attributeNamesAreRecognisedInPlace() {
         byte[] pool = "xxCodeLineNumberTableLineNumberTablfStackMapTable\u00e9Code".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        assertEquals(0, EntrySplicer.attributeName(pool, 2, 4));
-        assertEquals(2, EntrySplicer.attributeName(pool, 6, 15));
-        assertEquals(-1, EntrySplicer.attributeName(pool, 21, 15), "one byte off");
-        assertEquals(1, EntrySplicer.attributeName(pool, 36, 13));
-        assertEquals(-1, EntrySplicer.attributeName(pool, 49, 4), "not ASCII");
-        assertEquals(-1, EntrySplicer.attributeName(pool, 2, 3), "a prefix");
+        assertEquals(0, ClassFileFormat.attributeName(pool, 2, 4));
+        assertEquals(2, ClassFileFormat.attributeName(pool, 6, 15));
+        assertEquals(-1, ClassFileFormat.attributeName(pool, 21, 15), "one byte off");
+        assertEquals(1, ClassFileFormat.attributeName(pool, 36, 13));
+        assertEquals(-1, ClassFileFormat.attributeName(pool, 49, 4), "not ASCII");
+        assertEquals(-1, ClassFileFormat.attributeName(pool, 2, 3), "a prefix");
     }
 
     @Test

@@ -261,23 +261,17 @@ class ExitHookTest {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        long ip = 9L << Hooks.IP_SHIFT;
-        byte[] out = HookInstrumenter.instrument(cw.toByteArray(), Map.of(), Set.of(), Map.of(),
-                Map.of("pick(I)J", new HookInstrumenter.Graph(ip, 1)), HookInstrumenter.Kind.STATIC);
+        Recorder r = new Recorder(Map.of(GENERATED_IP, "pick"));
+        byte[][] out = new byte[1][];
+        // loaded here, so this JVM's verifier checks the pops and the shared block's frame
+        Class<?> c = hookOneAndLoad(cw.toByteArray(), "gen.Leftovers", "pick(I)J", r, out);
         int returns = 0;
         org.objectweb.asm.tree.ClassNode node = new org.objectweb.asm.tree.ClassNode();
-        new ClassReader(out).accept(node, 0);
+        new ClassReader(out[0]).accept(node, 0);
         for (org.objectweb.asm.tree.AbstractInsnNode insn : node.methods.get(0).instructions) {
             returns += insn.getOpcode() == org.objectweb.asm.Opcodes.LRETURN ? 1 : 0;
         }
         assertEquals(frames ? 1 : 2, returns, "return instructions in pick");
-        Recorder r = new Recorder(Map.of(ip, "pick"));
-        GraphTarget[] table = new GraphTarget[10];
-        table[9] = r;
-        Hooks.setGraphTargets(table);
-        // loaded here, so this JVM's verifier checks the pops and the shared block's frame
-        Class<?> c = new HookInstrumenterTest.ChildFirst(Map.of("gen.Leftovers", out), getClass().getClassLoader())
-                .loadClass("gen.Leftovers");
         assertEquals(-1L, call(c, "pick", int.class, -4));
         assertEquals(6L, call(c, "pick", int.class, 6));
         assertEquals(List.of("> pick d0 s0 #100", "< pick d0 s0 #100 bits -1",
@@ -307,20 +301,32 @@ class ExitHookTest {
         mv.visitMaxs(0, 0);
         mv.visitEnd();
         cw.visitEnd();
-        long ip = 9L << Hooks.IP_SHIFT;
-        byte[] out = HookInstrumenter.instrument(cw.toByteArray(), Map.of(), Set.of(), Map.of(),
-                Map.of("check(I)I", new HookInstrumenter.Graph(ip, 1)), HookInstrumenter.Kind.STATIC);
-        assertEquals(49, ClassScanner.scan(out).version);
-        Recorder r = new Recorder(Map.of(ip, "check"));
-        GraphTarget[] table = new GraphTarget[10];
-        table[9] = r;
-        Hooks.setGraphTargets(table);
-        Class<?> legacy = new HookInstrumenterTest.ChildFirst(Map.of("old.Legacy2", out), getClass().getClassLoader())
-                .loadClass("old.Legacy2");
+        Recorder r = new Recorder(Map.of(GENERATED_IP, "check"));
+        byte[][] out = new byte[1][];
+        Class<?> legacy = hookOneAndLoad(cw.toByteArray(), "old.Legacy2", "check(I)I", r, out);
+        assertEquals(49, ClassScanner.scan(out[0]).version);
         assertEquals(4, call(legacy, "check", int.class, 4));
         assertThrows(IllegalArgumentException.class, () -> call(legacy, "check", int.class, -1));
         assertEquals(List.of("> check d0 s0 #100", "< check d0 s0 #100 bits 4",
                 "> check d0 s0 #101", "< check d0 s0 #101 throw IllegalArgumentException"), r.events);
+    }
+
+    /** The ip {@link #hookOneAndLoad} gives its method. */
+    private static final long GENERATED_IP = 9L << Hooks.IP_SHIFT;
+
+    /**
+     * {@return class {@code name}, made of {@code original} with one exit-hook ops on method {@code key}
+     * (ip {@link #GENERATED_IP}, recorded by {@code r}), loaded in a loader of its own} The hooked
+     * class file goes to {@code out[0]}.
+     */
+    private Class<?> hookOneAndLoad(byte[] original, String name, String key, Recorder r, byte[][] out)
+            throws ClassNotFoundException {
+        out[0] = HookInstrumenter.instrument(original, Map.of(), Set.of(), Map.of(),
+                Map.of(key, new HookInstrumenter.Graph(GENERATED_IP, 1)), HookInstrumenter.Kind.STATIC);
+        GraphTarget[] table = new GraphTarget[(int) (GENERATED_IP >>> Hooks.IP_SHIFT) + 1];
+        table[table.length - 1] = r;
+        Hooks.setGraphTargets(table);
+        return new HookInstrumenterTest.ChildFirst(Map.of(name, out[0]), getClass().getClassLoader()).loadClass(name);
     }
 
     /** {@return the number of {@code CONSTANT_Long} entries in a class file's pool} */
