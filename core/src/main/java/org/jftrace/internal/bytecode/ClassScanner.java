@@ -37,16 +37,21 @@ public final class ClassScanner {
 
         /** {@return the Java parameter list, e.g. {@code (int,java.lang.String[])}} */
         public String parameters() {
-            Type[] args = Type.getArgumentTypes(descriptor);
-            StringBuilder sb = new StringBuilder("(");
-            for (int i = 0; i < args.length; i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                sb.append(args[i].getClassName());
-            }
-            return sb.append(')').toString();
+            return parametersOf(descriptor);
         }
+    }
+
+    /** {@return the Java parameter list of method descriptor {@code descriptor}, e.g. {@code (int,java.lang.String[])}} */
+    public static String parametersOf(String descriptor) {
+        Type[] args = Type.getArgumentTypes(descriptor);
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < args.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(args[i].getClassName());
+        }
+        return sb.append(')').toString();
     }
 
     /** A scanned class file. */

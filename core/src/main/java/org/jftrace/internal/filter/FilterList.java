@@ -38,7 +38,7 @@ public final class FilterList {
 
         public boolean matches(MethodRecord m) {
             if (glob != null) {
-                return glob.matches(m.functionName(), m.parameters, m.owner.module);
+                return glob.matches(m.functionName(), m.parameters(), m.owner.module);
             }
             return method == m;
         }

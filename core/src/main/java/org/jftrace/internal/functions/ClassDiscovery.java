@@ -263,7 +263,7 @@ public final class ClassDiscovery {
         List<MethodRecord> protos = new ArrayList<>();
         for (ScannedMethod m : sc.methods) {
             if (Notrace.isFunction(m)) {
-                protos.add(new MethodRecord(0, rec, m.name, m.descriptor, m.parameters(), m.firstLine,
+                protos.add(new MethodRecord(0, rec, m.name, m.descriptor, m.firstLine,
                         reason != null ? reason : Notrace.methodReason(name, m)));
             }
         }

@@ -49,8 +49,7 @@ public final class FunctionTable {
         MethodRecord[] methods = new MethodRecord[protos.size()];
         for (int i = 0; i < methods.length; i++) {
             MethodRecord p = protos.get(i);
-            MethodRecord r = new MethodRecord(nextIndex++, rec, p.name, p.descriptor, p.parameters, p.firstLine,
-                    p.notraceReason);
+            MethodRecord r = new MethodRecord(nextIndex++, rec, p.name, p.descriptor, p.firstLine, p.notraceReason);
             methods[i] = r;
         }
         rec.methods = methods;

@@ -3,6 +3,7 @@ package org.jftrace.internal.functions;
 import java.lang.ref.WeakReference;
 
 import org.jftrace.FunctionInfo;
+import org.jftrace.internal.bytecode.ClassScanner;
 import org.jftrace.internal.boot.Hooks;
 
 /**
@@ -16,12 +17,16 @@ public final class MethodRecord {
     public final ClassRecord owner;
     public final String name;
     public final String descriptor;
-    /** The Java parameter list, {@code (int,java.lang.String)}. */
-    public final String parameters;
     public final int firstLine;
     /** Why this method cannot carry a hook, or {@code null} when it is traceable. */
     public final String notraceReason;
-    private final String functionName;
+    /**
+     * {@link #functionName()} and {@link #parameters()}, made on first use: a first register reads
+     * every method of the JVM, and most are never matched by a glob or listed (two strings per
+     * method were a fifth of what that register allocated). Racy but benign: equal strings.
+     */
+    private String functionName;
+    private String parameters;
 
     /** {@link #sortsOf} of the descriptor, made when the method first gets a regs hook. */
     private volatile String argSorts;
@@ -31,16 +36,14 @@ public final class MethodRecord {
      */
     private volatile WeakReference<Class<?>>[] parameterTypes;
 
-    public MethodRecord(int index, ClassRecord owner, String name, String descriptor, String parameters,
-                        int firstLine, String notraceReason) {
+    public MethodRecord(int index, ClassRecord owner, String name, String descriptor, int firstLine,
+                        String notraceReason) {
         this.index = index;
         this.owner = owner;
         this.name = name;
         this.descriptor = descriptor;
-        this.parameters = parameters;
         this.firstLine = firstLine;
         this.notraceReason = notraceReason;
-        this.functionName = owner.name + "." + name;
     }
 
     /**
@@ -117,11 +120,26 @@ public final class MethodRecord {
 
     /** {@return {@code binary.class.Name.method}, what name globs match} */
     public String functionName() {
-        return functionName;
+        String f = functionName;
+        if (f == null) {
+            f = owner.name + "." + name;
+            functionName = f;
+        }
+        return f;
+    }
+
+    /** {@return the Java parameter list, {@code (int,java.lang.String)}} */
+    public String parameters() {
+        String p = parameters;
+        if (p == null) {
+            p = ClassScanner.parametersOf(descriptor);
+            parameters = p;
+        }
+        return p;
     }
 
     public FunctionInfo info(int bci, int line) {
-        return new FunctionInfo(ipOf(index) | bci, owner.name, name, descriptor, parameters, owner.module,
+        return new FunctionInfo(ipOf(index) | bci, owner.name, name, descriptor, parameters(), owner.module,
                 owner.sourceFile, line, bci);
     }
 
@@ -131,6 +149,6 @@ public final class MethodRecord {
 
     @Override
     public String toString() {
-        return functionName() + parameters;
+        return functionName() + parameters();
     }
 }

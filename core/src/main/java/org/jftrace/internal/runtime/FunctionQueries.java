@@ -69,7 +69,7 @@ final class FunctionQueries {
                     continue;
                 }
                 for (MethodRecord m : c.methods()) {
-                    if (m.name.equals(method) && (params == null || params.equals(m.parameters))) {
+                    if (m.name.equals(method) && (params == null || params.equals(m.parameters()))) {
                         out.add(m);
                     }
                 }
@@ -82,7 +82,7 @@ final class FunctionQueries {
         if (found.size() > 1) {
             StringBuilder sb = new StringBuilder();
             for (MethodRecord m : found) {
-                sb.append(' ').append(m.parameters);
+                sb.append(' ').append(m.parameters());
             }
             throw new FtraceException(Errno.EINVAL, n + " is ambiguous: add a parameter list, one of" + sb);
         }

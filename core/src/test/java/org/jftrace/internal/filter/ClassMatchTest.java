@@ -59,7 +59,7 @@ class ClassMatchTest {
     @Test
     void anIpNamesItsClass() {
         ClassRecord owner = new ClassRecord("com.acme.Foo", null, false, "", null, 52, null);
-        MethodRecord m = new MethodRecord(1, owner, "run", "()V", "()", 1, null);
+        MethodRecord m = new MethodRecord(1, owner, "run", "()V", 1, null);
         FilterList list = FilterList.EMPTY.plus(new FilterList.Entry(m, false))
                 .plus(new FilterList.Entry(Glob.parse("java.util.*Map.put"), false));
         for (String c : CLASSES) {
