@@ -14,6 +14,7 @@ import org.jftrace.tracers.ring.BufferStats;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
 import org.jftrace.tracers.ring.StackTraces;
+import org.jftrace.tracers.ring.TaskNames;
 import org.jftrace.tracers.ring.TraceEvent;
 
 /**
@@ -43,6 +44,7 @@ public final class FunctionTraceFormat {
     private final RingBuffer ring;
     private final boolean symOffset;
     private final LongFunction<Optional<FunctionInfo>> resolver;
+    private final TaskNames tasks;
     private final Map<Long, String> names = new HashMap<>();
     private LongFunction<List<String>> stacks;
 
@@ -53,9 +55,16 @@ public final class FunctionTraceFormat {
      * @param resolver  ip to function, {@link Ftrace#lookup(long)} in a traced JVM
      */
     public FunctionTraceFormat(RingBuffer ring, boolean symOffset, LongFunction<Optional<FunctionInfo>> resolver) {
+        this(ring, symOffset, resolver, ring::threadName);
+    }
+
+    /** As the other constructor, with thread names from {@code tasks}. */
+    public FunctionTraceFormat(RingBuffer ring, boolean symOffset, LongFunction<Optional<FunctionInfo>> resolver,
+                               TaskNames tasks) {
         this.ring = ring;
         this.symOffset = symOffset;
         this.resolver = resolver;
+        this.tasks = tasks;
         this.stacks = ring.stacks()::get;
     }
 
@@ -95,7 +104,7 @@ public final class FunctionTraceFormat {
      * then one {@code  => function} per frame.
      */
     public String line(TraceEvent e) {
-        String task = ring.threadName(e.buffer(), e.tid());
+        String task = tasks.name(e.buffer(), e.tid());
         if (task == null || task.isEmpty()) {
             task = UNKNOWN_TASK;
         }

@@ -16,6 +16,7 @@ import org.jftrace.FunctionInfo;
 import org.jftrace.tracers.ring.BufferStats;
 import org.jftrace.tracers.ring.EventLayout;
 import org.jftrace.tracers.ring.RingBuffer;
+import org.jftrace.tracers.ring.TaskNames;
 import org.jftrace.tracers.ring.TraceEvent;
 
 /**
@@ -54,13 +55,6 @@ public final class GraphTraceFormat {
     private final Map<Long, String> names = new HashMap<>();
     private LongFunction<List<String>> stacks;
     private final int bufWidth;
-
-    /** Where a thread's name comes from: the ring's saved_cmdlines in a trace. */
-    @FunctionalInterface
-    public interface TaskNames {
-        /** {@return the name {@code tid} had when it wrote to {@code buffer}, or null if unknown} */
-        String name(int buffer, long tid);
-    }
 
     /**
      * @param ring           the ring whose events are printed (buffer count and size, thread names)
