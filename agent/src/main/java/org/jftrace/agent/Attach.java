@@ -35,6 +35,10 @@ public final class Attach {
     static final String OK = AttachProtocol.OK;
     static final String ERROR = AttachProtocol.ERROR;
     static final String START_FAILED = AttachProtocol.START_FAILED;
+    static final String DOORBELL_PREFIX = AttachProtocol.DOORBELL_PREFIX;
+    static final String DOORBELL_MAGIC = AttachProtocol.DOORBELL_MAGIC;
+    static final String DONE = AttachProtocol.DONE;
+    static final String REFUSED = AttachProtocol.REFUSED;
 
     private static final String USAGE = "usage: java -jar jftrace-agent.jar PID [install | patch TARGET REPLACEMENT "
             + "[JAR] | unpatch TARGET | patches] (or the jftrace command: jftrace --help)";

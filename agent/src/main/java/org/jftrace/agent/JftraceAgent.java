@@ -116,6 +116,26 @@ public final class JftraceAgent {
             }
             return;
         }
+        answer(options, inst);
+        if (started) {
+            Doorbell.start(inst); // later commands ring instead of loading the agent again
+        }
+    }
+
+    /**
+     * Reads the request in directory {@code options}, runs it (starting jftrace first if needed) and
+     * writes the answer into the directory's result file. One request at a time: {@link Doorbell}'s
+     * rings and the JVM's attach listener take turns, as loads alone did.
+     */
+    static void answer(String options, Instrumentation inst) {
+        synchronized (REQUESTS) {
+            answerLocked(options, inst);
+        }
+    }
+
+    private static final Object REQUESTS = new Object();
+
+    private static void answerLocked(String options, Instrumentation inst) {
         Path dir = Path.of(options);
         String[] request;
         try {

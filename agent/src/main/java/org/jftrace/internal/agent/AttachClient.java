@@ -6,8 +6,13 @@ import static org.jftrace.internal.agent.AttachProtocol.EXIT_OK;
 import static org.jftrace.internal.agent.AttachProtocol.EXIT_USAGE;
 
 import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.jar.JarFile;
 
@@ -90,7 +95,9 @@ public final class AttachClient {
             AttachRequest request = AttachRequest.create(target);
             try {
                 request.write(words);
-                load(pid, agentJar, request);
+                if (!ring(target, request)) {
+                    load(pid, agentJar, request);
+                }
                 return new String[] {Integer.toString(EXIT_OK), request.answer(pid, agentJar)};
             } finally {
                 request.delete();
@@ -231,6 +238,55 @@ public final class AttachClient {
             throw new AttachFailure(EXIT_USAGE, "patch: JAR " + jar + " cannot be read as a jar: " + e.getMessage());
         }
         return jar.toString();
+    }
+
+    /**
+     * Rings the doorbell of a jftrace started in the target by an earlier command, which answers the
+     * request without an agent load (each load makes JDK 21+ print four warning lines in the target).
+     * {@return false if no jftrace listens there (none started, a stale socket, another version): attach}
+     */
+    private static boolean ring(TargetProcess target, AttachRequest request) throws AttachFailure {
+        if (target.doorbell == null || !Files.exists(target.doorbell, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            try {
+                ch.connect(UnixDomainSocketAddress.of(target.doorbell));
+            } catch (IOException e) {
+                return false; // no one listens: a JVM that had this pid died
+            }
+            ByteBuffer ring = ByteBuffer.wrap((AttachProtocol.DOORBELL_MAGIC + " " + request.targetDir + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            while (ring.hasRemaining()) {
+                ch.write(ring);
+            }
+            String reply = readReply(ch);
+            if (reply.equals(AttachProtocol.DONE)) {
+                return true;
+            }
+            if (reply.equals(AttachProtocol.REFUSED)) {
+                return false;
+            }
+            throw new AttachFailure(TargetProcess.alive(target.pid) ? EXIT_FAILED : EXIT_NO_JVM, "JVM " + target.pid
+                    + (TargetProcess.alive(target.pid) ? " closed the connection to jftrace without an answer (see its "
+                    + "standard error)" : " exited before jftrace answered"));
+        } catch (IOException e) {
+            throw new AttachFailure(TargetProcess.alive(target.pid) ? EXIT_FAILED : EXIT_NO_JVM, "cannot talk to jftrace in JVM "
+                    + target.pid + ": " + (TargetProcess.alive(target.pid) ? e.getMessage() : "no such process"));
+        }
+    }
+
+    /** {@return the doorbell's one-line answer, or "" if the connection ended without one} */
+    private static String readReply(SocketChannel ch) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(64);
+        while (b.hasRemaining() && ch.read(b) >= 0) {
+            for (int i = 0; i < b.position(); i++) {
+                if (b.get(i) == '\n') {
+                    return new String(b.array(), 0, i, StandardCharsets.UTF_8);
+                }
+            }
+        }
+        return "";
     }
 
     private static void load(long pid, Path agent, AttachRequest request) throws AttachFailure {

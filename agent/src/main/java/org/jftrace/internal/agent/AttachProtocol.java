@@ -25,6 +25,18 @@ public final class AttachProtocol {
     public static final String ERROR = "error";
     public static final String START_FAILED = "start-failed";
 
+    /**
+     * The doorbell (the agent's {@code Doorbell}): a Unix domain socket a started agent listens on,
+     * named as HotSpot names its own attach socket ({@code /tmp/.java_pid<pid>}, the pid as the
+     * target sees it). A later command rings it with {@link #DOORBELL_MAGIC}, a space, the request
+     * directory and a newline, instead of loading the agent again; the agent answers {@link #DONE}
+     * once the result file is written, or {@link #REFUSED} (the attaching side then attaches).
+     */
+    public static final String DOORBELL_PREFIX = "/tmp/.jftrace_pid";
+    public static final String DOORBELL_MAGIC = "jftrace-doorbell-1";
+    public static final String DONE = "done";
+    public static final String REFUSED = "refused";
+
     /** Exit codes of both front ends (the old {@code java -jar jftrace-agent.jar PID ...} and {@code jftrace}). */
     public static final int EXIT_OK = 0;
     public static final int EXIT_USAGE = 1;

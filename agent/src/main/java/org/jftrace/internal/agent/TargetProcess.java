@@ -19,11 +19,14 @@ final class TargetProcess {
     final Path foreignRoot;
     /** The target's uid, if this process (root) must give it the request files. */
     final Integer chownTo;
+    /** Where a started jftrace in the target listens ({@link AttachProtocol#DOORBELL_PREFIX}), or null (not Linux). */
+    final Path doorbell;
 
-    private TargetProcess(long pid, Path foreignRoot, Integer chownTo) {
+    private TargetProcess(long pid, Path foreignRoot, Integer chownTo, Path doorbell) {
         this.pid = pid;
         this.foreignRoot = foreignRoot;
         this.chownTo = chownTo;
+        this.doorbell = doorbell;
     }
 
     static boolean alive(long pid) {
@@ -33,7 +36,7 @@ final class TargetProcess {
     static TargetProcess check(long pid) throws AttachFailure {
         Path self = Path.of("/proc/self");
         if (!Files.isDirectory(self)) {
-            return new TargetProcess(pid, null, null);
+            return new TargetProcess(pid, null, null, null);
         }
         Path proc = Path.of("/proc", Long.toString(pid));
         List<String> status = lines(proc.resolve("status"));
@@ -76,7 +79,9 @@ final class TargetProcess {
         } catch (IOException | SecurityException e) {
             // cannot tell: take it as ours
         }
-        return new TargetProcess(pid, root, me != null && me == 0 && uid != null && uid != 0 ? uid : null);
+        // the target's /tmp seen from here, as the attach API finds the JVM's own socket
+        Path doorbell = proc.resolve("root" + AttachProtocol.DOORBELL_PREFIX + nspid);
+        return new TargetProcess(pid, root, me != null && me == 0 && uid != null && uid != 0 ? uid : null, doorbell);
     }
 
     /** {@return whether the memory map shows a JVM, or null if it cannot be read} */

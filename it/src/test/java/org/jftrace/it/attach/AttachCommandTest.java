@@ -3,6 +3,10 @@ package org.jftrace.it.attach;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.jftrace.it.attach.AttachSupport.attach;
+import static org.jftrace.it.attach.AttachSupport.attachable;
+import static org.jftrace.it.attach.AttachSupport.raw;
+import static org.jftrace.it.attach.AttachSupport.target;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +26,7 @@ import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
 import org.jftrace.it.ForkedJvm;
+import org.jftrace.it.attach.AttachSupport.Cmd;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,30 +41,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class AttachCommandTest {
+    private static final String CDS_WARNING = AttachSupport.CDS_WARNING;
     private static final String GREET = AttachTarget.class.getName() + ".greet()";
     private static final String NAME_FORM = "binary.class.Name.method[(params)]";
-    private static final String CDS_WARNING = "Sharing is only supported for boot loader classes";
     /** The boot bridge by its jar under java.io.tmpdir: the route a start can fail on (a tmpdir that is a file). */
     private static final String JAR_ROUTE = "-Djftrace.bootBridge=jar";
 
     @TempDir
     Path tmp;
-
-    /** JVM options of a target: no dynamic-agent warning on JDK 21+. */
-    private static List<String> attachable(String... more) {
-        List<String> a = new ArrayList<>();
-        if (ForkedJvm.jdkVersion() >= 21) {
-            a.add("-XX:+EnableDynamicAgentLoading");
-        }
-        a.addAll(List.of(more));
-        return a;
-    }
-
-    private static ForkedJvm target(List<String> jvm, String... args) throws Exception {
-        ForkedJvm t = ForkedJvm.start(jvm, AttachTarget.class, args);
-        t.awaitLine(l -> l.startsWith("g=hello"), 60);
-        return t;
-    }
 
     @Test
     void aReplacementNameWithoutADotIsAUsageError() throws Exception {
@@ -304,25 +293,6 @@ class AttachCommandTest {
         }
     }
 
-    /** JDK 21+ prints four lines per attach in the target (README: -XX:+EnableDynamicAgentLoading hides them). */
-    @Test
-    void withoutEnableDynamicAgentLoadingTheJvmWarnsOnEachAttach() throws Exception {
-        Assumptions.assumeTrue(ForkedJvm.jdkVersion() >= 21, "the dynamic agent warning is JDK 21+");
-        try (ForkedJvm t = target(List.of())) {
-            attach(t.pid());
-            attach(t.pid(), "patches");
-            int mark = t.mark();
-            t.awaitLine(mark, l -> l.startsWith("g=hello"), 30);
-            List<String> other = t.lines().stream().filter(l -> !l.startsWith("g=") && !l.equals("ready")
-                    && !l.contains(CDS_WARNING)).collect(Collectors.toList());
-            assertEquals(8, other.size(), t.output());
-            for (String l : other) {
-                assertTrue(l.startsWith("WARNING: "), t.output());
-            }
-            assertTrue(other.get(1).contains("-XX:+EnableDynamicAgentLoading"), t.output());
-        }
-    }
-
     /** By default a start writes no file in the target: the boot bridge goes into the boot loader from memory. */
     @Test
     void theTargetsTemporaryDirectoryStaysEmpty() throws Exception {
@@ -394,49 +364,4 @@ class AttachCommandTest {
         return jar;
     }
 
-    private static final class Cmd {
-        final int exit;
-        final String output;
-        final long millis;
-
-        Cmd(int exit, String output, long millis) {
-            this.exit = exit;
-            this.output = output;
-            this.millis = millis;
-        }
-    }
-
-    /**
-     * Like {@link #raw}, without the JDK's CDS warning line (which the command printed before), so
-     * that each test here looks at its own subject; {@link #theCommandPrintsOnlyItsAnswer} looks at
-     * the raw output.
-     */
-    private static Cmd attach(long pid, String... command) throws Exception {
-        return attach(List.of(), pid, command);
-    }
-
-    private static Cmd attach(List<String> jvm, long pid, String... command) throws Exception {
-        Cmd r = raw(jvm, pid, command);
-        String out = r.output.replaceAll("OpenJDK 64-Bit Server VM warning: " + CDS_WARNING + "[^\\n]*\\n?", "");
-        return new Cmd(r.exit, out, r.millis);
-    }
-
-    /** Runs {@code java [jvm] -jar jftrace-agent.jar PID command...}; {@return exit code, output (both streams), time} */
-    private static Cmd raw(List<String> jvm, long pid, String... command) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ForkedJvm.javaBin());
-        cmd.addAll(jvm);
-        cmd.add("-jar");
-        cmd.add(ForkedJvm.agentJar().toString());
-        cmd.add(Long.toString(pid));
-        cmd.addAll(List.of(command));
-        long start = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("the command did not finish: " + out);
-        }
-        return new Cmd(p.exitValue(), out, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    }
 }

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Reliability, security (issue 12), Linux: the control channel (attach by pid) refuses another OS
  * user, checked with a second user when the test runs as root and {@code setpriv} exists (skipped
- * with the reason otherwise); jftrace opens no network socket in the target (its
+ * with the reason otherwise), and so does the doorbell of a started jftrace, by its socket's mode
+ * and by the peer's credentials; jftrace opens no network socket in the target (its
  * {@code /proc/PID/net} tables, matched to the target's own socket inodes, before and after
  * jftrace started and ran commands there); and it creates nothing group- or world-writable in
  * the temporary directories, even under {@code umask 000}. The forging of answers by the target's
@@ -115,9 +116,39 @@ class SecurityTest {
                 int m = t.mark();
                 t.awaitLine(m, l -> l.startsWith("g=hello"), 30);
                 assertFalse(bootBridgeLoaded(t.pid()), "jftrace started in the target:\n" + t.output());
+                // jftrace started by its user: its doorbell refuses the other user, by the socket's mode and,
+                // with the mode opened up, by the peer's credentials; the request it carried is not run
+                Cmd own = run(List.of(ForkedJvm.javaBin(), "-jar", ForkedJvm.agentJar().toString(), pid, "install"));
+                assertEquals(0, own.exit(), own.out());
+                Path bell = Path.of("/tmp/.jftrace_pid" + pid);
+                Path ring = pub.resolve("RawRing.java");
+                Files.writeString(ring, "import java.nio.*; import java.nio.channels.*; import java.nio.file.*;\n"
+                        + "import java.nio.file.attribute.PosixFilePermissions;\n"
+                        + "public class RawRing { public static void main(String[] a) throws Exception {\n"
+                        + "  Path d = Files.createTempDirectory(Path.of(a[1]), \"ring\", PosixFilePermissions.asFileAttribute("
+                        + "PosixFilePermissions.fromString(\"rwx------\")));\n"
+                        + "  Files.write(d.resolve(\"request\"), String.join(\"\\0\", \"jftrace-attach-1\", \"t\", \"echo\", "
+                        + "\"set_ftrace_filter\", \"java.util.HashMap.get\").getBytes());\n"
+                        + "  Files.write(d.resolve(\"result\"), new byte[0]);\n"
+                        + "  try (SocketChannel ch = SocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {\n"
+                        + "    ch.connect(java.net.UnixDomainSocketAddress.of(a[0]));\n"
+                        + "    ch.write(ByteBuffer.wrap((\"jftrace-doorbell-1 \" + d + \"\\n\").getBytes()));\n"
+                        + "    ByteBuffer b = ByteBuffer.allocate(64); while (ch.read(b) >= 0) { }\n"
+                        + "    System.out.println(\"ANSWER \" + new String(b.array(), 0, b.position()).trim());\n"
+                        + "  } catch (java.io.IOException e) { System.out.println(\"REFUSED \" + e); } } }\n");
+                Files.setPosixFilePermissions(ring, PosixFilePermissions.fromString("rw-r--r--"));
+                Cmd byMode = run(concat(asNobody, ring.toString(), bell.toString(), nobodyTmp.toString()));
+                assertTrue(byMode.out().startsWith("REFUSED "), byMode.out());
+                Files.setPosixFilePermissions(bell, PosixFilePermissions.fromString("rw-rw-rw-"));
+                Cmd byPeer = run(concat(asNobody, ring.toString(), bell.toString(), nobodyTmp.toString()));
+                assertEquals("ANSWER refused", byPeer.out());
+                Cmd filter = run(List.of(ForkedJvm.javaBin(), "-jar", ForkedJvm.agentJar().toString(), pid, "cat",
+                        "set_ftrace_filter"));
+                assertEquals(0, filter.exit(), filter.out());
+                assertFalse(filter.out().contains("HashMap"), "the other user's request ran: " + filter.out());
                 Map<String, Object> f = new LinkedHashMap<>();
-                f.put("attempts", 2);
-                f.put("refused", 2);
+                f.put("attempts", 4);
+                f.put("refused", 4);
                 f.put("secondUid", NOBODY);
                 f.put("failures", 0);
                 Reliability.record("security-other-user", f);
@@ -165,7 +196,10 @@ class SecurityTest {
         return out;
     }
 
-    /** {@return the target's listening unix sockets other than the JVM's attach listener} */
+    /**
+     * {@return the target's listening unix sockets other than the JVM's attach listener and jftrace's
+     * doorbell (both owner-only, with a peer check: {@link #anotherUserCannotAttach})}
+     */
     private static Set<String> unixListeners(long pid) throws IOException {
         Set<String> mine = socketInodes(pid);
         Set<String> out = new TreeSet<>();
@@ -175,7 +209,7 @@ class SecurityTest {
             // Num RefCount Protocol Flags Type St Inode [Path]; flags 00010000 = listening
             if (f.length > 6 && mine.contains(f[6]) && f[3].endsWith("10000")) {
                 String path = f.length > 7 ? f[7] : "(unnamed)";
-                if (!path.contains(".java_pid")) {
+                if (!path.contains(".java_pid") && !path.contains(".jftrace_pid")) {
                     out.add(path);
                 }
             }
@@ -210,7 +244,8 @@ class SecurityTest {
             f.put("failures", after.size() + unix.size());
             Reliability.record("security-no-network", f);
             assertEquals(Set.of(), after, "the target has inet sockets after jftrace started there");
-            assertEquals(Set.of(), unix, "the target listens on unix sockets besides the JVM's attach listener");
+            assertEquals(Set.of(), unix, "the target listens on unix sockets besides the JVM's attach listener and "
+                    + "jftrace's doorbell");
         }
     }
 
