@@ -10,11 +10,13 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
@@ -42,13 +44,12 @@ final class Doorbell implements Runnable {
     private static Doorbell started;
 
     private final ServerSocketChannel server;
-    private final Path socket;
+    /** The user the socket belongs to (this JVM's): who may ring, besides root. */
     private final String owner;
     private final Instrumentation inst;
 
-    private Doorbell(ServerSocketChannel server, Path socket, String owner, Instrumentation inst) {
+    private Doorbell(ServerSocketChannel server, String owner, Instrumentation inst) {
         this.server = server;
-        this.socket = socket;
         this.owner = owner;
         this.inst = inst;
     }
@@ -86,7 +87,7 @@ final class Doorbell implements Runnable {
                 Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
                 socket.toFile().deleteOnExit();
                 String owner = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS).getName();
-                Doorbell d = new Doorbell(server, socket, owner, inst);
+                Doorbell d = new Doorbell(server, owner, inst);
                 Thread t = new Thread(d, "jftrace-doorbell");
                 t.setDaemon(true);
                 t.start();
@@ -95,7 +96,7 @@ final class Doorbell implements Runnable {
                 server.close();
                 Files.deleteIfExists(socket);
             }
-        } catch (IOException | RuntimeException | Error e) {
+        } catch (IOException | RuntimeException | LinkageError e) {
             // no doorbell: every command loads the agent
         }
     }
@@ -106,8 +107,8 @@ final class Doorbell implements Runnable {
      */
     private static void removeDead(Path tmp) {
         String name = Path.of(Attach.DOORBELL_PREFIX).getFileName().toString();
-        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(tmp, name + "*")) {
-            java.nio.file.attribute.UserPrincipal me = Files.getOwner(Path.of("/proc/self"));
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(tmp, name + "*")) {
+            UserPrincipal me = Files.getOwner(Path.of("/proc/self"));
             for (Path p : s) {
                 String pid = p.getFileName().toString().substring(name.length());
                 if (pid.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()
