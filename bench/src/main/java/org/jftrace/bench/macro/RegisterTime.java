@@ -106,10 +106,39 @@ public final class RegisterTime {
         return ks.toArray(new Class<?>[0]);
     }
 
+    /**
+     * What the JVM alone charges for the first retransformation of the loaded classes, against the
+     * second: every modifiable class (not jftrace's, not hidden) retransformed unchanged, twice, before
+     * round 0 (which then finds them retransformed once already). The difference is the JVM's first
+     * time per class (a class file made from the class's metadata, constant pools copied), which a
+     * first register pays on top of what later ones pay.
+     */
+    private static void firstFloor(java.lang.instrument.Instrumentation inst) throws Exception {
+        if (inst == null) {
+            throw new IllegalStateException("firstfloor needs -javaagent:bench/target/benchmarks.jar=floor");
+        }
+        List<Class<?>> all = new ArrayList<>();
+        for (Class<?> k : inst.getAllLoadedClasses()) {
+            if (inst.isModifiableClass(k) && !k.isArray() && !k.isHidden() && !k.getName().startsWith("org.jftrace.")) {
+                all.add(k);
+            }
+        }
+        Class<?>[] ks = all.toArray(new Class<?>[0]);
+        long t = System.nanoTime();
+        inst.retransformClasses(ks);
+        long first = System.nanoTime() - t;
+        t = System.nanoTime();
+        inst.retransformClasses(ks);
+        long again = System.nanoTime() - t;
+        System.out.printf(Locale.ROOT, "REGISTER firstfloor classes=%d first_ms=%.0f again_ms=%.0f%n", ks.length,
+                first / 1e6, again / 1e6);
+    }
+
     public static void main(String[] args) throws Exception {
         List<String> options = args.length < 2 ? List.of() : List.of(args).subList(2, args.length);
-        if (args.length < 2 || !List.of("exits", "xml").containsAll(options)) {
-            System.err.println("usage: RegisterTime SRC_DIR ROUNDS [exits] [xml] (run with -javaagent:jftrace-agent.jar)");
+        if (args.length < 2 || !List.of("exits", "xml", "firstfloor").containsAll(options)) {
+            System.err.println("usage: RegisterTime SRC_DIR ROUNDS [exits] [xml] [firstfloor] (run with "
+                    + "-javaagent:jftrace-agent.jar; firstfloor also needs -javaagent:benchmarks.jar=floor)");
             System.exit(2);
         }
         boolean exits = options.contains("exits");
@@ -133,6 +162,9 @@ public final class RegisterTime {
         double[][] m = new double[10][rounds];
         java.lang.instrument.Instrumentation inst = LimitAgent.floor;
         Class<?>[] changed = null;
+        if (options.contains("firstfloor")) {
+            firstFloor(inst);
+        }
         for (int r = 0; r < rounds; r++) {
             FtraceOps entryOps = FtraceOps.builder((ip, parentIp, op, regs) -> n++).name("register-time-" + r).build();
             FgraphOps exitOps = FgraphOps.builder((ip, parentIp, depth, g) -> 0L,
