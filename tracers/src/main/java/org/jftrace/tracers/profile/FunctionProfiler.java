@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.LongFunction;
 
 import org.jftrace.Errno;
 import org.jftrace.FgraphOps;
@@ -12,6 +14,7 @@ import org.jftrace.tracers.HandlerTypes;
 import org.jftrace.tracers.Patterns;
 import org.jftrace.tracers.ThreadFilter;
 import org.jftrace.Ftrace;
+import org.jftrace.FunctionInfo;
 import org.jftrace.FtraceException;
 import org.jftrace.tracers.graph.PerThreadSlots;
 import org.jftrace.tracers.ring.RingBuffer;
@@ -311,12 +314,22 @@ public final class FunctionProfiler {
 
     /** {@return the merged {@code trace_stat/function} text} */
     public String traceStat() {
-        return ProfileFormat.table(stat(), Ftrace::lookup, header(null));
+        return traceStat(Ftrace::lookup);
     }
 
     /** {@return the {@code trace_stat/function} text of thread {@code tid}} */
     public String traceStat(long tid) {
-        return ProfileFormat.table(stat(tid), Ftrace::lookup, header(tid));
+        return traceStat(tid, Ftrace::lookup);
+    }
+
+    /** {@link #traceStat()} with ips resolved by {@code resolver} (tests: no agent). */
+    String traceStat(LongFunction<Optional<FunctionInfo>> resolver) {
+        return ProfileFormat.table(stat(), resolver, header(null));
+    }
+
+    /** {@link #traceStat(long)} with ips resolved by {@code resolver} (tests: no agent). */
+    String traceStat(long tid, LongFunction<Optional<FunctionInfo>> resolver) {
+        return ProfileFormat.table(stat(tid), resolver, header(tid));
     }
 
     private String header(Long tid) {

@@ -1,6 +1,9 @@
 package org.jftrace.tracers.profile;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongFunction;
 
@@ -16,7 +19,8 @@ import org.jftrace.tracers.graph.GraphDuration;
  * </pre>
  * Times print as function_graph's durations (microseconds); s^2 is in us^2, printed with the
  * kernel's own {@code " us"} suffix. The function column is as wide as the longest name (at least
- * the kernel's 30), where the kernel cuts names at 30 characters: Java names are longer.
+ * the kernel's 30), where the kernel cuts names at 30 characters: Java names are longer. Overloads
+ * (one name, several rows) print with their parameter lists, which the kernel's C names never need.
  */
 public final class ProfileFormat {
     /** The kernel's function column width. */
@@ -28,10 +32,20 @@ public final class ProfileFormat {
     /** {@return the table of {@code stats} in their order, after {@code preamble} (may be empty)} */
     public static String table(List<FunctionStat> stats, LongFunction<Optional<FunctionInfo>> resolver, String preamble) {
         String[] names = new String[stats.size()];
-        int width = NAME_WIDTH;
+        Map<String, Integer> seen = new HashMap<>();
+        List<Optional<FunctionInfo>> infos = new ArrayList<>(names.length);
         for (int i = 0; i < names.length; i++) {
             long ip = stats.get(i).ip();
-            names[i] = resolver.apply(ip).map(FunctionInfo::name).orElse("0x" + Long.toHexString(ip));
+            Optional<FunctionInfo> info = resolver.apply(ip);
+            infos.add(info);
+            names[i] = info.map(FunctionInfo::name).orElse("0x" + Long.toHexString(ip));
+            seen.merge(names[i], 1, Integer::sum);
+        }
+        int width = NAME_WIDTH;
+        for (int i = 0; i < names.length; i++) {
+            if (seen.get(names[i]) > 1 && infos.get(i).isPresent()) {
+                names[i] += infos.get(i).get().parameters(); // overloads: one row each, told apart
+            }
             width = Math.max(width, names[i].length());
         }
         StringBuilder sb = new StringBuilder(preamble);
