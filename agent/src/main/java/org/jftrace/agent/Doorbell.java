@@ -123,6 +123,9 @@ final class Doorbell implements Runnable {
 
     @Override
     public void run() {
+        // jftrace's own thread: its socket and file I/O is never traced by a guarded ops (the kernel
+        // does not trace ftrace's own code either); held for the thread's life
+        org.jftrace.internal.dispatch.ThreadGuard.enterJftrace();
         while (server.isOpen()) {
             try (SocketChannel ch = server.accept()) {
                 answer(ch);

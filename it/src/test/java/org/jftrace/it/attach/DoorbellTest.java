@@ -99,6 +99,25 @@ class DoorbellTest {
         }
     }
 
+    /** The doorbell's own socket and file I/O (JDK code) never shows in a trace: its thread is jftrace's. */
+    @Test
+    void theDoorbellsOwnIoIsNotTraced() throws Exception {
+        try (ForkedJvm t = target(attachable())) {
+            for (String[] c : List.of(new String[] {"echo", "set_ftrace_filter", "sun.nio.ch.*"},
+                    new String[] {"append", "set_ftrace_filter", "java.nio.file.Files.*"},
+                    new String[] {"echo", "current_tracer", "function"}, new String[] {"cat", "current_tracer"},
+                    new String[] {"cat", "set_ftrace_filter"})) {
+                Cmd r = attach(t.pid(), c);
+                assertEquals(0, r.exit, r.output);
+            }
+            Cmd trace = attach(t.pid(), "cat", "trace");
+            assertEquals(0, trace.exit, trace.output);
+            assertTrue(trace.output.contains("# tracer: function"), trace.output);
+            assertFalse(trace.output.contains("jftrace-doorbell"), trace.output);
+            assertEquals(0, attach(t.pid(), "echo", "current_tracer", "nop").exit);
+        }
+    }
+
     @Test
     void aStaleSocketIsReplacedAndTheCommandAttachesMeanwhile() throws Exception {
         try (ForkedJvm t = target(attachable())) {
