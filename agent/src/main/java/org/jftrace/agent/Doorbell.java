@@ -125,7 +125,7 @@ final class Doorbell implements Runnable {
     public void run() {
         // jftrace's own thread: its socket and file I/O is never traced by a guarded ops (the kernel
         // does not trace ftrace's own code either); held for the thread's life
-        org.jftrace.internal.dispatch.ThreadGuard.enterJftrace();
+        AttachRequests.ownWork(true, false);
         while (server.isOpen()) {
             try (SocketChannel ch = server.accept()) {
                 answer(ch);
@@ -149,7 +149,7 @@ final class Doorbell implements Runnable {
             reply(ch, Attach.REFUSED); // another user, another version's ring, or none: it may attach
             return;
         }
-        JftraceAgent.answer(ring.substring(prefix.length()), inst);
+        AttachRequests.answer(ring.substring(prefix.length()), inst);
         reply(ch, Attach.DONE);
     }
 

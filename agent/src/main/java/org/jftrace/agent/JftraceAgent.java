@@ -9,14 +9,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -53,7 +51,7 @@ public final class JftraceAgent {
     private static final String COMMANDS = "org.jftrace.internal.agent.AgentCommands";
     private static final String OPTIONS = "org.jftrace.internal.agent.TraceOptions";
     private static final String STARTUP = "org.jftrace.internal.agent.StartupTrace";
-    private static volatile boolean started;
+    static volatile boolean started;
     private static final Object INSTALL_LOCK = new Object();
 
     private JftraceAgent() {
@@ -116,95 +114,7 @@ public final class JftraceAgent {
             }
             return;
         }
-        answer(options, inst);
-        if (started) {
-            Doorbell.start(inst); // later commands ring instead of loading the agent again
-        }
-    }
-
-    /**
-     * Reads the request in directory {@code options}, runs it (starting jftrace first if needed) and
-     * writes the answer into the directory's result file. One request at a time: {@link Doorbell}'s
-     * rings and the JVM's attach listener take turns, as loads alone did.
-     */
-    static void answer(String options, Instrumentation inst) {
-        synchronized (REQUESTS) {
-            answerLocked(options, inst);
-        }
-    }
-
-    private static final Object REQUESTS = new Object();
-
-    private static void answerLocked(String options, Instrumentation inst) {
-        Path dir = Path.of(options);
-        String[] request;
-        try {
-            request = readRequest(dir);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("[jftrace] warning: ignored an attach request: cannot read " + dir.resolve(Attach.REQUEST)
-                    + ": " + e.getMessage());
-            return;
-        }
-        String token = request[0];
-        String status;
-        String message;
-        Throwable failure = start(null, inst);
-        if (failure != null) {
-            warnStartFailure(failure, false);
-            status = Attach.START_FAILED;
-            message = failure instanceof IOException ? failure.getMessage() : String.valueOf(failure);
-        } else {
-            String result;
-            try {
-                Class<?> commands = Class.forName(COMMANDS, true, JftraceAgent.class.getClassLoader());
-                result = (String) commands.getMethod("run", String[].class, Instrumentation.class)
-                        .invoke(null, Arrays.copyOfRange(request, 1, request.length), inst);
-            } catch (InvocationTargetException e) {
-                result = Attach.ERROR + ": " + e.getCause();
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-                result = Attach.ERROR + ": " + e;
-            }
-            int colon = result.indexOf(": ");
-            status = colon < 0 ? Attach.ERROR : result.substring(0, colon);
-            message = colon < 0 ? result : result.substring(colon + 2);
-        }
-        try {
-            // The command made the file for this user only; the agent writes into it, never creates one.
-            Files.write(dir.resolve(Attach.RESULT), String.join("\0", token, status, message)
-                    .getBytes(StandardCharsets.UTF_8), StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
-                    LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("[jftrace] warning: cannot answer an attach request (" + status + ": " + message
-                    + "): " + e);
-        }
-    }
-
-    /**
-     * {@return token, then the command's words} of the request in directory {@code dir}, which the
-     * attaching command made for its user only.
-     */
-    private static String[] readRequest(Path dir) throws IOException {
-        Path file = dir.resolve(Attach.REQUEST);
-        if (!dir.isAbsolute() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("not an attach request directory (the agent argument is the path that "
-                    + "'java -jar jftrace-agent.jar PID ...' passes)");
-        }
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            for (Path p : new Path[] {dir, file}) {
-                Set<PosixFilePermission> perms = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
-                if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-                    throw new IOException(p + " is writable by other users");
-                }
-            }
-        }
-        if (Files.size(file) > 1 << 20) {
-            throw new IOException("too large");
-        }
-        String[] w = new String(Files.readAllBytes(file), StandardCharsets.UTF_8).split("\0", -1);
-        if (w.length < 3 || !w[0].equals(Attach.MAGIC)) {
-            throw new IOException("not a request of this jftrace version (" + Attach.MAGIC + ")");
-        }
-        return Arrays.copyOfRange(w, 1, w.length);
+        AttachRequests.answer(options, inst);
     }
 
     /**
@@ -273,7 +183,7 @@ public final class JftraceAgent {
     }
 
     /** {@return null once the agent has started (now or before), else why it failed} */
-    private static synchronized Throwable start(String options, Instrumentation inst) {
+    static synchronized Throwable start(String options, Instrumentation inst) {
         if (started) {
             return null;
         }
@@ -294,7 +204,7 @@ public final class JftraceAgent {
      * The one line a failed start prints on the JVM's standard error; the stack trace too when no
      * attaching command gets the reason, or with {@code -Djftrace.log=stack}.
      */
-    private static void warnStartFailure(Throwable cause, boolean withStack) {
+    static void warnStartFailure(Throwable cause, boolean withStack) {
         System.err.println("[jftrace] agent failed to start: " + cause);
         if (withStack || System.getProperty("jftrace.log", "").contains("stack")) {
             cause.printStackTrace();

@@ -158,6 +158,26 @@ class TracefsCommandIT {
         }
     }
 
+    /**
+     * jftrace's own threads are not traced: a stream of the JDK's socket and file code used to trace
+     * the stream thread's own writes of the events (and each of those writes again: a million lines in
+     * 3 s), and the commands' own file and socket work on the attach listener and the doorbell.
+     */
+    @Test
+    void aStreamOfTheJdksSocketCodeShowsNoneOfJftracesOwnWork() throws Exception {
+        try (Target t = Target.start(); Background s = Background.jftrace("stream", "-v", "-p", t.pid(), "-l",
+                "sun.nio.ch.*", "-l", "java.nio.file.Files.*", "--duration", "3")) {
+            // not before: two first attaches at once can make the JVM print a thread dump (its SIGQUIT)
+            s.awaitErr(l -> l.contains("streaming trace_pipe of JVM " + t.pid()), 60);
+            for (int i = 0; i < 3; i++) {
+                ok("cat", "-p", t.pid(), "current_tracer"); // more of jftrace's socket and file work meanwhile
+            }
+            assertEquals(0, s.process.waitFor(60, TimeUnit.SECONDS) ? s.process.exitValue() : -1, s.toString());
+            assertEquals(List.of(), s.out(), "the target itself does no socket or file work");
+            assertUntouched(t);
+        }
+    }
+
     @Test
     void aKilledStreamStillRestoresTheTargetAndAnEchoSetUpIsOnlyRead() throws Exception {
         try (Target t = Target.start()) {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.jftrace.Errno;
 import org.jftrace.FtraceException;
+import org.jftrace.internal.dispatch.ThreadGuard;
 import org.jftrace.tracers.fs.Tracefs;
 import org.jftrace.tracers.fs.TracefsPipe;
 
@@ -210,6 +211,9 @@ final class StreamSession implements Runnable {
 
     @Override
     public void run() {
+        // jftrace's own thread, for its life: its reads of the trace and writes to the socket must not
+        // be traced (a stream of sun.nio.ch.* traced its own writes, a million events in 3 s)
+        ThreadGuard.enterJftrace();
         try {
             SocketChannel ch = accept();
             if (ch != null && authenticated(ch)) {
