@@ -333,6 +333,30 @@ public final class Ftrace {
     }
 
     /**
+     * The kernel's {@code ftrace_test_recursion_trylock()}: marks the calling thread as inside a
+     * callback, so that no guarded callback (every ops without {@code RECURSION_SAFE}) runs on it until
+     * {@link #ftraceTestRecursionUnlock}. For a {@code RECURSION_SAFE} callback's stretch that calls
+     * traceable code, and for a tracer's own threads (the trace clock's ticker), whose JDK calls must
+     * not show in a trace. {@return the bit to give back, or -1 if the thread is inside a callback
+     * already (then do not unlock)}
+     *
+     * @throws FtraceException ENODEV without the agent
+     */
+    public static int ftraceTestRecursionTrylock() {
+        return backend().recursionTrylock();
+    }
+
+    /**
+     * The kernel's {@code ftrace_test_recursion_unlock()}: gives back what
+     * {@link #ftraceTestRecursionTrylock()} returned (not -1).
+     *
+     * @throws FtraceException ENODEV without the agent
+     */
+    public static void ftraceTestRecursionUnlock(int bit) {
+        backend().recursionUnlock(bit);
+    }
+
+    /**
      * {@return how many exceptions the callback of {@code ops} threw (each was caught)}
      *
      * @param ops not {@code null}

@@ -40,4 +40,10 @@ public interface Backend {
 
     /** Checks that method {@code replacementIp} can stand in for {@code ip}; EINVAL with the reason if not. */
     void checkReplacement(long ip, long replacementIp);
+
+    /** {@link org.jftrace.Ftrace#ftraceTestRecursionTrylock()}. */
+    int recursionTrylock();
+
+    /** {@link org.jftrace.Ftrace#ftraceTestRecursionUnlock(int)}. */
+    void recursionUnlock(int bit);
 }

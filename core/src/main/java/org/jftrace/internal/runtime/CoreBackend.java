@@ -60,6 +60,9 @@ import org.jftrace.internal.patch.Retransformer;
  * <p>Order of one change: read class files with no lock ({@link ClassDiscovery#prefetch}); under
  * the ops list's lock, scan them, validate (a throw changes nothing), commit the new filter or ops
  * list, then {@link HookApplier#apply}. Unregister's grace period runs outside the lock.
+ *
+ * <p>(A little over 500 lines: one short method per {@link Backend} call, which the API's calls map
+ * one to one; the work is in the parts it wires.)
  */
 public final class CoreBackend implements Backend {
     /** How often a change re-reads class files when classes loaded between its read and its lock. */
@@ -450,6 +453,18 @@ public final class CoreBackend implements Backend {
         synchronized (ops) {
             OpsState s = ops.find(o);
             return s != null && s.registered;
+        }
+    }
+
+    @Override
+    public int recursionTrylock() {
+        return ThreadGuard.enterJftrace() ? -1 : 0; // the slot is the thread's own: leave finds it again
+    }
+
+    @Override
+    public void recursionUnlock(int bit) {
+        if (bit >= 0) {
+            ThreadGuard.leaveJftrace(false);
         }
     }
 

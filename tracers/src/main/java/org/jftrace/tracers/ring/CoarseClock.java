@@ -4,6 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.LockSupport;
 
+import org.jftrace.Ftrace;
+import org.jftrace.FtraceException;
+
 /**
  * The clocks other than mono, per ring: the {@code counter} (a padded count of its own, one atomic
  * add per event) and the coarse {@code uptime}, which one daemon thread per JVM keeps as
@@ -78,6 +81,15 @@ final class CoarseClock {
 
     /** Ticks until nobody created or read an uptime ring for {@link #IDLE_NANOS}. */
     private static void tick() {
+        // the tracer's own thread: its JDK calls (LockSupport.parkNanos, a thousand a second) must not
+        // show in a trace; held for the thread's life
+        try {
+            if (Ftrace.isInstalled()) {
+                Ftrace.ftraceTestRecursionTrylock();
+            }
+        } catch (FtraceException e) {
+            // no agent: nothing traces this thread
+        }
         long idleSince = System.nanoTime();
         while (true) {
             long now = System.nanoTime();
