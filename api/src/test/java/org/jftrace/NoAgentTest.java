@@ -53,7 +53,8 @@ class NoAgentTest {
                 "ftraceSetFilter", "ftraceSetFilterPending", "ftraceSetNotrace", "ftraceSetNotracePending",
                 "ftraceSetFilterIp", "ftraceFunctionLocalEnable", "ftraceFunctionLocalDisable", "isRegistered",
                 "callbackErrors", "lookup", "lookupIp", "checkRedirect", "availableFilterFunctions",
-                "enabledFunctions", "registerFgraph", "unregisterFgraph")), called);
+                "enabledFunctions", "registerFgraph", "unregisterFgraph", "ftraceTestRecursionTrylock",
+                "ftraceTestRecursionUnlock")), called);
     }
 
     private static Object[] argumentsFor(Method m, FtraceOps ops) {
@@ -69,6 +70,8 @@ class NoAgentTest {
                 args[i] = "java.util.HashMap.get";
             } else if (t == long.class) {
                 args[i] = 1L << 16;
+            } else if (t == int.class) {
+                args[i] = 0;
             } else if (t == boolean.class) {
                 args[i] = false;
             } else if (t == FilterOption[].class) {
