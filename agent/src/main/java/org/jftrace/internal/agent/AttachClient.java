@@ -9,11 +9,19 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.jar.JarFile;
 
 import com.sun.tools.attach.AgentInitializationException;
@@ -96,7 +104,21 @@ public final class AttachClient {
             try {
                 request.write(words);
                 if (!ring(target, request)) {
-                    load(pid, agentJar, request);
+                    FileChannel attaching = attachLock(pid);
+                    try {
+                        // another command may have started jftrace there while this one waited
+                        if (!ring(target, request)) {
+                            load(pid, agentJar, request);
+                        }
+                    } finally {
+                        if (attaching != null) {
+                            try {
+                                attaching.close(); // the lock goes with it
+                            } catch (IOException ignored) {
+                                // closed all the same
+                            }
+                        }
+                    }
                 }
                 return new String[] {Integer.toString(EXIT_OK), request.answer(pid, agentJar)};
             } finally {
@@ -273,6 +295,66 @@ public final class AttachClient {
         } catch (IOException e) {
             throw new AttachFailure(TargetProcess.alive(target.pid) ? EXIT_FAILED : EXIT_NO_JVM, "cannot talk to jftrace in JVM "
                     + target.pid + ": " + (TargetProcess.alive(target.pid) ? e.getMessage() : "no such process"));
+        }
+    }
+
+    /**
+     * Takes this user's lock on attaching to JVM {@code pid} (a file under java.io.tmpdir/jftrace-USER):
+     * commands started together attach one at a time, so the later ones find jftrace started and ring.
+     * Two first attaches at once can also make the JVM print a thread dump (its attach listener starts on
+     * SIGQUIT, and a second SIGQUIT dumps the threads). {@return the locked channel, or null when no
+     * lock can be had (the command attaches unlocked, as before)}
+     */
+    private static FileChannel attachLock(long pid) {
+        try {
+            Path dir = Path.of(System.getProperty("java.io.tmpdir"), "jftrace-"
+                    + System.getProperty("user.name", "").replaceAll("[^A-Za-z0-9._-]", "_"));
+            boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                if (posix) {
+                    Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(dir);
+                }
+            }
+            if (posix) {
+                PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                Path self = Path.of("/proc/self");
+                boolean mine = !Files.isDirectory(self) || a.owner().equals(Files.getOwner(self));
+                if (!a.isDirectory() || !mine || a.permissions().contains(PosixFilePermission.GROUP_WRITE)
+                        || a.permissions().contains(PosixFilePermission.OTHERS_WRITE)) {
+                    return null; // not a directory of this user alone
+                }
+            }
+            Path file = dir.resolve("attach-" + pid + ".lock");
+            Set<OpenOption> open = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            FileChannel ch = posix ? FileChannel.open(file, open, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------"))) : FileChannel.open(file, open);
+            try {
+                ch.lock();
+                removeDeadLocks(dir);
+                return ch;
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                return null;
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Deletes the attach locks of processes that are gone: one small file per JVM attached to stays, not more. */
+    private static void removeDeadLocks(Path dir) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "attach-*.lock")) {
+            for (Path p : s) {
+                String n = p.getFileName().toString();
+                String pid = n.substring("attach-".length(), n.length() - ".lock".length());
+                if (pid.matches("[0-9]{1,18}") && ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // tidying only
         }
     }
 

@@ -338,8 +338,17 @@ class AttachCommandTest {
             assertEquals("rw-------", PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(jar, LinkOption.NOFOLLOW_LINKS)));
         }
-        try (Stream<Path> s = Files.list(attachTmp)) {
-            assertEquals(List.of(), s.collect(Collectors.toList()), "the command's request directory is deleted");
+        // the command's request directory is deleted; what stays is its user's attach lock per pid
+        // (AttachClient.attachLock), in a directory of that user alone
+        try (Stream<Path> s = Files.walk(attachTmp)) {
+            List<String> left = s.filter(p -> !p.equals(attachTmp)).map(p -> attachTmp.relativize(p).toString())
+                    .sorted().collect(Collectors.toList());
+            String user = "jftrace-" + System.getProperty("user.name");
+            assertEquals(2, left.size(), left.toString());
+            assertEquals(user, left.get(0));
+            assertTrue(left.get(1).matches(java.util.regex.Pattern.quote(user) + "/attach-\\d+\\.lock"), left.toString());
+            assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(attachTmp.resolve(user),
+                    LinkOption.NOFOLLOW_LINKS)));
         }
     }
 

@@ -73,6 +73,33 @@ class DoorbellTest {
         }
     }
 
+    /**
+     * Commands started together on a JVM without jftrace attach one at a time (a lock of this user's),
+     * so one loads the agent and the others ring; two first attaches at once could also make the JVM
+     * print a thread dump into its output (its attach listener starts on SIGQUIT).
+     */
+    @Test
+    void commandsStartedTogetherLoadTheAgentOnce() throws Exception {
+        boolean warns = ForkedJvm.jdkVersion() >= 21;
+        try (ForkedJvm t = target(List.of())) {
+            List<Process> ps = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                ps.add(new ProcessBuilder(ForkedJvm.javaBin(), "-jar", ForkedJvm.agentJar().toString(),
+                        Long.toString(t.pid()), "cat", "current_tracer").redirectErrorStream(true).start());
+            }
+            for (Process p : ps) {
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+                assertEquals(0, p.exitValue(), out);
+                assertTrue(out.trim().endsWith(": nop"), out);
+            }
+            int mark = t.mark();
+            t.awaitLine(mark, l -> l.startsWith("g=hello"), 30);
+            assertFalse(t.output().contains("Full thread dump"), t.output());
+            assertEquals(warns ? 4 : 0, warnings(t).size(), "one agent load: " + t.output());
+        }
+    }
+
     @Test
     void theFirstCommandOpensAnOwnerOnlySocketThatLaterCommandsUse() throws Exception {
         try (ForkedJvm t = target(attachable())) {
