@@ -274,7 +274,11 @@ class JftraceCommandIT {
             Path dir = cliTmp.resolve("jftrace-" + System.getProperty("user.name"));
             List<Path> jars;
             try (Stream<Path> s = Files.list(dir)) {
-                jars = s.collect(Collectors.toList());
+                List<Path> all = s.collect(Collectors.toList());
+                jars = all.stream().filter(p -> p.getFileName().toString().endsWith(".jar")).collect(Collectors.toList());
+                // besides the jar: the attach lock of the target's pid (AttachClient.attachLock)
+                assertEquals(List.of(dir.resolve("attach-" + t.pid() + ".lock")), all.stream()
+                        .filter(p -> !jars.contains(p)).collect(Collectors.toList()), all.toString());
             }
             assertEquals(1, jars.size(), jars.toString());
             assertTrue(jars.get(0).getFileName().toString().matches("jftrace-agent-[0-9a-f]{24}\\.jar"), jars.toString());
