@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
-import org.jftrace.internal.dispatch.ThreadGuard;
 import org.jftrace.Ftrace;
 import org.jftrace.FtraceException;
 import org.jftrace.LivePatch;
@@ -55,17 +54,13 @@ public final class AgentCommands {
 
     /** {@return {@code ok: ...} or {@code error: ...}} for the command {@code words}. */
     public static String run(String[] words, Instrumentation inst) {
-        // jftrace's own work, on the JVM's attach listener or the doorbell: the JDK code a command runs
-        // (files, sockets, collections) is not traced by guarded ops
-        boolean wasBusy = ThreadGuard.enterJftrace();
+        // runs as jftrace's own work: the agent's AttachRequests holds the recursion guard around it
         try {
             return "ok: " + execute(words, inst);
         } catch (FtraceException | IllegalArgumentException | TracefsException e) {
             return "error: " + e.getMessage();
         } catch (RuntimeException | IOException e) {
             return "error: " + e;
-        } finally {
-            ThreadGuard.leaveJftrace(wasBusy);
         }
     }
 

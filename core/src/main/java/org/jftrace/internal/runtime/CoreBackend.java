@@ -2,7 +2,6 @@ package org.jftrace.internal.runtime;
 
 import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Predicate;
@@ -36,7 +35,6 @@ import org.jftrace.internal.filter.ClassMatch;
 import org.jftrace.internal.filter.FilterList;
 import org.jftrace.internal.functions.CallSites;
 import org.jftrace.internal.functions.ClassDiscovery;
-import org.jftrace.internal.functions.ClassRecord;
 import org.jftrace.internal.functions.FunctionTable;
 import org.jftrace.internal.functions.LoadedClasses;
 import org.jftrace.internal.functions.MethodRecord;
@@ -60,9 +58,7 @@ import org.jftrace.internal.patch.Retransformer;
  * <p>Order of one change: read class files with no lock ({@link ClassDiscovery#prefetch}); under
  * the ops list's lock, scan them, validate (a throw changes nothing), commit the new filter or ops
  * list, then {@link HookApplier#apply}. Unregister's grace period runs outside the lock.
- *
- * <p>(A little over 500 lines: one short method per {@link Backend} call, which the API's calls map
- * one to one; the work is in the parts it wires.)
+
  */
 public final class CoreBackend implements Backend {
     /** How often a change re-reads class files when classes loaded between its read and its lock. */
@@ -257,21 +253,7 @@ public final class CoreBackend implements Backend {
      * after its first redirected call.
      */
     private void prepareRedirect(RedirectFunc f, FilterList filter) {
-        List<MethodRecord> methods = new ArrayList<>();
-        ClassMatch classes = ClassMatch.of(filter);
-        synchronized (ops) {
-            for (ClassRecord c : table.classes()) {
-                if (c.notraceReason != null || !classes.test(c.name)) {
-                    continue;
-                }
-                for (MethodRecord m : c.methods()) {
-                    if (m.traceable() && filter.contains(m)) {
-                        methods.add(m);
-                    }
-                }
-            }
-        }
-        redirects.prepare(f, methods);
+        redirects.prepare(f, queries.traceableIn(filter));
     }
 
     @Override

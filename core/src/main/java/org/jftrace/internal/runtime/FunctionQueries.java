@@ -17,6 +17,7 @@ import org.jftrace.internal.dispatch.HookSites;
 import org.jftrace.internal.dispatch.LiveOps;
 import org.jftrace.internal.dispatch.Redirects;
 import org.jftrace.internal.filter.ClassMatch;
+import org.jftrace.internal.filter.FilterList;
 import org.jftrace.internal.functions.CallSites;
 import org.jftrace.internal.functions.ClassRecord;
 import org.jftrace.internal.functions.FunctionTable;
@@ -135,5 +136,24 @@ final class FunctionQueries {
             }
         }
         return out;
+    }
+
+    /** {@return the traceable methods of the table that {@code filter} selects} Takes the ops list's lock. */
+    List<MethodRecord> traceableIn(FilterList filter) {
+        List<MethodRecord> methods = new ArrayList<>();
+        ClassMatch classes = ClassMatch.of(filter);
+        synchronized (ops) {
+            for (ClassRecord c : table.classes()) {
+                if (c.notraceReason != null || !classes.test(c.name)) {
+                    continue;
+                }
+                for (MethodRecord m : c.methods()) {
+                    if (m.traceable() && filter.contains(m)) {
+                        methods.add(m);
+                    }
+                }
+            }
+        }
+        return methods;
     }
 }

@@ -5,11 +5,8 @@ import static org.jftrace.tracers.ring.EventLayout.FLAG_PARENT_NEAREST;
 import static org.jftrace.tracers.ring.EventLayout.KIND_FUNCTION;
 import static org.jftrace.tracers.ring.EventLayout.KIND_STACK;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +18,7 @@ import org.jftrace.tracers.ring.BufferStats;
 import org.jftrace.tracers.ring.RingBuffer;
 import org.jftrace.tracers.ring.TraceClock;
 import org.jftrace.tracers.ring.TraceEvent;
+import org.jftrace.tracers.GoldenFiles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,10 +88,7 @@ class FunctionTraceGoldenTest {
     }
 
     static String golden(String name) throws IOException {
-        try (InputStream in = FunctionTraceGoldenTest.class.getResourceAsStream(name)) {
-            assertNotNull(in, name);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return GoldenFiles.read(FunctionTraceGoldenTest.class, name);
     }
 
     @Test

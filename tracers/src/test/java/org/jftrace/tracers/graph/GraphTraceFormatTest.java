@@ -7,8 +7,6 @@ import static org.jftrace.tracers.ring.EventLayout.KIND_STACK;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -20,6 +18,7 @@ import org.jftrace.tracers.ring.BufferMode;
 import org.jftrace.tracers.ring.RingBuffer;
 import org.jftrace.tracers.ring.TraceClock;
 import org.jftrace.tracers.ring.TraceEvent;
+import org.jftrace.tracers.GoldenFiles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -106,11 +105,7 @@ class GraphTraceFormatTest {
     }
 
     static String golden(String name) throws IOException {
-        try (InputStream in = GraphTraceFormatTest.class.getResourceAsStream(name)) {
-            assertNotNull(in, name);
-            String s = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return s;
-        }
+        return GoldenFiles.read(GraphTraceFormatTest.class, name);
     }
 
     private static Set<GraphOption> defaults() {

@@ -1,14 +1,12 @@
 package org.jftrace.tracers.profile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import org.jftrace.FunctionInfo;
+import org.jftrace.tracers.GoldenFiles;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,10 +47,7 @@ class ProfileGoldenTest {
     }
 
     static String golden(String name) throws IOException {
-        try (InputStream in = ProfileGoldenTest.class.getResourceAsStream(name)) {
-            assertNotNull(in, name);
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return GoldenFiles.read(ProfileGoldenTest.class, name);
     }
 
     @Test
