@@ -106,7 +106,7 @@ public final class ClassHooker {
                 if (c == null) {
                     return null;
                 }
-                Relinker.Batch batch = relinker.batch();
+                Relinker.Batch batch = relinker.batchForNewMethods(); // c's records were just made
                 for (MethodRecord m : c.methods()) {
                     if (m.traceable()) {
                         LiveOps[] enabled = HookPlanner.enabledOn(m, ops.registered());

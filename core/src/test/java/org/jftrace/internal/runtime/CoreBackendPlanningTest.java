@@ -294,6 +294,37 @@ class CoreBackendPlanningTest {
         core.unregister(a);
     }
 
+    /**
+     * A class that loads under an exit-hook ops is linked into the live table: a copy of the whole
+     * table per class loaded made loading 7,500 JDK classes under an ops on every method allocate
+     * 888 MB (BENCHMARKS.md). A change to loaded methods still publishes a copy.
+     */
+    @Test
+    void aClassLoadingUnderAnOpsIsLinkedInPlaceAndAChangePublishesACopy() {
+        FtraceOps g = graph(Flag.RECURSION_SAFE);
+        core.setFilter(g, ALPHA + ".one", false, false);
+        core.setFilter(g, Gamma.class.getName() + ".late", false, true);
+        org.jftrace.internal.boot.GraphTarget[] registered = org.jftrace.internal.boot.Hooks.graphTargets();
+        core.register(g);
+        org.jftrace.internal.boot.GraphTarget[] beforeLoad = org.jftrace.internal.boot.Hooks.graphTargets();
+        assertTrue(beforeLoad != registered, "register publishes a new table");
+        classes.loaded.add(Gamma.class);
+        assertNotNull(classes.load(Gamma.class, false));
+        assertTrue(beforeLoad == org.jftrace.internal.boot.Hooks.graphTargets(), "the late class is linked in place");
+        long late = -1;
+        for (EnabledFunction e : core.enabledFunctions()) {
+            if (e.function().methodName().equals("late")) {
+                late = e.function().ip();
+            }
+        }
+        assertTrue(late > 0, "Gamma.late is enabled: " + enabled());
+        assertTrue(org.jftrace.internal.boot.Hooks.graph(late) != org.jftrace.internal.boot.GraphTarget.NONE,
+                "its exit hooks reach the ops");
+        core.unregister(g);
+        assertTrue(beforeLoad != org.jftrace.internal.boot.Hooks.graphTargets(), "unregister publishes a copy");
+        assertTrue(org.jftrace.internal.boot.Hooks.graph(late) == org.jftrace.internal.boot.GraphTarget.NONE);
+    }
+
     /** A class defined from bytes: no class file to read, as a proxy or a generated class. */
     private static Class<?> defineFromBytes(String name) throws Exception {
         org.objectweb.asm.ClassWriter cw = new org.objectweb.asm.ClassWriter(org.objectweb.asm.ClassWriter.COMPUTE_MAXS);
